@@ -1,0 +1,94 @@
+"""MediaPipe Hands as a box detector (the default backend; its models ship inside the pip package)."""
+from __future__ import annotations
+
+import threading
+
+import cv2
+import numpy as np
+
+from detection.types import HandBox
+
+
+class MediaPipeHandDetector:
+    """Wraps ``mp.solutions.hands.Hands`` in static-image mode.
+
+    MediaPipe wants RGB at the original aspect ratio, so big photos are shrunk uniformly to
+    ``max_side`` (its palm detector works at 192 px anyway; feeding 8.6 MP only costs time) and
+    landmarks are mapped back to full resolution. When nothing is found the image is tried once
+    more padded to a square: MediaPipe's palm detector misses hands that touch the frame edge
+    or fill most of a tall photo, and a border fixes many of those.
+    """
+
+    name = "mediapipe"
+
+    def __init__(
+        self,
+        max_hands: int = 4,
+        min_confidence: float = 0.3,
+        max_side: int = 1280,
+        model_complexity: int = 1,
+        retry_padded: bool = True,
+    ) -> None:
+        import mediapipe as mp
+
+        self.max_side = max_side
+        self.retry_padded = retry_padded
+        self._hands = mp.solutions.hands.Hands(
+            static_image_mode=True,
+            max_num_hands=max_hands,
+            model_complexity=model_complexity,
+            min_detection_confidence=min_confidence,
+        )
+        self._lock = threading.Lock()  # the graph is not re-entrant; Streamlit may call from threads
+
+    def detect(self, image_rgb: np.ndarray) -> list[HandBox]:
+        if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
+            raise ValueError("detect expects an HxWx3 uint8 RGB image")
+        h, w = image_rgb.shape[:2]
+        scale = min(1.0, self.max_side / max(h, w))
+        small = image_rgb if scale == 1.0 else cv2.resize(
+            image_rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
+        )
+        hands = self._run(small, (0, 0), scale, (w, h))
+        if not hands and self.retry_padded:
+            sh, sw = small.shape[:2]
+            side = max(sh, sw)
+            pad = int(0.15 * side)
+            top, left = (side - sh) // 2 + pad, (side - sw) // 2 + pad
+            padded = cv2.copyMakeBorder(
+                small, top, side + 2 * pad - sh - top, left, side + 2 * pad - sw - left, cv2.BORDER_CONSTANT, value=0
+            )
+            hands = self._run(padded, (left, top), scale, (w, h))
+        return hands
+
+    def _run(self, rgb: np.ndarray, offset: tuple[int, int], scale: float, full: tuple[int, int]) -> list[HandBox]:
+        with self._lock:
+            res = self._hands.process(np.ascontiguousarray(rgb))
+        if not res.multi_hand_landmarks:
+            return []
+        ph, pw = rgb.shape[:2]
+        w, h = full
+        out: list[HandBox] = []
+        for lms, handed in zip(res.multi_hand_landmarks, res.multi_handedness or [None] * len(res.multi_hand_landmarks)):
+            pts = np.array([[lm.x * pw, lm.y * ph] for lm in lms.landmark], dtype=np.float64)
+            pts = (pts - offset) / scale
+            x0, y0 = pts.min(axis=0)
+            x1, y1 = pts.max(axis=0)
+            x0, y0 = max(0.0, x0), max(0.0, y0)
+            x1, y1 = min(float(w), x1), min(float(h), y1)
+            if x1 - x0 < 2 or y1 - y0 < 2:
+                continue
+            cls = handed.classification[0] if handed is not None else None
+            out.append(
+                HandBox(
+                    xyxy=(x0, y0, x1, y1),
+                    score=float(np.clip(cls.score, 0, 1)) if cls else 1.0,
+                    landmarks=pts,
+                    handedness=cls.label if cls else "",
+                    source=self.name,
+                )
+            )
+        return out
+
+    def close(self) -> None:
+        self._hands.close()

@@ -1,0 +1,42 @@
+"""The pipeline's settings: one dataclass, one place for every default.
+
+The CLI flags of ``pipeline.run`` and ``pipeline.evaluate`` and the app's sidebar map onto
+these fields one to one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from segmentation.crops import DEFAULT_MARGIN
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    detector: str = "mediapipe"
+    #: probability above which a refined pixel is hand
+    threshold: float = 0.5
+    #: crop margin per side, as a fraction of the detected hand box
+    margin: float = DEFAULT_MARGIN
+    max_hands: int = 4
+    #: times a crop may grow when the mask runs off its edge (forearms past the hand box)
+    max_grow: int = 2
+    grow_factor: float = 1.5
+    #: guided-filter edge refinement against the full-resolution photo
+    refine: bool = True
+    refine_eps: float = 1e-3
+    #: components smaller than this fraction of the largest are specks
+    speck_fraction: float = 0.02
+    #: enclosed holes smaller than this fraction of the hand are filled (coins, rings)
+    hole_fraction: float = 0.05
+    #: fail instead of segmenting the whole image when no hand is found
+    require_hand: bool = False
+    #: average with the horizontally flipped crop (slower, slightly smoother)
+    tta_flip: bool = False
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
+        if not 0.0 <= self.margin <= 2.0:
+            raise ValueError(f"margin must be in [0, 2], got {self.margin}")
+        if self.max_hands < 1:
+            raise ValueError("max_hands must be at least 1")

@@ -1,0 +1,170 @@
+"""The one code path from an image to a clean full-resolution mask.
+
+``Pipeline.process`` is what the CLI, the app and the evaluation all call: detect hands, crop
+each (box + margin, squared), segment the crops in one batch, grow a crop whose mask runs off
+an edge that is not the image's edge (a forearm past the hand box), paste the soft masks back
+at full resolution, snap them to the photo's edges, then threshold, de-speck and fill holes.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from detection.boxes import Box
+from detection.types import HandBox, HandDetector
+from pipeline.config import PipelineConfig
+from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
+from segmentation.crops import crop_matrix, crop_square, letterbox_region, paste_soft, warp_crop
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    """Outputs for one image.
+
+    Attributes:
+        mask: ``HxW uint8`` 0/255, the cleaned binary mask.
+        alpha: ``HxW uint8`` 0-255, anti-aliased at the edge, equal to ``mask`` elsewhere.
+        hands: the detector's boxes (empty when the fallback ran).
+        regions: the crop regions finally segmented, full-resolution ``xyxy``.
+        timings: seconds per stage (``detect``, ``segment``, ``refine``, ``total``).
+        fallback_used: True when no hand was found and the whole image was segmented.
+    """
+
+    mask: np.ndarray
+    alpha: np.ndarray
+    hands: list[HandBox]
+    regions: list[Box]
+    timings: dict[str, float] = field(default_factory=dict)
+    fallback_used: bool = False
+
+    def __post_init__(self) -> None:
+        if self.mask.dtype != np.uint8 or self.mask.ndim != 2:
+            raise ValueError("mask must be HxW uint8")
+        if self.alpha.shape != self.mask.shape or self.alpha.dtype != np.uint8:
+            raise ValueError("alpha must match mask (HxW uint8)")
+
+
+class NoHandFound(RuntimeError):
+    """Raised by ``process`` when ``require_hand`` is set and the detector found nothing."""
+
+
+def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshold: float, factor: float) -> Box | None:
+    """A larger square region when the mask touches a crop edge that lies inside the image.
+
+    The side grows by ``factor``; on an axis where only one edge is touched, the opposite edge
+    stays put so the crop extends towards the touched side. Returns None when nothing to grow.
+    """
+    fg = soft > threshold
+    n = fg.shape[0]
+    need = max(3, int(0.01 * n))
+    x0, y0, x1, y1 = region
+    touch = {
+        "left": fg[:, :2].sum() >= need and x0 > 0,
+        "right": fg[:, -2:].sum() >= need and x1 < width,
+        "top": fg[:2, :].sum() >= need and y0 > 0,
+        "bottom": fg[-2:, :].sum() >= need and y1 < height,
+    }
+    if not any(touch.values()):
+        return None
+    side = (x1 - x0) * factor
+
+    def axis(lo: float, hi: float, grow_lo: bool, grow_hi: bool) -> tuple[float, float]:
+        if grow_lo and not grow_hi:
+            return hi - side, hi
+        if grow_hi and not grow_lo:
+            return lo, lo + side
+        c = (lo + hi) / 2
+        return c - side / 2, c + side / 2
+
+    nx0, nx1 = axis(x0, x1, touch["left"], touch["right"])
+    ny0, ny1 = axis(y0, y1, touch["top"], touch["bottom"])
+    return (nx0, ny0, nx1, ny1)
+
+
+class Pipeline:
+    """Detector + segmenter + settings, built once and reused for every image."""
+
+    def __init__(self, detector: HandDetector, segmenter, config: PipelineConfig | None = None) -> None:
+        self.detector = detector
+        self.segmenter = segmenter
+        self.config = config or PipelineConfig()
+
+    def process(self, image: np.ndarray) -> PipelineResult:
+        """Segment every hand in an ``HxWx3 uint8 RGB`` image at its full resolution.
+
+        Raises:
+            NoHandFound: no hand detected and ``config.require_hand`` is set.
+        """
+        cfg = self.config
+        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+            raise ValueError("process expects an HxWx3 uint8 RGB image")
+        h, w = image.shape[:2]
+        t0 = time.perf_counter()
+        hands = sorted(self.detector.detect(image), key=lambda b: -b.score)[: cfg.max_hands]
+        t1 = time.perf_counter()
+        fallback = not hands
+        if fallback and cfg.require_hand:
+            raise NoHandFound("no hand found")
+        regions = [crop_square(b.xyxy, cfg.margin) for b in hands] or [letterbox_region(w, h)]
+
+        size = self.segmenter.size
+        done: list[tuple[Box, np.ndarray, np.ndarray]] = []
+        pending = regions
+        for attempt in range(cfg.max_grow + 1):
+            mats = [crop_matrix(r, size) for r in pending]
+            softs = self.segmenter.predict(np.stack([warp_crop(image, m, size) for m in mats]))
+            nxt = []
+            for r, m, s in zip(pending, mats, softs):
+                grown = None
+                if not fallback and attempt < cfg.max_grow:
+                    grown = grow_region(r, s, w, h, cfg.threshold, cfg.grow_factor)
+                if grown is None:
+                    done.append((r, m, s))
+                else:
+                    nxt.append(grown)
+            pending = nxt
+            if not pending:
+                break
+        t2 = time.perf_counter()
+
+        soft = np.zeros((h, w), np.float32)
+        rx0, ry0, rx1, ry1 = w, h, 0, 0
+        upscale = 1.0
+        for r, m, s in done:
+            patch, (x0, y0, x1, y1) = paste_soft(s, m, (h, w))
+            if patch.size == 0:
+                continue
+            np.maximum(soft[y0:y1, x0:x1], patch, out=soft[y0:y1, x0:x1])
+            rx0, ry0, rx1, ry1 = min(rx0, x0), min(ry0, y0), max(rx1, x1), max(ry1, y1)
+            upscale = max(upscale, (r[2] - r[0]) / size)
+        if cfg.refine and rx1 > rx0 and ry1 > ry0 and upscale > 1.0:
+            radius = int(math.ceil(upscale))
+            x0, y0 = max(0, rx0 - radius), max(0, ry0 - radius)
+            x1, y1 = min(w, rx1 + radius), min(h, ry1 + radius)
+            soft[y0:y1, x0:x1] = guided_refine(image[y0:y1, x0:x1], soft[y0:y1, x0:x1], radius, cfg.refine_eps)
+        mask = np.where(soft > cfg.threshold, 255, 0).astype(np.uint8)
+        mask = remove_specks(mask, cfg.speck_fraction)
+        mask = fill_holes(mask, cfg.hole_fraction)
+        alpha = soft_alpha(soft, mask, cfg.threshold)
+        t3 = time.perf_counter()
+        return PipelineResult(
+            mask=mask,
+            alpha=alpha,
+            hands=hands,
+            regions=[r for r, _, _ in done],
+            timings={"detect": t1 - t0, "segment": t2 - t1, "refine": t3 - t2, "total": t3 - t0},
+            fallback_used=fallback,
+        )
+
+
+def build_pipeline(config: PipelineConfig | None = None, model_path: str | None = None) -> Pipeline:
+    """Load the detector named in ``config`` and the segmentation model; do this once per process."""
+    from detection.factory import create_detector
+    from segmentation.segmenter import Segmenter
+
+    cfg = config or PipelineConfig()
+    detector = create_detector(cfg.detector, max_hands=cfg.max_hands)
+    return Pipeline(detector, Segmenter(model_path, tta_flip=cfg.tta_flip), cfg)

@@ -1,0 +1,169 @@
+"""Score the pipeline against ground truth: ``python -m pipeline.evaluate --images DIR --masks DIR -o REPORT``.
+
+Runs the same ``Pipeline.process`` as ``pipeline.run`` on every image (or reads existing
+masks with ``--pred``), scores each against its mask at full resolution, prints a table and
+writes ``metrics.json``, ``per_image.csv``, ``confusion.json``, overlays of the worst images
+(red = false positive, blue = false negative) with plots and a short ``report.md``.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.imageio import IMAGE_EXTENSIONS, ImageReadError, read_mask, read_rgb, save_jpeg
+from pipeline.metrics import aggregate, score_masks
+from pipeline.options import add_pipeline_options, config_from_args
+
+
+def _by_stem(folder: Path, exts) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in exts}
+
+
+def pair_files(images: Path, masks: Path, stems: set[str] | None = None) -> list[tuple[str, Path, Path]]:
+    """Image/mask pairs by stem; images without a mask are an error (listed)."""
+    imgs = _by_stem(images, IMAGE_EXTENSIONS)
+    msks = _by_stem(masks, (".png", ".bmp", ".tif", ".tiff", ".jpg", ".jpeg"))
+    if stems is not None:
+        imgs = {k: v for k, v in imgs.items() if k in stems}
+    missing = sorted(set(imgs) - set(msks))
+    if missing:
+        raise ValueError(f"{len(missing)} image(s) without a mask in {masks}: {', '.join(missing[:10])}")
+    if not imgs:
+        raise ValueError(f"no images found in {images}")
+    return [(s, imgs[s], msks[s]) for s in sorted(imgs)]
+
+
+def write_report(out: Path, rows: list[dict], summary: dict, worst: list[tuple[str, np.ndarray]]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps({k: v for k, v in summary.items() if k != "confusion"}, indent=1))
+    (out / "confusion.json").write_text(json.dumps(summary["confusion"], indent=1))
+    with (out / "per_image.csv").open("w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.2))
+    for ax, key in zip(axes, ("iou", "boundary_f1", "seconds")):
+        ax.hist([r[key] for r in rows], bins=20, color="#4a7")
+        ax.set_title(key)
+    fig.tight_layout()
+    fig.savefig(out / "histograms.png", dpi=90)
+    plt.close(fig)
+    c = summary["confusion"]
+    fig, ax = plt.subplots(figsize=(3.4, 3))
+    mat = np.array([[c["tn"], c["fp"]], [c["fn"], c["tp"]]], float)
+    ax.imshow(mat / mat.sum(axis=1, keepdims=True), cmap="Greens", vmin=0, vmax=1)
+    for (i, j), v in np.ndenumerate(mat / mat.sum(axis=1, keepdims=True)):
+        ax.text(j, i, f"{v:.3f}", ha="center", va="center")
+    ax.set_xticks([0, 1], ["pred bg", "pred hand"])
+    ax.set_yticks([0, 1], ["true bg", "true hand"])
+    fig.tight_layout()
+    fig.savefig(out / "confusion.png", dpi=90)
+    plt.close(fig)
+    (out / "worst").mkdir(exist_ok=True)
+    for name, img in worst:
+        save_jpeg(out / "worst" / f"{name}.jpg", img)
+    lines = [
+        "# Evaluation report", "",
+        f"{summary['images']} images. Red = false positive, blue = false negative.", "",
+        "| metric | value |", "|---|---|",
+        *[f"| {k} | {v:.4f} |" for k, v in summary.items() if isinstance(v, float)],
+        "", "## Worst images (by IoU)", "",
+        *[f"![{n}](worst/{n}.jpg)" for n, _ in worst],
+        "", "![histograms](histograms.png) ![confusion](confusion.png)", "",
+    ]
+    (out / "report.md").write_text("\n".join(lines))
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    p = argparse.ArgumentParser(prog="python -m pipeline.evaluate", description=__doc__.splitlines()[0])
+    p.add_argument("--images", required=True, help="folder of images")
+    p.add_argument("--masks", required=True, help="folder of ground-truth masks (same stems, 255 = hand)")
+    p.add_argument("--pred", help="score these existing masks instead of running the pipeline")
+    p.add_argument("-o", "--output", default="eval_report", help="report folder")
+    p.add_argument("--split", choices=("all", "train", "val", "test"), default="all",
+                   help="only the images of this person-wise split (seed 0, as in training)")
+    p.add_argument("--worst", type=int, default=6, help="how many worst overlays to save")
+    p.add_argument("--limit", type=int, default=0, help="evaluate only the first N pairs (0 = all)")
+    add_pipeline_options(p)
+    args = p.parse_args(argv)
+    from tqdm import tqdm
+
+    from pipeline.render import error_overlay
+
+    try:
+        cfg = config_from_args(args)
+        stems = None
+        if args.split != "all":
+            from segmentation.data import find_pairs, split_pairs
+
+            stems = {q.stem for q in split_pairs(find_pairs(Path(args.images).parent))[args.split]}
+        pairs = pair_files(Path(args.images), Path(args.masks), stems)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.limit:
+        pairs = pairs[: args.limit]
+    pipeline = None
+    if not args.pred:
+        from pipeline.core import build_pipeline
+
+        pipeline = build_pipeline(cfg, args.model)
+    rows, scores, failed = [], [], 0
+    for stem, img_path, mask_path in tqdm(pairs, desc="evaluate", unit="img", file=sys.stderr, disable=None):
+        try:
+            truth = read_mask(mask_path)
+            t0 = time.perf_counter()
+            if pipeline is not None:
+                image = read_rgb(img_path)
+                pred = pipeline.process(image).mask
+            else:
+                pred = read_mask(Path(args.pred) / f"{stem}.png")
+            seconds = time.perf_counter() - t0
+        except (ImageReadError, FileNotFoundError) as exc:
+            failed += 1
+            tqdm.write(f"error: {exc}", file=sys.stderr)
+            continue
+        if pred.shape != truth.shape:
+            failed += 1
+            tqdm.write(f"error: {stem}: prediction {pred.shape} vs mask {truth.shape}", file=sys.stderr)
+            continue
+        s = score_masks(pred, truth)
+        scores.append(s)
+        rows.append({"name": stem, **{k: round(v, 5) if isinstance(v, float) else v for k, v in s.as_dict().items()},
+                     "seconds": round(seconds, 4)})
+    if not scores:
+        print("error: nothing could be evaluated", file=sys.stderr)
+        return 1
+    summary = aggregate(scores)
+    summary["seconds_per_image"] = float(np.mean([r["seconds"] for r in rows]))
+    worst_rows = sorted(rows, key=lambda r: r["iou"])[: args.worst]
+    worst = []
+    for r in worst_rows:
+        _, img_path, mask_path = next(q for q in pairs if q[0] == r["name"])
+        image = read_rgb(img_path)
+        pred = pipeline.process(image).mask if pipeline else read_mask(Path(args.pred) / f"{r['name']}.png")
+        worst.append((r["name"], error_overlay(image, pred, read_mask(mask_path))))
+    write_report(Path(args.output), rows, summary, worst)
+    print(f"{'images':<20}{summary['images']}")
+    for k in ("mean_iou", "mean_dice", "mean_precision", "mean_recall", "mean_boundary_f1", "mean_specks",
+              "seconds_per_image"):
+        print(f"{k:<20}{summary[k]:.4f}")
+    print(f"report written to {args.output}/")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""Reading user images safely and writing the output contract.
+
+Every reader here raises :class:`ImageReadError` with a one-line, human reason so a
+batch can report the file and go on. Images come back as ``HxWx3 uint8 RGB`` with EXIF
+orientation applied, because phone photos are stored sideways more often than not.
+"""
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+#: Largest image accepted, in pixels (about 100 MP: a 2160x4000 photo is 8.6 MP).
+#: Decoding more would risk exhausting memory on a 2-core/24 GB machine.
+MAX_PIXELS = 100_000_000
+
+#: File name extensions picked up when a folder is given.
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
+
+
+class ImageReadError(ValueError):
+    """A file that cannot be used as an input image; the message is one line."""
+
+
+def _to_rgb_uint8(img: Image.Image) -> np.ndarray:
+    """Convert any PIL mode (grey, palette, RGBA, 16-bit, CMYK) to ``HxWx3 uint8``."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if arr.max() > 255 else 255.0
+        arr = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.repeat(arr[..., None], 3, axis=2)
+    if img.mode == "F":
+        arr = np.asarray(img, dtype=np.float64)
+        top = 1.0 if arr.max() <= 1.0 else arr.max()
+        arr = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return np.repeat(arr[..., None], 3, axis=2)
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        # Transparent pixels are composited on white: that is what a viewer shows.
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
+    return np.asarray(img.convert("RGB"))
+
+
+def open_image(source: str | os.PathLike | bytes, max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """Open, fully decode and EXIF-rotate an image, raising ImageReadError on any fault."""
+    name = "upload" if isinstance(source, bytes) else str(source)
+    if not isinstance(source, bytes):
+        path = Path(source)
+        if not path.is_file():
+            raise ImageReadError(f"{name}: no such file")
+        if path.stat().st_size == 0:
+            raise ImageReadError(f"{name}: empty file (0 bytes)")
+    elif len(source) == 0:
+        raise ImageReadError("upload: empty file (0 bytes)")
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(stream)
+            w, h = img.size
+            if w * h > max_pixels:
+                raise ImageReadError(
+                    f"{name}: {w}x{h} = {w * h / 1e6:.1f} MP exceeds the limit of {max_pixels / 1e6:.0f} MP"
+                )
+            img.load()
+    except ImageReadError:
+        raise
+    except UnidentifiedImageError:
+        raise ImageReadError(f"{name}: not an image (format not recognised)") from None
+    except (OSError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ImageReadError(f"{name}: corrupt or truncated image ({reason})") from None
+    try:
+        img = ImageOps.exif_transpose(img)
+    except Exception:  # a broken EXIF block must not lose the picture itself
+        pass
+    return img
+
+
+def read_rgb(source: str | os.PathLike | bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Read an image as ``HxWx3 uint8 RGB`` (EXIF orientation applied, any mode converted)."""
+    return _to_rgb_uint8(open_image(source, max_pixels))
+
+
+def read_mask(path: str | os.PathLike) -> np.ndarray:
+    """Read a mask as ``HxW uint8`` 0/255 (anything above 127 is hand)."""
+    img = open_image(path)
+    if img.mode in ("RGBA", "LA"):
+        arr = np.asarray(img.getchannel("A"))
+    else:
+        arr = np.asarray(img.convert("L"))
+    return np.where(arr > 127, 255, 0).astype(np.uint8)
+
+
+def _atomic_write(path: Path, write) -> None:
+    """Write through a temporary file then rename, so an interrupted run never leaves half a PNG."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def save_png(path: Path, array: np.ndarray) -> None:
+    """Save a ``HxW`` (L) or ``HxWx3/4`` (RGB/RGBA) uint8 array as PNG atomically."""
+    img = Image.fromarray(array)
+    _atomic_write(path, lambda tmp: img.save(tmp, format="PNG", compress_level=1))
+
+
+def save_jpeg(path: Path, array: np.ndarray, quality: int = 90) -> None:
+    """Save an ``HxWx3`` uint8 RGB array as JPEG atomically."""
+    img = Image.fromarray(array)
+    _atomic_write(path, lambda tmp: img.save(tmp, format="JPEG", quality=quality))

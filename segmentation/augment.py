@@ -1,0 +1,191 @@
+"""Training samples: detector-like crops with geometric and photometric augmentation.
+
+Geometry (box jitter, rotation, zoom, shear, shift, flip) is folded into the crop's affine
+matrix so image and mask go through exactly one identical resampling and stay aligned.
+The mask is resampled bilinearly and re-thresholded, which keeps it binary and avoids the
+half-pixel shifts of nearest-neighbour sampling.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from detection.boxes import Box, mask_box
+from segmentation.crops import DEFAULT_MARGIN, crop_matrix, crop_square, letterbox_region, warp_crop
+
+
+@dataclass(frozen=True)
+class AugmentConfig:
+    """Ranges follow the original project's Keras recipe, plus colour, blur, noise, JPEG and coins."""
+
+    brightness: tuple[float, float] = (0.5, 1.5)
+    zoom: float = 0.2
+    rotation_deg: float = 30.0
+    shift: float = 0.1
+    shear: float = 0.1
+    hflip: bool = True
+    hue_shift: float = 8.0  # OpenCV hue units (0-180)
+    saturation: tuple[float, float] = (0.7, 1.3)
+    contrast: tuple[float, float] = (0.7, 1.3)
+    blur_p: float = 0.2
+    noise_p: float = 0.2
+    jpeg_p: float = 0.3
+    coin_p: float = 0.25  # a metal disc on the hand, labelled hand: coins and rings are part of the cut-out
+    box_jitter: float = 0.12  # crop centre/size jitter, as a fraction of the box side
+    partial_box_p: float = 0.35  # crop only part of the mask, as a detector box on the hand alone would
+
+
+NO_AUGMENT = AugmentConfig(
+    brightness=(1.0, 1.0), zoom=0.0, rotation_deg=0.0, shift=0.0, shear=0.0, hflip=False, hue_shift=0.0,
+    saturation=(1.0, 1.0), contrast=(1.0, 1.0), blur_p=0.0, noise_p=0.0, jpeg_p=0.0, coin_p=0.0,
+    box_jitter=0.0, partial_box_p=0.0,
+)
+
+
+def _jitter_box(box: Box, rng: np.random.Generator, cfg: AugmentConfig) -> Box:
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if rng.random() < cfg.partial_box_p:
+        # Keep 55-100 % of the box along its long axis, anchored at a random end: the mask then
+        # runs out of the crop, like a forearm past a box drawn around the palm and fingers.
+        keep = rng.uniform(0.55, 1.0)
+        if h >= w:
+            if rng.random() < 0.5:
+                y1 = y0 + keep * h
+            else:
+                y0 = y1 - keep * h
+        else:
+            if rng.random() < 0.5:
+                x1 = x0 + keep * w
+            else:
+                x0 = x1 - keep * w
+        w, h = x1 - x0, y1 - y0
+    j = cfg.box_jitter
+    dx, dy = rng.uniform(-j, j, 2) * (w, h)
+    sw, sh = 1 + rng.uniform(-j, j, 2)
+    cx, cy = (x0 + x1) / 2 + dx, (y0 + y1) / 2 + dy
+    return (cx - w * sw / 2, cy - h * sh / 2, cx + w * sw / 2, cy + h * sh / 2)
+
+
+def _geometry(size: int, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
+    """3x3 affine acting on crop pixels, about the crop centre."""
+    c = (size - 1) / 2
+    to_c = np.array([[1, 0, -c], [0, 1, -c], [0, 0, 1]], float)
+    back = np.array([[1, 0, c], [0, 1, c], [0, 0, 1]], float)
+    a = np.deg2rad(rng.uniform(-cfg.rotation_deg, cfg.rotation_deg))
+    z = rng.uniform(1 - cfg.zoom, 1 + cfg.zoom)
+    sh = rng.uniform(-cfg.shear, cfg.shear)
+    flip = -1.0 if cfg.hflip and rng.random() < 0.5 else 1.0
+    rot = np.array([[np.cos(a), -np.sin(a), 0], [np.sin(a), np.cos(a), 0], [0, 0, 1]])
+    shear = np.array([[1, sh, 0], [0, 1, 0], [0, 0, 1]])
+    scale = np.diag([z * flip, z, 1.0])
+    tx, ty = rng.uniform(-cfg.shift, cfg.shift, 2) * size
+    shift = np.array([[1, 0, tx], [0, 1, ty], [0, 0, 1]])
+    return shift @ back @ rot @ shear @ scale @ to_c
+
+
+def _draw_coin(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> None:
+    """Paint a shaded metallic ellipse well inside the hand (in place); the mask stays 'hand'."""
+    fg = (mask > 0).astype(np.uint8)
+    if fg.sum() < 400:
+        return
+    dist = cv2.distanceTransform(fg, cv2.DIST_L2, 5)
+    if dist.max() < 8:
+        return
+    ys, xs = np.nonzero(dist > 0.6 * dist.max())
+    i = rng.integers(len(xs))
+    r = float(rng.uniform(0.35, 0.8) * dist.max())
+    axes = (int(r), int(r * rng.uniform(0.75, 1.0)))
+    base = np.array(
+        [[190, 160, 90], [200, 200, 205], [150, 100, 60], [220, 190, 110], [120, 120, 125]][rng.integers(5)], float
+    ) * rng.uniform(0.7, 1.15)
+    layer = np.zeros_like(img)
+    cv2.ellipse(layer, (int(xs[i]), int(ys[i])), axes, float(rng.uniform(0, 180)), 0, 360,
+                tuple(int(v) for v in np.clip(base, 0, 255)), -1, cv2.LINE_AA)
+    disc = np.zeros(img.shape[:2], np.uint8)
+    cv2.ellipse(disc, (int(xs[i]), int(ys[i])), axes, 0, 0, 360, 255, -1, cv2.LINE_AA)
+    shade = cv2.GaussianBlur(rng.normal(0, 12, img.shape[:2]).astype(np.float32), (0, 0), 3)[..., None]
+    alpha = (disc.astype(np.float32) / 255.0)[..., None]
+    mixed = layer.astype(np.float32) + shade
+    img[:] = np.clip(img * (1 - alpha) + mixed * alpha, 0, 255).astype(np.uint8)
+
+
+def _photometric(img: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
+    out = img.astype(np.float32)
+    if cfg.hue_shift or cfg.saturation != (1.0, 1.0):
+        hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV).astype(np.float32)
+        hsv[..., 0] = (hsv[..., 0] + rng.uniform(-cfg.hue_shift, cfg.hue_shift)) % 180
+        hsv[..., 1] = np.clip(hsv[..., 1] * rng.uniform(*cfg.saturation), 0, 255)
+        out = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2RGB).astype(np.float32)
+    mean = out.mean()
+    out = (out - mean) * rng.uniform(*cfg.contrast) + mean
+    out *= rng.uniform(*cfg.brightness)
+    if rng.random() < cfg.noise_p:
+        out += rng.normal(0, rng.uniform(2, 10), out.shape)
+    out = np.clip(out, 0, 255).astype(np.uint8)
+    if rng.random() < cfg.blur_p:
+        out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.5, 1.5))
+    if rng.random() < cfg.jpeg_p:
+        ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(30, 90))])
+        if ok:
+            out = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)
+    return out
+
+
+def make_crop_sample(
+    image: np.ndarray,
+    mask: np.ndarray,
+    size: int,
+    rng: np.random.Generator | None = None,
+    cfg: AugmentConfig = NO_AUGMENT,
+    margin: float = DEFAULT_MARGIN,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One ``(size x size x 3 uint8, size x size uint8 0/1)`` crop around the mask's box.
+
+    With ``NO_AUGMENT`` this is exactly the pipeline's crop of a box that equals the mask box.
+    An empty mask gives the whole image, letterboxed like the pipeline's no-hand fallback.
+    """
+    rng = rng or np.random.default_rng(0)
+    box = mask_box(mask)
+    if box is None:
+        region = letterbox_region(mask.shape[1], mask.shape[0])
+    else:
+        region = crop_square(_jitter_box(box, rng, cfg) if cfg.box_jitter or cfg.partial_box_p else box, margin)
+    m = np.vstack([crop_matrix(region, size), [0, 0, 1]])
+    if cfg is not NO_AUGMENT:
+        m = _geometry(size, rng, cfg) @ m
+    return _warp_pair(image, mask, m[:2], size, rng, cfg)
+
+
+def make_whole_sample(
+    image: np.ndarray,
+    mask: np.ndarray,
+    shape: tuple[int, int],
+    rng: np.random.Generator | None = None,
+    cfg: AugmentConfig = NO_AUGMENT,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The seed-style baseline's sample: the whole image stretched to ``shape = (H, W)``."""
+    rng = rng or np.random.default_rng(0)
+    h, w = shape
+    sx, sy = w / image.shape[1], h / image.shape[0]
+    m = np.array([[sx, 0, 0.5 * sx - 0.5], [0, sy, 0.5 * sy - 0.5], [0, 0, 1]], float)
+    if cfg is not NO_AUGMENT:
+        g = _geometry(max(h, w), rng, cfg)
+        # recentre the square-crop geometry on the rectangle
+        off = np.array([[1, 0, (w - max(h, w)) / 2], [0, 1, (h - max(h, w)) / 2], [0, 0, 1]])
+        m = off @ g @ np.linalg.inv(off) @ m
+    return _warp_pair(image, mask, m[:2], (h, w), rng, cfg)
+
+
+def _warp_pair(image, mask, matrix, size, rng, cfg):
+    img = warp_crop(image, matrix, size)
+    msk = warp_crop(mask, matrix, size)
+    msk = (msk > 127).astype(np.uint8)
+    if cfg.coin_p and rng.random() < cfg.coin_p:
+        img = img.copy()
+        _draw_coin(img, msk, rng)
+    if cfg is not NO_AUGMENT:
+        img = _photometric(img, rng, cfg)
+    return img, msk

@@ -1,0 +1,263 @@
+"""Train the hand U-Net: ``python -m segmentation.train --data DIR [--data DIR2 ...] --out models/x.keras``.
+
+Each ``--data`` folder is split by person (seeded) into train/val/test; the model trains on
+augmented detector-like crops, keeps the checkpoint with the best validation IoU, stops early
+when it stops improving (or when ``--time-limit`` runs out), can resume after an interruption,
+and finally reports crop-level IoU/Dice on every data set's held-out test split.
+``--whole-image`` trains the seed-style baseline instead (whole image stretched to 480x272).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("segmentation.train")
+
+
+@dataclass
+class TrainConfig:
+    data: list[str] = field(default_factory=list)
+    out: str = "models/hand_unet.keras"
+    work_dir: str = "runs/hand_unet"
+    size: int = 256
+    whole_image: bool = False
+    whole_shape: tuple[int, int] = (272, 480)
+    filters: tuple[int, ...] = (16, 32, 64, 128, 192)
+    epochs: int = 40
+    steps_per_epoch: int = 100
+    batch_size: int = 8
+    learning_rate: float = 2e-3
+    patience: int = 8
+    silver_weight: float = 0.5
+    max_side: int = 1024
+    val_fraction: float = 0.15
+    test_fraction: float = 0.15
+    seed: int = 0
+    time_limit_min: float = 0.0
+    augment: bool = True
+    resume: bool = True
+
+
+def _downscale(image: np.ndarray, mask: np.ndarray, max_side: int):
+    import cv2
+
+    h, w = mask.shape
+    s = max_side / max(h, w)
+    if s >= 1:
+        return image, mask
+    size = (int(round(w * s)), int(round(h * s)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), cv2.resize(mask, size, interpolation=cv2.INTER_AREA)
+
+
+def load_splits(cfg: TrainConfig):
+    """Load every data set into memory, split by person; returns {split: [(img, mask, weight, name)]}."""
+    from tqdm import tqdm
+
+    from segmentation.data import find_pairs, load_pair, split_pairs
+
+    out: dict[str, list] = {"train": [], "val": [], "test": []}
+    manifest: dict[str, dict[str, list[str]]] = {}
+    for d in cfg.data:
+        pairs = find_pairs(d)
+        silver = any(p.mask.parent.name == "masks_silver" for p in pairs)
+        weight = cfg.silver_weight if silver else 1.0
+        splits = split_pairs(pairs, cfg.val_fraction, cfg.test_fraction, cfg.seed)
+        manifest[d] = {k: [p.stem for p in v] for k, v in splits.items()}
+        for name, items in splits.items():
+            for p in tqdm(items, desc=f"load {Path(d).name}/{name}", leave=False, disable=None):
+                img, msk = load_pair(p)
+                img, msk = _downscale(img, msk, cfg.max_side)
+                out[name].append((img, msk, weight, f"{Path(d).name}/{p.stem}"))
+    return out, manifest
+
+
+def _sample_fn(cfg: TrainConfig):
+    from segmentation.augment import AugmentConfig, NO_AUGMENT, make_crop_sample, make_whole_sample
+
+    aug = AugmentConfig() if cfg.augment else NO_AUGMENT
+
+    def sample(img, msk, rng, augment: bool):
+        c = aug if augment else NO_AUGMENT
+        if cfg.whole_image:
+            return make_whole_sample(img, msk, cfg.whole_shape, rng, c)
+        return make_crop_sample(img, msk, cfg.size, rng, c)
+
+    return sample
+
+
+def fixed_set(items, cfg: TrainConfig):
+    """Un-augmented crops of a split: the same arrays every epoch, so val IoU is comparable."""
+    sample = _sample_fn(cfg)
+    xs, ys = [], []
+    for img, msk, _, _ in items:
+        x, y = sample(img, msk, np.random.default_rng(0), False)
+        xs.append(x)
+        ys.append(y)
+    return np.stack(xs).astype(np.float32), np.stack(ys)[..., None].astype(np.float32)
+
+
+def make_dataset(items, cfg: TrainConfig):
+    import tensorflow as tf
+
+    sample = _sample_fn(cfg)
+    shape = (cfg.size, cfg.size) if not cfg.whole_image else tuple(cfg.whole_shape)
+    weights = np.array([w for _, _, w, _ in items], float)
+
+    def gen():
+        rng = np.random.default_rng(cfg.seed + int(time.time()))
+        while True:
+            i = int(rng.integers(len(items)))
+            img, msk, w, _ = items[i]
+            x, y = sample(img, msk, rng, True)
+            yield x.astype(np.float32), y[..., None].astype(np.float32), np.float32(weights[i])
+
+    sig = (
+        tf.TensorSpec((*shape, 3), tf.float32),
+        tf.TensorSpec((*shape, 1), tf.float32),
+        tf.TensorSpec((), tf.float32),
+    )
+    return tf.data.Dataset.from_generator(gen, output_signature=sig).batch(cfg.batch_size).prefetch(4)
+
+
+def crop_scores(model, x: np.ndarray, y: np.ndarray, batch: int = 16) -> dict[str, float]:
+    """Mean per-crop IoU and Dice at threshold 0.5."""
+    pred = model.predict(x, batch_size=batch, verbose=0) > 0.5
+    t = y > 0.5
+    inter = (pred & t).sum(axis=(1, 2, 3))
+    union = (pred | t).sum(axis=(1, 2, 3))
+    tot = pred.sum(axis=(1, 2, 3)) + t.sum(axis=(1, 2, 3))
+    iou = np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+    dice = np.where(tot > 0, 2 * inter / np.maximum(tot, 1), 1.0)
+    return {"iou": float(iou.mean()), "dice": float(dice.mean()), "n": int(len(x))}
+
+
+def train(cfg: TrainConfig) -> dict:
+    import keras
+
+    from segmentation.model import BinaryIoU, bce_dice_loss, build_unet
+
+    keras.utils.set_random_seed(cfg.seed)
+    work = Path(cfg.work_dir)
+    work.mkdir(parents=True, exist_ok=True)
+    out = Path(cfg.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    splits, manifest = load_splits(cfg)
+    (work / "split.json").write_text(json.dumps(manifest, indent=1))
+    if not splits["train"]:
+        raise SystemExit("error: no training pairs after the split")
+    val_items = splits["val"] or splits["train"][:8]
+    xv, yv = fixed_set(val_items, cfg)
+    log.info("pairs: train %d, val %d, test %d", *(len(splits[k]) for k in ("train", "val", "test")))
+
+    shape = tuple(cfg.whole_shape) if cfg.whole_image else (cfg.size, cfg.size)
+    model = build_unet(shape, cfg.filters)
+    model.compile(
+        optimizer=keras.optimizers.Adam(cfg.learning_rate),
+        loss=bce_dice_loss,
+        metrics=[BinaryIoU()],
+    )
+    best_path = work / "best.keras"
+    callbacks = [
+        keras.callbacks.ModelCheckpoint(str(best_path), monitor="val_iou", mode="max", save_best_only=True),
+        keras.callbacks.EarlyStopping(monitor="val_iou", mode="max", patience=cfg.patience, restore_best_weights=True),
+        keras.callbacks.ReduceLROnPlateau(monitor="val_iou", mode="max", factor=0.5, patience=max(2, cfg.patience // 3)),
+        keras.callbacks.CSVLogger(str(work / "log.csv"), append=cfg.resume),
+    ]
+    if cfg.resume:
+        callbacks.append(keras.callbacks.BackupAndRestore(str(work / "backup")))
+    if cfg.time_limit_min > 0:
+        callbacks.append(_TimeLimit(cfg.time_limit_min * 60, t0))
+    model.fit(
+        make_dataset(splits["train"], cfg),
+        steps_per_epoch=cfg.steps_per_epoch,
+        epochs=cfg.epochs,
+        validation_data=(xv, yv),
+        callbacks=callbacks,
+        verbose=1 if sys.stdout.isatty() else 2,
+    )
+    if best_path.exists():
+        model.load_weights(best_path)
+    export = build_unet(shape, cfg.filters)  # uncompiled twin: no optimizer state in the shipped file
+    export.set_weights(model.get_weights())
+    export.save(out)
+
+    report = {"config": asdict(cfg), "train_minutes": round((time.time() - t0) / 60, 1), "val": crop_scores(export, xv, yv)}
+    by_set: dict[str, list] = {}
+    for item in splits["test"]:
+        by_set.setdefault(item[3].split("/")[0], []).append(item)
+    report["test"] = {name: crop_scores(export, *fixed_set(items, cfg)) for name, items in by_set.items()}
+    out.with_suffix(".train.json").write_text(json.dumps(report, indent=1))
+    log.info("saved %s; val %s; test %s", out, report["val"], report["test"])
+    return report
+
+
+class _TimeLimit:
+    """Stop cleanly after a wall-clock budget; the best checkpoint is kept."""
+
+    def __new__(cls, seconds: float, t0: float):
+        import keras
+
+        class TimeLimit(keras.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                if time.time() - t0 > seconds:
+                    log.info("time limit reached after epoch %d", epoch + 1)
+                    self.model.stop_training = True
+
+        return TimeLimit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    d = TrainConfig()
+    p = argparse.ArgumentParser(prog="python -m segmentation.train", description=__doc__.splitlines()[0])
+    p.add_argument("--data", action="append", required=True, help="data folder (images/+masks/ or original/+no_bg/); repeatable")
+    p.add_argument("--out", default=d.out, help="where the trained model (.keras) is written")
+    p.add_argument("--work-dir", default=d.work_dir, help="checkpoints, CSV log and resume state")
+    p.add_argument("--size", type=int, default=d.size, help="crop side in pixels (multiple of 16)")
+    p.add_argument("--whole-image", action="store_true", help="train the seed-style whole-image baseline (480x272)")
+    p.add_argument("--filters", default=",".join(map(str, d.filters)), help="U-Net widths per level")
+    p.add_argument("--epochs", type=int, default=d.epochs)
+    p.add_argument("--steps-per-epoch", type=int, default=d.steps_per_epoch)
+    p.add_argument("--batch-size", type=int, default=d.batch_size)
+    p.add_argument("--lr", type=float, default=d.learning_rate)
+    p.add_argument("--patience", type=int, default=d.patience)
+    p.add_argument("--silver-weight", type=float, default=d.silver_weight, help="loss weight of masks_silver/ sets")
+    p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--time-limit", type=float, default=0.0, help="minutes; stop after the epoch that passes it")
+    p.add_argument("--no-augment", action="store_true")
+    p.add_argument("--no-resume", action="store_true", help="start afresh even if --work-dir holds a backup")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    cfg = TrainConfig(
+        data=args.data, out=args.out, work_dir=args.work_dir, size=args.size, whole_image=args.whole_image,
+        filters=tuple(int(v) for v in args.filters.split(",")), epochs=args.epochs,
+        steps_per_epoch=args.steps_per_epoch, batch_size=args.batch_size, learning_rate=args.lr,
+        patience=args.patience, silver_weight=args.silver_weight, seed=args.seed,
+        time_limit_min=args.time_limit, augment=not args.no_augment, resume=not args.no_resume,
+    )
+    if cfg.size % 16:
+        print("error: --size must be a multiple of 16", file=sys.stderr)
+        return 2
+    from segmentation.data import PairError
+
+    try:
+        train(cfg)
+    except PairError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,77 @@
+"""Shared fixtures: tiny synthetic images and masks made in the test, and fakes for the stages."""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from detection.types import HandBox
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = REPO / "samples"
+SHIPPED_MODEL = REPO / "models" / "hand_unet.keras"
+
+
+def draw_hand(h: int = 240, w: int = 320, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A crude skin-coloured 'hand' (palm disc + five finger bars, spread apart) on a textured background."""
+    rng = np.random.default_rng(seed)
+    img = (rng.normal(0, 6, (h, w, 3)) + [60, 90, 140]).clip(0, 255).astype(np.uint8)
+    mask = np.zeros((h, w), np.uint8)
+    cx, cy, r = w // 2, int(h * 0.62), int(min(h, w) * 0.18)
+    cv2.circle(mask, (cx, cy), r, 255, -1)
+    for i, ang in enumerate(np.linspace(-70, 70, 5)):
+        a = np.deg2rad(ang)
+        x1 = int(cx + np.sin(a) * r * 2.2)
+        y1 = int(cy - np.cos(a) * r * 2.2)
+        cv2.line(mask, (cx, cy), (x1, y1), 255, max(3, r // 3))
+    img[mask > 0] = (rng.normal(0, 4, (int((mask > 0).sum()), 3)) + [205, 150, 120]).clip(0, 255).astype(np.uint8)
+    return img, mask
+
+
+class FakeDetector:
+    """Returns fixed boxes, so pipeline tests do not depend on MediaPipe."""
+
+    name = "fake"
+
+    def __init__(self, boxes):
+        self.boxes = boxes
+
+    def detect(self, image_rgb):
+        return [HandBox(b, 0.9, source="fake") for b in self.boxes]
+
+
+class ColourSegmenter:
+    """Marks skin-coloured crop pixels as hand: exact on :func:`draw_hand` images, so a test of the
+    crop/paste geometry measures the geometry, not a model. Soft output is smoothed like a model's."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self.batches: list[int] = []
+
+    def predict(self, crops):
+        crops = np.asarray(crops)
+        self.batches.append(len(crops))
+        r, b = crops[..., 0].astype(np.float32), crops[..., 2].astype(np.float32)
+        hard = ((r - b) > 40).astype(np.float32)
+        return np.stack([cv2.GaussianBlur(m, (3, 3), 0.8) for m in hard]).astype(np.float32)
+
+
+@pytest.fixture
+def hand_image():
+    return draw_hand()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path(tmp_path_factory) -> Path:
+    """An untrained 32x32 U-Net saved to disk: exercises loading and shapes, not quality."""
+    from segmentation.model import build_unet
+
+    path = tmp_path_factory.mktemp("model") / "tiny.keras"
+    build_unet((32, 32), (4, 8, 16), dropout=0.0).save(path)
+    return path

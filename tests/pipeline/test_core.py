@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+
+from detection.boxes import mask_box
+from pipeline.config import PipelineConfig
+from pipeline.core import NoHandFound, Pipeline, grow_region
+from tests.conftest import ColourSegmenter, FakeDetector, draw_hand
+
+
+def iou(a, b):
+    a, b = a > 0, b > 0
+    return (a & b).sum() / max((a | b).sum(), 1)
+
+
+def test_full_resolution_paste_back_matches_truth():
+    img, mask = draw_hand(480, 640)
+    seg = ColourSegmenter(size=128)
+    p = Pipeline(FakeDetector([mask_box(mask)]), seg, PipelineConfig())
+    r = p.process(img)
+    assert r.mask.shape == mask.shape and r.mask.dtype == np.uint8
+    assert set(np.unique(r.mask)) <= {0, 255}
+    assert iou(r.mask, mask) > 0.95
+    assert not r.fallback_used
+    assert set(r.timings) == {"detect", "segment", "refine", "total"}
+    assert ((r.alpha >= 128) == (r.mask > 0)).all()
+
+
+def test_several_hands_are_merged_and_batched():
+    a, ma = draw_hand(200, 200, seed=1)
+    b, mb = draw_hand(200, 200, seed=2)
+    img, mask = np.hstack([a, b]), np.hstack([ma, mb])
+    boxes = [mask_box(ma), tuple(v + d for v, d in zip(mask_box(mb), (200, 0, 200, 0)))]
+    seg = ColourSegmenter(size=96)
+    r = Pipeline(FakeDetector(boxes), seg).process(img)
+    assert seg.batches[0] == 2  # both crops in one model call
+    assert iou(r.mask[:, :200], ma) > 0.9 and iou(r.mask[:, 200:], mb) > 0.9
+
+
+def test_no_hand_falls_back_to_whole_image_letterboxed():
+    img, mask = draw_hand(120, 300)  # wide: letterboxing keeps the aspect ratio
+    r = Pipeline(FakeDetector([]), ColourSegmenter(size=128)).process(img)
+    assert r.fallback_used and r.hands == []
+    assert iou(r.mask, mask) > 0.85
+
+
+def test_require_hand_raises():
+    img, _ = draw_hand()
+    with pytest.raises(NoHandFound):
+        Pipeline(FakeDetector([]), ColourSegmenter(), PipelineConfig(require_hand=True)).process(img)
+
+
+def test_crop_grows_to_follow_a_forearm_past_the_box():
+    img, mask = draw_hand(400, 300)
+    # forearm: a skin bar from the palm to the bottom of the image, far outside the hand box
+    img[250:400, 135:165] = (205, 150, 120)
+    mask[250:400, 135:165] = 255
+    hand_only = (90.0, 60.0, 210.0, 260.0)
+    grown = Pipeline(FakeDetector([hand_only]), ColourSegmenter(size=96), PipelineConfig(margin=0.1)).process(img)
+    fixed = Pipeline(FakeDetector([hand_only]), ColourSegmenter(size=96),
+                     PipelineConfig(margin=0.1, max_grow=0)).process(img)
+    assert grown.mask[395, 150] == 255  # reaches the image edge
+    assert fixed.mask[395, 150] == 0    # without growing, cut off along the crop edge
+    assert iou(grown.mask, mask) > iou(fixed.mask, mask)
+
+
+def test_grow_region_only_towards_touched_inner_edges():
+    soft = np.zeros((32, 32), np.float32)
+    soft[10:32, 14:18] = 1  # runs off the bottom edge
+    r = grow_region((0, 0, 100, 100), soft, 500, 500, 0.5, 1.5)
+    assert r == pytest.approx((-25, 0, 125, 150))  # top kept, grown downwards, centred across
+    assert grow_region((0, 0, 100, 100), soft, 500, 100, 0.5, 1.5) is None  # bottom is the image edge
+
+
+def test_rejects_non_rgb_uint8():
+    with pytest.raises(ValueError):
+        Pipeline(FakeDetector([]), ColourSegmenter()).process(np.zeros((10, 10), np.uint8))
+
+
+def test_config_validation():
+    with pytest.raises(ValueError):
+        PipelineConfig(threshold=1.5)
+    with pytest.raises(ValueError):
+        PipelineConfig(max_hands=0)

@@ -1,0 +1,75 @@
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
+from tests.conftest import draw_hand
+
+
+def test_fill_holes_fills_coin_but_keeps_finger_gaps():
+    _, hand = draw_hand(240, 320)
+    with_coin_hole = hand.copy()
+    cv2.circle(with_coin_hole, (160, 150), 9, 0, -1)  # a coin the model left out, inside the palm
+    filled = fill_holes(with_coin_hole, max_fraction=0.05)
+    assert np.array_equal(filled, hand)  # hole closed, gaps between fingers (open to background) untouched
+
+
+def test_fill_holes_keeps_large_real_hole():
+    m = np.zeros((100, 100), np.uint8)
+    cv2.circle(m, (50, 50), 40, 255, -1)
+    cv2.circle(m, (50, 50), 25, 0, -1)  # a thumb-finger ring: a big enclosed gap is real
+    assert np.array_equal(fill_holes(m, max_fraction=0.05), m)
+
+
+def test_fill_holes_ignores_background_touching_border():
+    m = np.full((50, 50), 255, np.uint8)
+    m[0:5, 20:25] = 0  # a notch open to the image edge is not a hole
+    assert np.array_equal(fill_holes(m, 0.5), m)
+
+
+def test_remove_specks_keeps_two_hands_drops_crumbs():
+    m = np.zeros((100, 200), np.uint8)
+    m[10:60, 10:60] = 255
+    m[10:55, 120:170] = 255
+    m[90:92, 90:92] = 255
+    out = remove_specks(m, 0.02)
+    assert out[30, 30] == 255 and out[30, 140] == 255 and out[90, 90] == 0
+    keep = np.zeros_like(m, bool)
+    keep[90, 90] = True
+    assert remove_specks(m, 0.02, keep=keep)[90, 90] == 255
+
+
+def test_helpers_do_not_mutate_inputs():
+    m = np.zeros((30, 30), np.uint8)
+    m[5:25, 5:25] = 255
+    m[10:12, 10:12] = 0
+    m[0, 29] = 255
+    before = m.copy()
+    fill_holes(m)
+    remove_specks(m)
+    soft_alpha(m / 255.0, m)
+    assert np.array_equal(m, before)
+
+
+def test_guided_refine_snaps_blurry_edge_to_image_edge():
+    img = np.zeros((80, 80, 3), np.uint8)
+    img[:, 40:] = 220  # true edge at x = 40
+    img = (img + np.random.default_rng(0).normal(0, 4, img.shape)).clip(0, 255).astype(np.uint8)
+    soft = np.zeros((80, 80), np.float32)
+    soft[:, 36:] = 1.0  # model edge 4 px off, and blurred by upsampling
+    soft = cv2.GaussianBlur(soft, (0, 0), 4)
+    refined = guided_refine(img, soft, radius=6, eps=1e-3)
+    err_before = np.abs((soft > 0.5)[40].argmax() - 40)
+    err_after = np.abs((refined > 0.5)[40].argmax() - 40)
+    assert err_after < err_before
+    assert refined.min() >= 0 and refined.max() <= 1
+
+
+def test_soft_alpha_agrees_with_mask_away_from_edge():
+    m = np.zeros((40, 40), np.uint8)
+    m[10:30, 10:30] = 255
+    soft = cv2.GaussianBlur(m.astype(np.float32) / 255, (0, 0), 2)
+    a = soft_alpha(soft, m)
+    assert a[20, 20] == 255 and a[2, 2] == 0
+    assert ((a >= 128) == (m > 0)).all()  # thresholding alpha gives back the mask
+    assert len(np.unique(a)) > 3  # and the edge is anti-aliased, not binary

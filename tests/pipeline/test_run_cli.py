@@ -1,0 +1,160 @@
+"""The output contract and batch behaviour of ``python -m pipeline.run`` (tiny untrained model)."""
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.run import main
+from tests.conftest import draw_hand
+
+
+@pytest.fixture
+def photos(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    img, _ = draw_hand(120, 160)
+    Image.fromarray(img).save(d / "a.jpg")
+    Image.fromarray(img).save(d / "b.png")
+    return d
+
+
+def run(args, model):
+    return main([*map(str, args), "--model", str(model), "-q"])
+
+
+def listing(folder):
+    return sorted((str(p.relative_to(folder)), p.stat().st_mtime_ns) for p in folder.rglob("*"))
+
+
+def test_folder_output_contract(photos, tmp_path, tiny_model_path, capsys):
+    before = listing(photos)
+    out = tmp_path / "out"
+    assert run([photos, "-o", out, "--overlay"], tiny_model_path) == 0
+    for name in ("a", "b"):
+        mask = Image.open(out / "masks" / f"{name}.png")
+        cut = Image.open(out / "cutouts" / f"{name}.png")
+        assert mask.mode == "L" and mask.size == (160, 120)
+        assert set(np.unique(np.asarray(mask))) <= {0, 255}
+        assert cut.mode == "RGBA" and cut.size == (160, 120)
+        assert np.array_equal(np.asarray(cut)[..., 3] >= 128, np.asarray(mask) > 0)
+        assert (out / "overlays" / f"{name}.jpg").is_file()
+    assert listing(photos) == before  # nothing written into the input
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("done 2, failed 0")
+
+
+def test_single_file_only_mask_and_bg_color(photos, tmp_path, tiny_model_path):
+    out = tmp_path / "o1"
+    assert run([photos / "a.jpg", "-o", out, "--only-mask"], tiny_model_path) == 0
+    assert (out / "masks" / "a.png").is_file() and not (out / "cutouts").exists()
+    out2 = tmp_path / "o2"
+    assert run([photos / "a.jpg", "-o", out2, "--bg-color", "#00ff00"], tiny_model_path) == 0
+    assert Image.open(out2 / "cutouts" / "a.png").mode == "RGB"
+
+
+def test_bad_files_are_reported_and_batch_goes_on(photos, tmp_path, tiny_model_path, capsys):
+    (photos / "notes.txt").write_text("not a photo")
+    (photos / "fake.jpg").write_text("hello")
+    (photos / "empty.png").write_bytes(b"")
+    good = (photos / "a.jpg").read_bytes()
+    (photos / "truncated.jpg").write_bytes(good[: len(good) // 2])
+    out = tmp_path / "out"
+    assert run([photos, "-o", out], tiny_model_path) == 1
+    err = capsys.readouterr()
+    assert "fake.jpg: not an image" in err.err
+    assert "empty.png: empty file" in err.err
+    assert "truncated.jpg: corrupt or truncated" in err.err
+    assert "notes.txt" in err.err  # passed over, and said so
+    assert (out / "masks" / "a.png").is_file() and (out / "masks" / "b.png").is_file()
+    assert err.out.strip().splitlines()[-1].startswith("done 2, failed 3")
+    for line in err.err.splitlines():
+        if line.startswith("error:"):
+            assert "Traceback" not in line
+
+
+def test_resume_skips_done_and_overwrite_replaces(photos, tmp_path, tiny_model_path, capsys):
+    out = tmp_path / "out"
+    assert run([photos, "-o", out], tiny_model_path) == 0
+    (out / "masks" / "b.png").unlink()  # as if interrupted before b's mask was written
+    stamp = (out / "masks" / "a.png").stat().st_mtime_ns
+    capsys.readouterr()
+    assert run([photos, "-o", out], tiny_model_path) == 0
+    assert (out / "masks" / "a.png").stat().st_mtime_ns == stamp
+    assert (out / "masks" / "b.png").is_file()
+    assert "done 1, failed 0" in capsys.readouterr().out and True
+    os.utime(out / "masks" / "a.png", ns=(1, 1))
+    assert run([photos, "-o", out, "--overwrite"], tiny_model_path) == 0
+    assert (out / "masks" / "a.png").stat().st_mtime_ns != 1
+
+
+def test_recursive_keeps_structure(photos, tmp_path, tiny_model_path):
+    (photos / "sub").mkdir()
+    (photos / "sub" / "c.jpg").write_bytes((photos / "a.jpg").read_bytes())
+    out = tmp_path / "out"
+    assert run([photos, "-o", out, "--recursive"], tiny_model_path) == 0
+    assert (out / "masks" / "sub" / "c.png").is_file() and (out / "cutouts" / "sub" / "c.png").is_file()
+
+
+def test_same_stem_different_extensions_both_kept(photos, tmp_path, tiny_model_path):
+    (photos / "a.png").write_bytes((photos / "b.png").read_bytes())
+    out = tmp_path / "out"
+    assert run([photos, "-o", out], tiny_model_path) == 0
+    assert (out / "masks" / "a.png").is_file() and (out / "masks" / "a_png.png").is_file()
+
+
+@pytest.mark.parametrize("mode", ["L", "RGBA", "P", "I;16", "LA", "CMYK"])
+def test_any_input_mode(tmp_path, tiny_model_path, mode):
+    img, _ = draw_hand(60, 80)
+    pil = Image.fromarray(img)
+    if mode == "I;16":
+        pil = Image.fromarray((np.asarray(pil.convert("L")).astype(np.uint16) * 257))
+    else:
+        pil = pil.convert(mode)
+    src = tmp_path / ("x.tif" if mode in ("I;16", "CMYK") else "x.png")
+    pil.save(src)
+    out = tmp_path / "out"
+    assert run([src, "-o", out], tiny_model_path) == 0
+    assert Image.open(out / "cutouts" / "x.png").size == (80, 60)
+
+
+def test_exif_rotation_is_honoured(tmp_path, tiny_model_path):
+    img, _ = draw_hand(60, 80)  # displayed 80 wide x 60 high
+    stored = Image.fromarray(img).transpose(Image.Transpose.ROTATE_90)  # stored 60 wide x 80 high
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    src = tmp_path / "phone.jpg"
+    stored.save(src, exif=exif)
+    out = tmp_path / "out"
+    assert run([src, "-o", out], tiny_model_path) == 0
+    assert Image.open(out / "masks" / "phone.png").size == (80, 60)
+    cut = np.asarray(Image.open(out / "cutouts" / "phone.png"))[..., :3].astype(int)
+    assert np.abs(cut - img.astype(int)).mean() < 8  # the pixels are the upright photo's
+
+
+def test_bad_arguments_exit_2(tmp_path, photos, tiny_model_path, capsys):
+    assert run([tmp_path / "missing", "-o", tmp_path / "o"], tiny_model_path) == 2
+    (tmp_path / "empty").mkdir()
+    assert run([tmp_path / "empty", "-o", tmp_path / "o"], tiny_model_path) == 2
+    assert run([photos, "-o", photos / "out"], tiny_model_path) == 2  # would write into the input
+    assert run([photos, "-o", tmp_path / "o", "--threshold", "3"], tiny_model_path) == 2
+    assert run([photos, "-o", tmp_path / "o", "--bg-color", "nope"], tiny_model_path) == 2
+    err = capsys.readouterr().err
+    assert "no such file" in err and "no image files" in err and "inside the input" in err
+    with pytest.raises(SystemExit) as exc:
+        main(["--detector", "nope", str(photos)])
+    assert exc.value.code == 2
+
+
+def test_pixel_limit(photos, tmp_path, tiny_model_path, capsys):
+    assert run([photos / "a.jpg", "-o", tmp_path / "o", "--max-pixels", "1000"], tiny_model_path) == 1
+    assert "exceeds the limit" in capsys.readouterr().err
+
+
+def test_require_hand_turns_fallback_into_failure(tmp_path, tiny_model_path, capsys):
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(blank)
+    assert run([blank, "-o", tmp_path / "o1"], tiny_model_path) == 0
+    assert "no hand found 1" in capsys.readouterr().out
+    assert run([blank, "-o", tmp_path / "o2", "--require-hand"], tiny_model_path) == 1
+    assert not (tmp_path / "o2" / "masks" / "blank.png").exists()

@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+
+from detection.boxes import mask_box
+from segmentation.augment import AugmentConfig, NO_AUGMENT, make_crop_sample, make_whole_sample
+from segmentation.crops import crop_matrix, crop_square, paste_soft, warp_crop
+from tests.conftest import draw_hand
+
+
+def iou(a, b):
+    a, b = a > 0, b > 0
+    return (a & b).sum() / max((a | b).sum(), 1)
+
+
+def test_crop_then_paste_round_trip():
+    _, mask = draw_hand(240, 320)
+    region = crop_square(mask_box(mask), 0.25)
+    m = crop_matrix(region, 128)
+    crop = warp_crop(mask.astype(np.float32) / 255, m, 128)
+    patch, (x0, y0, x1, y1) = paste_soft(crop, m, mask.shape)
+    full = np.zeros(mask.shape, np.float32)
+    full[y0:y1, x0:x1] = patch
+    assert iou(full > 0.5, mask) > 0.97
+
+
+def test_crop_region_outside_image_is_zero_padded():
+    img = np.full((20, 20, 3), 200, np.uint8)
+    m = crop_matrix((-20, -20, 20, 20), 40)
+    crop = warp_crop(img, m, 40)
+    assert crop[:15, :15].max() == 0 and crop[25:, 25:].min() == 200
+
+
+def test_sample_without_augmentation_matches_pipeline_crop():
+    img, mask = draw_hand()
+    x, y = make_crop_sample(img, mask, 64)
+    m = crop_matrix(crop_square(mask_box(mask)), 64)
+    assert np.array_equal(x, warp_crop(img, m, 64))
+    assert x.shape == (64, 64, 3) and y.shape == (64, 64) and set(np.unique(y)) <= {0, 1}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_augmented_image_and_mask_stay_aligned(seed):
+    img, mask = draw_hand(seed=seed)
+    cfg = AugmentConfig(brightness=(1, 1), contrast=(1, 1), saturation=(1, 1), hue_shift=0, blur_p=0,
+                        noise_p=0, jpeg_p=0, coin_p=0)
+    x, y = make_crop_sample(img, mask, 64, np.random.default_rng(seed), cfg)
+    skin = (x[..., 0].astype(int) - x[..., 2].astype(int)) > 40  # the hand's colour, warped with the image
+    assert iou(skin, y) > 0.85
+
+
+def test_augmentation_is_deterministic_per_seed_and_varies():
+    img, mask = draw_hand()
+    a = make_crop_sample(img, mask, 64, np.random.default_rng(3), AugmentConfig())
+    b = make_crop_sample(img, mask, 64, np.random.default_rng(3), AugmentConfig())
+    c = make_crop_sample(img, mask, 64, np.random.default_rng(4), AugmentConfig())
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    assert not np.array_equal(a[0], c[0])
+
+
+def test_coin_is_painted_inside_hand_and_labelled_hand():
+    img, mask = draw_hand(seed=1)
+    cfg = AugmentConfig(coin_p=1.0, rotation_deg=0, zoom=0, shift=0, shear=0, hflip=False, box_jitter=0,
+                        partial_box_p=0, brightness=(1, 1), contrast=(1, 1), saturation=(1, 1), hue_shift=0,
+                        blur_p=0, noise_p=0, jpeg_p=0)
+    x, y = make_crop_sample(img, mask, 96, np.random.default_rng(0), cfg)
+    x0, y0 = make_crop_sample(img, mask, 96, np.random.default_rng(0), NO_AUGMENT)
+    changed = np.abs(x.astype(int) - x0.astype(int)).max(axis=2) > 30
+    assert changed.sum() > 20
+    assert changed[y == 0].sum() == 0  # nothing painted on the background
+    assert np.array_equal(y, y0)  # the coin does not change the label
+
+
+def test_empty_mask_gives_letterboxed_whole_image():
+    img = np.full((30, 60, 3), 100, np.uint8)
+    x, y = make_crop_sample(img, np.zeros((30, 60), np.uint8), 32)
+    assert y.sum() == 0
+    assert x[:6].max() == 0 and x[10:22].min() == 100  # padded above, image in the middle
+
+
+def test_whole_image_sample_shape():
+    img, mask = draw_hand()
+    x, y = make_whole_sample(img, mask, (48, 80), np.random.default_rng(0), AugmentConfig())
+    assert x.shape == (48, 80, 3) and y.shape == (48, 80)

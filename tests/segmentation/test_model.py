@@ -1,0 +1,92 @@
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from segmentation.model import BinaryIoU, bce_dice_loss, build_unet
+from segmentation.segmenter import Segmenter
+from tests.conftest import draw_hand
+
+
+def test_unet_shapes_and_range():
+    m = build_unet((32, 32), (4, 8, 16))
+    out = m.predict(np.random.rand(2, 32, 32, 3).astype("float32") * 255, verbose=0)
+    assert out.shape == (2, 32, 32, 1)
+    assert out.min() >= 0 and out.max() <= 1
+
+
+def test_unet_learns_a_few_steps_on_tiny_data():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    xs, ys = [], []
+    for s in range(8):
+        img, mask = draw_hand(32, 32, seed=s)
+        xs.append(img)
+        ys.append(mask[..., None] / 255.0)
+    x, y = np.stack(xs).astype("float32"), np.stack(ys).astype("float32")
+    m = build_unet((32, 32), (8, 16, 32), dropout=0.0)
+    m.compile(optimizer=keras.optimizers.Adam(1e-2), loss=bce_dice_loss, metrics=[BinaryIoU()])
+    hist = m.fit(x, y, epochs=25, batch_size=8, verbose=0).history
+    # training-mode loss: BN moving averages need far more than 25 steps to settle for inference
+    assert hist["loss"][-1] < hist["loss"][0] * 0.7
+    assert hist["iou"][-1] > hist["iou"][0]
+
+
+def test_binary_iou_metric_known_answer():
+    metric = BinaryIoU()
+    t = np.zeros((1, 4, 4, 1), "float32")
+    t[0, :2] = 1  # 8 px
+    p = np.zeros((1, 4, 4, 1), "float32")
+    p[0, :1] = 0.9  # 4 px, all inside
+    metric.update_state(t, p)
+    assert float(metric.result()) == pytest.approx(0.5)
+
+
+def test_save_load_round_trip_and_segmenter(tmp_path):
+    m = build_unet((32, 32), (4, 8, 16))
+    path = tmp_path / "m.keras"
+    m.save(path)
+    seg = Segmenter(path)
+    x = (np.random.rand(3, 32, 32, 3) * 255).astype(np.uint8)
+    out = seg.predict(x)
+    assert seg.size == 32 and out.shape == (3, 32, 32) and out.dtype == np.float32
+    assert np.allclose(out, m.predict(x.astype("float32"), verbose=0)[..., 0], atol=1e-5)
+    assert seg.predict(x[0]).shape == (32, 32)
+    with pytest.raises(ValueError, match="crops must be"):
+        seg.predict(np.zeros((1, 16, 16, 3), np.uint8))
+
+
+def test_segmenter_missing_model_is_clear(tmp_path):
+    with pytest.raises(FileNotFoundError, match="segmentation model not found"):
+        Segmenter(tmp_path / "nope.keras")
+
+
+def test_train_cli_end_to_end_on_tiny_folder(tmp_path):
+    from segmentation.train import main
+
+    data = tmp_path / "data"
+    (data / "images").mkdir(parents=True)
+    (data / "masks").mkdir()
+    for i in range(12):
+        img, mask = draw_hand(48, 64, seed=i)
+        Image.fromarray(img).save(data / "images" / f"x_id{i % 4:02d}_{i}.jpg")
+        Image.fromarray(mask).save(data / "masks" / f"x_id{i % 4:02d}_{i}.png")
+    out = tmp_path / "model.keras"
+    rc = main(["--data", str(data), "--out", str(out), "--work-dir", str(tmp_path / "run"), "--size", "32",
+               "--filters", "4,8,16", "--epochs", "2", "--steps-per-epoch", "2", "--batch-size", "4"])
+    assert rc == 0 and out.is_file()
+    report = json.loads(out.with_suffix(".train.json").read_text())
+    assert 0 <= report["val"]["iou"] <= 1 and "data" in report["test"]
+    split = json.loads((tmp_path / "run" / "split.json").read_text())
+    assert set(split[str(data)]) == {"train", "val", "test"}
+    assert (tmp_path / "run" / "log.csv").read_text().count("\n") >= 2
+    assert Segmenter(out).size == 32
+
+
+def test_train_cli_rejects_bad_data(tmp_path, capsys):
+    from segmentation.train import main
+
+    assert main(["--data", str(tmp_path), "--out", str(tmp_path / "m.keras"), "--size", "32"]) == 1
+    assert "expected images/" in capsys.readouterr().err
