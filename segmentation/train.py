@@ -43,6 +43,8 @@ class TrainConfig:
     time_limit_min: float = 0.0
     augment: bool = True
     resume: bool = True
+    composite: bool = True
+    backgrounds: str = ""  # hand_boxes-style folder of background photos; "" = next to the first --data
 
 
 def _downscale(image: np.ndarray, mask: np.ndarray, max_side: int):
@@ -103,12 +105,50 @@ def fixed_set(items, cfg: TrainConfig):
     return np.stack(xs).astype(np.float32), np.stack(ys)[..., None].astype(np.float32)
 
 
-def make_dataset(items, cfg: TrainConfig):
+def background_folder(cfg: TrainConfig) -> Path | None:
+    folder = Path(cfg.backgrounds) if cfg.backgrounds else Path(cfg.data[0]).parent / "hand_boxes"
+    return folder if (folder / "images").is_dir() else None
+
+
+def load_backgrounds(cfg: TrainConfig, split: str) -> list[np.ndarray]:
+    """Hand-free photo regions for compositing: ``train`` photos for training, ``val`` for validation."""
+    from segmentation.composite import load_photo_backgrounds
+
+    folder = background_folder(cfg)
+    if folder is None:
+        log.warning("no background photos found; composites use procedural backgrounds only")
+        return []
+    return load_photo_backgrounds(folder, split)
+
+
+def composite_val_set(items, cfg: TrainConfig, photos: list[np.ndarray], seed: int = 1234):
+    """A fixed (seeded) composite set: every val hand once on each background family, with
+    background photos from the detection set's *val* split, never seen in training."""
+    from segmentation.composite import FAMILIES, composite_sample
+
+    sample = _sample_fn(cfg)
+    rng = np.random.default_rng(seed)
+    xs, ys, fams = [], [], []
+    for k, (img, msk, _, _) in enumerate(items):
+        family = FAMILIES[k % len(FAMILIES)]
+        x, y = sample(img, msk, rng, False)
+        xc, yc, _ = composite_sample(x, y, rng, photos, family=family)
+        xs.append(xc)
+        ys.append(yc)
+        fams.append(family)
+    return np.stack(xs).astype(np.float32), np.stack(ys)[..., None].astype(np.float32), fams
+
+
+def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None):
     import tensorflow as tf
+
+    from segmentation.composite import CompositeConfig, composite_sample
 
     sample = _sample_fn(cfg)
     shape = (cfg.size, cfg.size) if not cfg.whole_image else tuple(cfg.whole_shape)
     weights = np.array([w for _, _, w, _ in items], float)
+    ccfg = CompositeConfig()
+    use_composite = cfg.composite and not cfg.whole_image
 
     def gen():
         rng = np.random.default_rng(cfg.seed + int(time.time()))
@@ -116,6 +156,12 @@ def make_dataset(items, cfg: TrainConfig):
             i = int(rng.integers(len(items)))
             img, msk, w, _ = items[i]
             x, y = sample(img, msk, rng, True)
+            if use_composite and rng.random() < ccfg.p:
+                second = None
+                if rng.random() < ccfg.second_hand_p:
+                    j = int(rng.integers(len(items)))
+                    second = sample(items[j][0], items[j][1], rng, True)
+                x, y, _ = composite_sample(x, y, rng, photos or [], second=second, cfg=ccfg)
             yield x.astype(np.float32), y[..., None].astype(np.float32), np.float32(weights[i])
 
     sig = (
@@ -138,6 +184,20 @@ def crop_scores(model, x: np.ndarray, y: np.ndarray, batch: int = 16) -> dict[st
     return {"iou": float(iou.mean()), "dice": float(dice.mean()), "n": int(len(x))}
 
 
+def family_scores(model, x: np.ndarray, y: np.ndarray, families: list[str]) -> dict[str, dict[str, float]]:
+    """Crop IoU and boundary F1 per background family (and overall)."""
+    from pipeline.metrics import score_masks
+
+    pred = model.predict(x, batch_size=16, verbose=0)[..., 0] > 0.5
+    rows: dict[str, list] = {}
+    for p, t, f in zip(pred, y[..., 0] > 0.5, families):
+        s = score_masks(p.astype(np.uint8), t.astype(np.uint8))
+        rows.setdefault(f, []).append((s.iou, s.boundary_f1))
+        rows.setdefault("all", []).append((s.iou, s.boundary_f1))
+    return {f: {"iou": float(np.mean([r[0] for r in v])), "boundary_f1": float(np.mean([r[1] for r in v])),
+                "n": len(v)} for f, v in rows.items()}
+
+
 def train(cfg: TrainConfig) -> dict:
     import keras
 
@@ -155,6 +215,13 @@ def train(cfg: TrainConfig) -> dict:
         raise SystemExit("error: no training pairs after the split")
     val_items = splits["val"] or splits["train"][:8]
     xv, yv = fixed_set(val_items, cfg)
+    train_photos: list[np.ndarray] = []
+    comp_val = None
+    if cfg.composite and not cfg.whole_image:
+        train_photos = load_backgrounds(cfg, "train")
+        comp_val = composite_val_set(val_items, cfg, load_backgrounds(cfg, "val"))
+        # model selection sees both the real scenes and the unseen-background composites
+        xv, yv = np.concatenate([xv, comp_val[0]]), np.concatenate([yv, comp_val[1]])
     log.info("pairs: train %d, val %d, test %d", *(len(splits[k]) for k in ("train", "val", "test")))
 
     shape = tuple(cfg.whole_shape) if cfg.whole_image else (cfg.size, cfg.size)
@@ -176,7 +243,7 @@ def train(cfg: TrainConfig) -> dict:
     if cfg.time_limit_min > 0:
         callbacks.append(_TimeLimit(cfg.time_limit_min * 60, t0))
     model.fit(
-        make_dataset(splits["train"], cfg),
+        make_dataset(splits["train"], cfg, train_photos),
         steps_per_epoch=cfg.steps_per_epoch,
         epochs=cfg.epochs,
         validation_data=(xv, yv),
@@ -194,6 +261,10 @@ def train(cfg: TrainConfig) -> dict:
     for item in splits["test"]:
         by_set.setdefault(item[3].split("/")[0], []).append(item)
     report["test"] = {name: crop_scores(export, *fixed_set(items, cfg)) for name, items in by_set.items()}
+    # the composite set is rebuilt with the *test* hands and val backgrounds, for an unseen-background figure
+    if not cfg.whole_image:
+        xc, yc, fams = composite_val_set(splits["test"], cfg, load_backgrounds(cfg, "val"))
+        report["composite_test"] = family_scores(export, xc, yc, fams)
     out.with_suffix(".train.json").write_text(json.dumps(report, indent=1))
     log.info("saved %s; val %s; test %s", out, report["val"], report["test"])
     return report
@@ -232,6 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=d.seed)
     p.add_argument("--time-limit", type=float, default=0.0, help="minutes; stop after the epoch that passes it")
     p.add_argument("--no-augment", action="store_true")
+    p.add_argument("--no-composite", action="store_true",
+                   help="don't paste hands on new backgrounds (copy-paste compositing is on by default)")
+    p.add_argument("--backgrounds", default="",
+                   help="folder of background photos in YOLO layout (default: hand_boxes next to the first --data)")
     p.add_argument("--no-resume", action="store_true", help="start afresh even if --work-dir holds a backup")
     return p
 
@@ -245,6 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         steps_per_epoch=args.steps_per_epoch, batch_size=args.batch_size, learning_rate=args.lr,
         patience=args.patience, silver_weight=args.silver_weight, seed=args.seed,
         time_limit_min=args.time_limit, augment=not args.no_augment, resume=not args.no_resume,
+        composite=not args.no_composite, backgrounds=args.backgrounds,
     )
     if cfg.size % 16:
         print("error: --size must be a multiple of 16", file=sys.stderr)

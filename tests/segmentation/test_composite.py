@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+
+from segmentation.composite import (
+    FAMILIES, add_skin_distractors, composite_sample, load_photo_backgrounds, paste, shift_skin_tone, texture,
+)
+from tests.conftest import draw_hand
+
+
+def crop_pair(seed=0, size=96):
+    from segmentation.augment import make_crop_sample
+
+    img, mask = draw_hand(seed=seed)
+    return make_crop_sample(img, mask, size)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_composite_keeps_hand_aligned_and_background_zero(family):
+    x, y = crop_pair()
+    rng = np.random.default_rng(0)
+    photos = [np.full((120, 150, 3), 30, np.uint8)]
+    xc, yc, fam = composite_sample(x, y, rng, photos, family=family)
+    assert fam == family and xc.shape == x.shape and xc.dtype == np.uint8
+    assert np.array_equal(yc, y)  # one hand: the label is the hand's, every background pixel stays 0
+    inner = np.zeros_like(y, bool)
+    import cv2
+
+    inner = cv2.erode(y, np.ones((5, 5), np.uint8)) > 0
+    # inside the hand the pasted pixels are the hand's (up to the lighting gain)
+    ratio = xc[inner].astype(float).mean() / x[inner].astype(float).mean()
+    assert 0.5 < ratio < 2.0
+
+
+def test_composite_is_deterministic_with_seed():
+    x, y = crop_pair()
+    a = composite_sample(x, y, np.random.default_rng(5), [])
+    b = composite_sample(x, y, np.random.default_rng(5), [])
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) and a[2] == b[2]
+
+
+def test_second_hand_is_labelled_hand():
+    x, y = crop_pair(0)
+    second = crop_pair(3)
+    xc, yc, _ = composite_sample(x, y, np.random.default_rng(1), [], family="flat", second=second)
+    assert yc.sum() > y.sum()  # the second hand adds hand pixels
+    assert set(np.unique(yc)) <= {0, 1}
+
+
+def test_paste_alpha_blend_bounds():
+    x, y = crop_pair()
+    bg = np.zeros_like(x)
+    out = paste(x, y, bg, np.random.default_rng(0))
+    assert out[y == 0].max() <= x.max()
+    far = np.ones_like(y, bool)
+    import cv2
+
+    far = cv2.dilate(y, np.ones((7, 7), np.uint8)) == 0
+    assert out[far].max() == 0  # away from the feathered edge, the background is untouched
+
+
+def test_distractors_and_tone_shift_change_only_what_they_should():
+    rng = np.random.default_rng(0)
+    bg = texture(64, rng)
+    d = add_skin_distractors(bg, np.array([200, 150, 120], np.float32), rng, 2)
+    assert d.shape == bg.shape and not np.array_equal(d, bg)
+    x, y = crop_pair()
+    shifted = shift_skin_tone(x, y, np.random.default_rng(2))
+    far = __import__("cv2").dilate(y, np.ones((9, 9), np.uint8)) == 0
+    assert np.abs(shifted[far].astype(int) - x[far].astype(int)).max() <= 2  # background untouched
+    assert np.abs(shifted[y > 0].astype(int) - x[y > 0].astype(int)).mean() > 3  # the hand changed
+
+
+def test_photo_backgrounds_avoid_hand_boxes(tmp_path):
+    from PIL import Image
+
+    (tmp_path / "images" / "train").mkdir(parents=True)
+    (tmp_path / "labels" / "train").mkdir(parents=True)
+    img = np.zeros((100, 100, 3), np.uint8)
+    img[:, 60:] = 255  # the 'hand' occupies the right part
+    Image.fromarray(img).save(tmp_path / "images" / "train" / "a.jpg")
+    (tmp_path / "labels" / "train" / "a.txt").write_text("0 0.8 0.5 0.3 0.9\n")
+    bgs = load_photo_backgrounds(tmp_path, "train", size=32)
+    assert bgs and all(b.mean() < 40 for b in bgs)  # only the hand-free (black) region was kept
