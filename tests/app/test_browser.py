@@ -1,0 +1,66 @@
+"""The app in a real browser: Streamlit started as ``handcut-app`` does, driven by Chromium.
+
+One test on purpose (~30 s): it is the only check that the page, its uploads and downloads work
+end to end over HTTP, which AppTest cannot see (media files and downloads are served by the
+web server, not the script). A screenshot is always saved under test-artifacts/.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from pipeline.imageio import read_rgb
+from tests.app.browser import CHROMIUM, chromium_page, streamlit_server, upload, wait_for_result
+from tests.conftest import REPO, SAMPLES, SHIPPED_MODEL
+
+pytestmark = pytest.mark.slow
+
+SAMPLE = SAMPLES / "palm_open.jpg"
+ARTIFACTS = REPO / "test-artifacts"
+
+
+def loaded_width(page, caption: str) -> int:
+    """naturalWidth of the preview image with this caption once the browser has decoded it (0 = broken)."""
+    img = page.locator('[data-testid="stImage"]', has_text=caption).locator("img").first
+    img.wait_for(timeout=30_000)
+    handle = img.element_handle()
+    page.wait_for_function("el => el.complete", arg=handle, timeout=30_000)
+    return int(handle.evaluate("el => el.naturalWidth"))
+
+
+def test_upload_cutout_download_and_bad_file_in_chromium(tmp_path, tiny_model_path):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install Debian's browser with `apt-get install chromium chromium-driver`")
+    model = SHIPPED_MODEL if SHIPPED_MODEL.is_file() else tiny_model_path
+    ARTIFACTS.mkdir(exist_ok=True)
+    with streamlit_server(model, ARTIFACTS / "app_server.log", cwd=tmp_path) as url, chromium_page() as page:
+        try:
+            page.goto(url)
+            upload(page, [str(SAMPLE)])
+            wait_for_result(page)
+            assert loaded_width(page, "Cut-out (transparent)") > 0, "cut-out preview did not load"
+
+            with page.expect_download(timeout=30_000) as info:
+                page.get_by_role("button", name="Cut-out PNG").click()
+            download = info.value
+            assert download.suggested_filename == "palm_open_cutout.png"
+            data = download.path().read_bytes()
+            png = Image.open(io.BytesIO(data))
+            assert png.format == "PNG" and png.mode == "RGBA"
+            cut = np.asarray(png)
+            # full resolution, original pixels, the mask in the alpha channel
+            assert np.array_equal(cut[..., :3], read_rgb(SAMPLE))
+            assert cut.shape == (640, 640, 4)
+
+            upload(page, [{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"shopping list\n"}])
+            error = page.locator('[data-testid="stAlertContentError"]', has_text="notes.txt")
+            error.wait_for(timeout=30_000)
+            assert "not an image" in error.inner_text()
+            # the good photo is still there and counted
+            page.get_by_text("done 1, failed 1").wait_for(timeout=30_000)
+            assert page.get_by_text("Cut-out (transparent)").count() == 1
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "app_browser.png"), full_page=True)
