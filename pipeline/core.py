@@ -140,15 +140,20 @@ class Pipeline:
             np.maximum(soft[y0:y1, x0:x1], patch, out=soft[y0:y1, x0:x1])
             rx0, ry0, rx1, ry1 = min(rx0, x0), min(ry0, y0), max(rx1, x1), max(ry1, y1)
             upscale = max(upscale, (r[2] - r[0]) / size)
-        if cfg.refine and rx1 > rx0 and ry1 > ry0 and upscale > 1.0:
-            radius = int(math.ceil(upscale))
-            x0, y0 = max(0, rx0 - radius), max(0, ry0 - radius)
-            x1, y1 = min(w, rx1 + radius), min(h, ry1 + radius)
-            soft[y0:y1, x0:x1] = guided_refine(image[y0:y1, x0:x1], soft[y0:y1, x0:x1], radius, cfg.refine_eps)
-        mask = np.where(soft > cfg.threshold, 255, 0).astype(np.uint8)
-        mask = remove_specks(mask, cfg.speck_fraction)
-        mask = fill_holes(mask, cfg.hole_fraction)
-        alpha = soft_alpha(soft, mask, cfg.threshold)
+        mask = np.zeros((h, w), np.uint8)
+        alpha = np.zeros((h, w), np.uint8)
+        if rx1 > rx0 and ry1 > ry0:
+            # Everything after pasting works on the hands' bounding rectangle only (plus a margin
+            # for the filter): outside it the mask is empty by construction.
+            pad = int(math.ceil(upscale)) + 2
+            x0, y0, x1, y1 = max(0, rx0 - pad), max(0, ry0 - pad), min(w, rx1 + pad), min(h, ry1 + pad)
+            sub = soft[y0:y1, x0:x1]
+            if cfg.refine and upscale > 1.0:
+                sub = guided_refine(image[y0:y1, x0:x1], sub, int(math.ceil(upscale)), cfg.refine_eps)
+            m = np.where(sub > cfg.threshold, 255, 0).astype(np.uint8)
+            m = fill_holes(remove_specks(m, cfg.speck_fraction), cfg.hole_fraction)
+            mask[y0:y1, x0:x1] = m
+            alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold)
         t3 = time.perf_counter()
         return PipelineResult(
             mask=mask,

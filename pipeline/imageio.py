@@ -111,10 +111,26 @@ def _atomic_write(path: Path, write) -> None:
             os.unlink(tmp)
 
 
+def encode_png(array: np.ndarray) -> bytes:
+    """PNG bytes of a ``HxW`` (L) or ``HxWx3/4`` (RGB/RGBA) uint8 array.
+
+    OpenCV's encoder at compression 1 is the fastest here (an 8.6 MP cut-out is most of the
+    I/O time); files are a little larger than at PIL's default, never lossy.
+    """
+    import cv2
+
+    if array.ndim == 3:
+        array = cv2.cvtColor(array, cv2.COLOR_RGBA2BGRA if array.shape[2] == 4 else cv2.COLOR_RGB2BGR)
+    ok, buf = cv2.imencode(".png", array, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise OSError("PNG encoding failed")
+    return buf.tobytes()
+
+
 def save_png(path: Path, array: np.ndarray) -> None:
     """Save a ``HxW`` (L) or ``HxWx3/4`` (RGB/RGBA) uint8 array as PNG atomically."""
-    img = Image.fromarray(array)
-    _atomic_write(path, lambda tmp: img.save(tmp, format="PNG", compress_level=1))
+    data = encode_png(array)
+    _atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
 def save_jpeg(path: Path, array: np.ndarray, quality: int = 90) -> None:
