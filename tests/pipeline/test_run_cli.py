@@ -126,10 +126,15 @@ def test_exif_rotation_is_honoured(tmp_path, tiny_model_path):
     src = tmp_path / "phone.jpg"
     stored.save(src, exif=exif)
     out = tmp_path / "out"
-    assert run([src, "-o", out], tiny_model_path) == 0
-    assert Image.open(out / "masks" / "phone.png").size == (80, 60)
-    cut = np.asarray(Image.open(out / "cutouts" / "phone.png"))[..., :3].astype(int)
-    assert np.abs(cut - img.astype(int)).mean() < 8  # the pixels are the upright photo's
+    assert run([src, "-o", out, "--overlay"], tiny_model_path) == 0
+    mask = np.asarray(Image.open(out / "masks" / "phone.png"))
+    assert mask.shape == (60, 80)
+    cut = np.asarray(Image.open(out / "cutouts" / "phone.png")).astype(int)
+    visible = cut[..., 3] > 0
+    assert np.abs(cut[..., :3][visible] - img.astype(int)[visible]).mean() < 8 if visible.any() else True
+    shown = np.asarray(Image.open(out / "overlays" / "phone.jpg")).astype(int)
+    assert shown.shape == (60, 80, 3)
+    assert np.abs(shown[mask == 0] - img.astype(int)[mask == 0]).mean() < 20  # the upright photo's pixels
 
 
 def test_bad_arguments_exit_2(tmp_path, photos, tiny_model_path, capsys):
