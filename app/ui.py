@@ -85,7 +85,7 @@ def build_pipeline(config: PipelineConfig) -> Pipeline:
     """A ``Pipeline`` from cached parts: cheap, so it is rebuilt whenever a setting changes.
 
     Raises:
-        FileNotFoundError: the segmentation model is missing.
+        FileNotFoundError: the segmentation model (or a detector's model) is missing.
     """
     detector = load_detector(config.detector, config.max_hands)
     path, mtime = model_identity()
@@ -246,8 +246,9 @@ def main() -> None:
     )
     try:
         pipeline = build_pipeline(controls.config)
-    except (FileNotFoundError, ValueError) as exc:
-        st.error(f"Cannot start the pipeline: {exc}")
+    except Exception as exc:  # a missing model or a backend that cannot load: say so, keep the sidebar usable
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        st.error(f"Cannot start the pipeline with the **{controls.config.detector}** detector: {reason}")
         st.stop()
     st.sidebar.caption(f"Segmentation model: `{getattr(pipeline.segmenter, 'path', '?')}`")
     if not files:

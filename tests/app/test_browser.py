@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from pipeline.core import build_pipeline
 from pipeline.imageio import read_rgb
 from tests.app.browser import CHROMIUM, chromium_page, streamlit_server, upload, wait_for_result
 from tests.conftest import REPO, SAMPLES, SHIPPED_MODEL
@@ -20,6 +21,12 @@ pytestmark = pytest.mark.slow
 
 SAMPLE = SAMPLES / "palm_open.jpg"
 ARTIFACTS = REPO / "test-artifacts"
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    """Overlap of two boolean masks; two empty masks agree fully."""
+    union = (a | b).sum()
+    return float((a & b).sum() / union) if union else 1.0
 
 
 def loaded_width(page, caption: str) -> int:
@@ -51,9 +58,13 @@ def test_upload_cutout_download_and_bad_file_in_chromium(tmp_path, tiny_model_pa
             png = Image.open(io.BytesIO(data))
             assert png.format == "PNG" and png.mode == "RGBA"
             cut = np.asarray(png)
-            # full resolution, original pixels, the mask in the alpha channel
-            assert np.array_equal(cut[..., :3], read_rgb(SAMPLE))
-            assert cut.shape == (640, 640, 4)
+            # full resolution, the photo's own pixels, and the same mask the CLI's pipeline gives
+            photo = read_rgb(SAMPLE)
+            assert cut.shape == (*photo.shape[:2], 4)
+            visible = cut[..., 3] > 0
+            assert np.array_equal(cut[..., :3][visible], photo[visible])
+            expected = build_pipeline(model_path=str(model)).process(photo).mask > 0
+            assert iou(cut[..., 3] >= 128, expected) > 0.98
 
             upload(page, [{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"shopping list\n"}])
             error = page.locator('[data-testid="stAlertContentError"]', has_text="notes.txt")

@@ -38,6 +38,7 @@ class Spy:
     segmenters: list[str] = field(default_factory=list)
     processed: list[float] = field(default_factory=list)
     boxes: list = field(default_factory=list)
+    detector_error: Exception | None = None
 
 
 @pytest.fixture
@@ -52,6 +53,8 @@ def spy(monkeypatch, tiny_model_path):
 
     def create_detector(name, **options):
         s.detectors.append(name)
+        if s.detector_error:
+            raise s.detector_error
         return FakeDetector(s.boxes)
 
     class CountingSegmenter(real_segmenter):
@@ -202,3 +205,11 @@ def test_missing_model_is_a_clear_error_not_a_crash(spy, monkeypatch, tmp_path):
     assert len(at.error) == 1
     assert "Cannot start the pipeline" in at.error[0].value and "nowhere.keras" in at.error[0].value
     assert not at.info  # the page stops before asking for uploads it could not process
+
+
+def test_detector_that_cannot_load_is_reported_and_the_sidebar_stays(spy):
+    spy.detector_error = FileNotFoundError("hand model not found at /x/yolo_hand.onnx")
+    at = run_page()
+    assert len(at.error) == 1
+    assert "Cannot start the pipeline" in at.error[0].value and "/x/yolo_hand.onnx" in at.error[0].value
+    assert at.sidebar.selectbox[0].options == list(DETECTORS)  # the user can pick another backend
