@@ -44,6 +44,7 @@ class TrainConfig:
     augment: bool = True
     resume: bool = True
     composite: bool = True
+    init_from: str = ""  # start from these weights (fine-tuning) instead of random initialisation
     backgrounds: str = ""  # hand_boxes-style folder of background photos; "" = next to the first --data
 
 
@@ -226,6 +227,9 @@ def train(cfg: TrainConfig) -> dict:
 
     shape = tuple(cfg.whole_shape) if cfg.whole_image else (cfg.size, cfg.size)
     model = build_unet(shape, cfg.filters)
+    if cfg.init_from:
+        model.load_weights(cfg.init_from)
+        log.info("initialised from %s", cfg.init_from)
     model.compile(
         optimizer=keras.optimizers.Adam(cfg.learning_rate),
         loss=bce_dice_loss,
@@ -308,6 +312,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backgrounds", default="",
                    help="folder of background photos in YOLO layout (default: hand_boxes next to the first --data)")
     p.add_argument("--no-resume", action="store_true", help="start afresh even if --work-dir holds a backup")
+    p.add_argument("--init-from", default="", help="fine-tune from this .keras model (same architecture)")
     return p
 
 
@@ -320,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
         steps_per_epoch=args.steps_per_epoch, batch_size=args.batch_size, learning_rate=args.lr,
         patience=args.patience, silver_weight=args.silver_weight, seed=args.seed,
         time_limit_min=args.time_limit, augment=not args.no_augment, resume=not args.no_resume,
-        composite=not args.no_composite, backgrounds=args.backgrounds,
+        composite=not args.no_composite, backgrounds=args.backgrounds, init_from=args.init_from,
     )
     if cfg.size % 16:
         print("error: --size must be a multiple of 16", file=sys.stderr)
