@@ -29,6 +29,13 @@ def iou(a: np.ndarray, b: np.ndarray) -> float:
     return float((a & b).sum() / union) if union else 1.0
 
 
+def server_errors(log) -> str:
+    """The distinct error lines of the server log, to make a failure say why (e.g. a broken web stack)."""
+    lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+    errors = dict.fromkeys(line for line in lines if "Error:" in line or "Exception" in line)
+    return "\n".join(list(errors)[-5:]) or "no errors in the server log"
+
+
 def loaded_width(page, caption: str) -> int:
     """naturalWidth of the preview image with this caption once the browser has decoded it (0 = broken)."""
     img = page.locator('[data-testid="stImage"]', has_text=caption).locator("img").first
@@ -43,16 +50,18 @@ def test_upload_cutout_download_and_bad_file_in_chromium(tmp_path, tiny_model_pa
         pytest.skip(f"{CHROMIUM} not found: install Debian's browser with `apt-get install chromium chromium-driver`")
     model = SHIPPED_MODEL if SHIPPED_MODEL.is_file() else tiny_model_path
     ARTIFACTS.mkdir(exist_ok=True)
-    with streamlit_server(model, ARTIFACTS / "app_server.log", cwd=tmp_path) as url, chromium_page() as page:
+    log = ARTIFACTS / "app_server.log"
+    with streamlit_server(model, log, cwd=tmp_path) as url, chromium_page() as page:
         try:
             page.goto(url)
             upload(page, [str(SAMPLE)])
             wait_for_result(page)
-            assert loaded_width(page, "Cut-out (transparent)") > 0, "cut-out preview did not load"
+            assert loaded_width(page, "Cut-out (transparent)") > 0, f"cut-out preview did not load:\n{server_errors(log)}"
 
             with page.expect_download(timeout=30_000) as info:
                 page.get_by_role("button", name="Cut-out PNG").click()
             download = info.value
+            assert download.failure() is None, f"download failed:\n{server_errors(log)}"
             assert download.suggested_filename == "palm_open_cutout.png"
             data = download.path().read_bytes()
             png = Image.open(io.BytesIO(data))
