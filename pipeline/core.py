@@ -52,21 +52,29 @@ class NoHandFound(RuntimeError):
 
 
 def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshold: float, factor: float) -> Box | None:
-    """A larger square region when the mask touches a crop edge that lies inside the image.
+    """A larger square region when the mask runs off a crop edge that lies inside the image.
 
-    The side grows by ``factor``; on an axis where only one edge is touched, the opposite edge
+    Only arm-like crossings count (at least 1 % of the edge); a mask flooding more than 60 % of
+    any edge means the crop's prediction is unreliable and nothing grows. The side grows by ``factor``; on an axis where only one edge is touched, the opposite edge
     stays put so the crop extends towards the touched side. Returns None when nothing to grow.
     """
     fg = soft > threshold
     n = fg.shape[0]
     need = max(3, int(0.01 * n))
-    x0, y0, x1, y1 = region
-    touch = {
-        "left": fg[:, :2].sum() >= need and x0 > 0,
-        "right": fg[:, -2:].sum() >= need and x1 < width,
-        "top": fg[:2, :].sum() >= need and y0 > 0,
-        "bottom": fg[-2:, :].sum() >= need and y1 < height,
+
+    hits = {
+        "left": int(fg[:, :2].any(axis=1).sum()),
+        "right": int(fg[:, -2:].any(axis=1).sum()),
+        "top": int(fg[:2, :].any(axis=0).sum()),
+        "bottom": int(fg[-2:, :].any(axis=0).sum()),
     }
+    # A forearm crosses an edge along a limited stretch; a mask flooding most of an edge is
+    # background the model got wrong, and growing would only spread the mistake.
+    if max(hits.values()) > 0.6 * n:
+        return None
+    x0, y0, x1, y1 = region
+    inside = {"left": x0 > 0, "right": x1 < width, "top": y0 > 0, "bottom": y1 < height}
+    touch = {k: inside[k] and hits[k] >= need for k in hits}
     if not any(touch.values()):
         return None
     side = (x1 - x0) * factor

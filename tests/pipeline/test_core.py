@@ -81,3 +81,9 @@ def test_config_validation():
         PipelineConfig(threshold=1.5)
     with pytest.raises(ValueError):
         PipelineConfig(max_hands=0)
+
+
+def test_no_growth_when_mask_floods_an_edge():
+    soft = np.zeros((32, 32), np.float32)
+    soft[16:, :] = 1  # the whole bottom half: a background mistake, not an arm
+    assert grow_region((0, 0, 100, 100), soft, 500, 500, 0.5, 1.5) is None
