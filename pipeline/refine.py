@@ -22,7 +22,7 @@ def guided_refine(
     dozen pixels wide. A guided filter with the photo as guide re-draws that edge where the
     colours actually change, which bilinear upsampling alone cannot do. This is He & Sun's *fast*
     guided filter: the linear coefficients are fitted on a copy subsampled by ``subsample``
-    (default: radius / 2) and applied at full resolution, so a 24 MP photo costs about what a
+    (default: the radius, i.e. about the crop's own resolution) and applied at full resolution, so a 24 MP photo costs about what a
     1 MP one does, and memory stays a few full-size float planes.
 
     Args:
@@ -36,7 +36,7 @@ def guided_refine(
     if radius < 1 or soft.size == 0:
         return soft.copy()
     h, w = soft.shape
-    s = subsample or max(1, radius // 2)
+    s = subsample or max(1, radius)
     lw, lh = max(1, round(w / s)), max(1, round(h / s))
     r = max(1, round(radius / s))
     guide = cv2.resize(image_rgb, (lw, lh), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0

@@ -40,6 +40,8 @@ class Segmenter:
         self.input_hw: tuple[int, int] = (int(shape[1]), int(shape[2]))
         self.tta_flip = tta_flip
         self._infer = self._compile()
+        # trace the graph now (about a second), not on the first photo of a batch
+        self._infer(np.zeros((1, *self.input_hw, 3), np.float32))
 
     def _compile(self):
         import tensorflow as tf
