@@ -1,0 +1,85 @@
+"""Build the README's results table from the evaluation outputs (never typed by hand).
+
+``python benchmarks/results_table.py [--write README.md]``
+
+Reads ``docs/eval/*/metrics.json`` (from ``pipeline.evaluate``), ``docs/speed.json`` (from
+``benchmarks/speed.py``) and ``models/hand_unet.train.json`` (from ``segmentation.train``), prints
+a Markdown table and, with ``--write``, replaces the block between the ``results:start`` and
+``results:end`` markers of the README.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = {
+    "hgr_test": "HGR held-out persons (id06, id07), native size",
+    "hgr_test_2160x4000": "same images on 2160x4000 portrait canvases",
+    "hands11k_test": "11k Hands held-out subjects (silver masks)",
+}
+
+
+def table() -> str:
+    lines = [
+        "| evaluation set | images | IoU | Dice | boundary F1 | precision | recall | specks/img | s/img |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for key, label in SETS.items():
+        f = ROOT / "docs" / "eval" / key / "metrics.json"
+        if not f.exists():
+            continue
+        m = json.loads(f.read_text())
+        lines.append(
+            f"| {label} | {m['images']} | {m['mean_iou']:.3f} | {m['mean_dice']:.3f} | {m['mean_boundary_f1']:.3f} "
+            f"| {m['mean_precision']:.3f} | {m['mean_recall']:.3f} | {m['mean_specks']:.2f} | {m['seconds_per_image']:.2f} |"
+        )
+    out = ["\n".join(lines), "", "Command: `bash benchmarks/eval_all.sh` (reports in `docs/eval/`)."]
+    tones = ROOT / "docs" / "eval" / "hands11k_test" / "by_skin_colour.json"
+    if tones.exists():
+        t = json.loads(tones.read_text())
+        out += ["", "11k Hands test by skin colour (IoU): " + ", ".join(
+            f"{k} {v['iou']:.3f} (n={v['n']})" for k, v in t.items())]
+    train = ROOT / "models" / "hand_unet.train.json"
+    if train.exists():
+        r = json.loads(train.read_text())
+        comp = r.get("composite_test", {})
+        if comp:
+            out += ["", "Crop-level composite test (held-out hands on unseen backgrounds, from "
+                    "`models/hand_unet.train.json`): " + ", ".join(
+                        f"{k} IoU {v['iou']:.3f} / BF1 {v['boundary_f1']:.3f}" for k, v in comp.items())]
+    speed = ROOT / "docs" / "speed.json"
+    if speed.exists():
+        s = json.loads(speed.read_text())
+        a = s["2160x4000"]
+        out += ["", "| 2160x4000 JPEG, ms | decode | detect | segment | refine | encode | total | I/O floor | ratio |",
+                "|---|---|---|---|---|---|---|---|---|",
+                f"| median of 5 | {a['decode']} | {a['detect']} | {a['segment']} | {a['refine']} | {a['encode']} "
+                f"| **{a['total']}** | {a['io_floor']} | {a['ratio_to_io_floor']} |", "",
+                "Total ms by megapixels: " + ", ".join(f"{k} MP: {v}" for k, v in s["ms_by_megapixels"].items())
+                + f". Folder of {s['folder']['images']} photos: peak RSS {s['folder']['peak_rss_mb']:.0f} MB. "
+                "Command: `python benchmarks/speed.py`."]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--write", help="README to update in place")
+    args = p.parse_args(argv)
+    text = table()
+    print(text)
+    if args.write:
+        readme = Path(args.write)
+        body = readme.read_text()
+        new = re.sub(r"(<!-- results:start -->\n).*?(\n<!-- results:end -->)", lambda m: m.group(1) + text + m.group(2),
+                     body, flags=re.S)
+        if new == body and "<!-- results:start -->" not in body:
+            raise SystemExit("README has no <!-- results:start --> / <!-- results:end --> markers")
+        readme.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
