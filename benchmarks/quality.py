@@ -23,6 +23,7 @@ import os
 import shlex
 import subprocess
 import sys
+import textwrap
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -341,7 +342,7 @@ def bar_chart(summary: dict[str, dict], title: str) -> bytes:
         vals = [summary[n][key] for n in names]
         bars = ax.bar(x + off, vals, 0.4, color=colour, label=label)
         ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=1)
-    ax.set_xticks(x, [n.replace(" (", "\n(") for n in names], fontsize=7)
+    ax.set_xticks(x, [textwrap.fill(n, 14) for n in names], fontsize=7)
     ax.set_ylim(0, 1.08)
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7, loc="upper right", ncol=2)
@@ -376,26 +377,35 @@ def small_grid_png(res: Results, methods: list[Method], indices: list[int]) -> t
     return data, shown
 
 
-def model_identity(path: str | None) -> str:
-    """Which segmentation model produced the numbers: the file, its size and its last commit."""
-    from segmentation.segmenter import default_model_path
+def file_identity(p: Path) -> str:
+    """Which model file produced the numbers: path, size, hash prefix and its git state.
 
-    p = Path(path) if path else default_model_path()
+    The shipped models get replaced while the project evolves, so the report pins the exact
+    bytes it measured (and says when they are not committed yet).
+    """
+    import hashlib
+
+    p = p.resolve()
     text = f"`{p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}`"
-    if p.is_file():
-        import hashlib
-
-        digest = hashlib.sha256(p.read_bytes()).hexdigest()[:12]
-        text += f", {p.stat().st_size / 1e6:.1f} MB, sha256 `{digest}…`"
+    if not p.is_file():
+        return text + " (missing)"
+    digest = hashlib.sha256(p.read_bytes()).hexdigest()[:12]
+    text += f", {p.stat().st_size / 1e6:.1f} MB, sha256 `{digest}…`"
     try:
-        log = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h%n%ad%n%s",
-                              "--date=format-local:%Y-%m-%d %H:%M", "--", str(p)],
-                             capture_output=True, text=True, timeout=10, env={**os.environ, "TZ": "UTC"}).stdout
-        parts = log.strip().split("\n")
-        if len(parts) == 3:
-            text += f", last committed in `{parts[0]}` ({parts[1]} UTC: {parts[2]})"
+        git = ["git", "-C", str(ROOT)]
+        status = subprocess.run([*git, "status", "--porcelain", "--", str(p)], capture_output=True, text=True,
+                                timeout=10).stdout.strip()
+        log = subprocess.run([*git, "log", "-1", "--format=%h%n%ad%n%s", "--date=format-local:%Y-%m-%d %H:%M",
+                              "--", str(p)], capture_output=True, text=True, timeout=10,
+                             env={**os.environ, "TZ": "UTC"}).stdout.strip().split("\n")
     except (OSError, subprocess.SubprocessError):
-        pass
+        return text
+    if status.startswith("??"):
+        text += ", not committed yet"
+    elif len(log) == 3:
+        text += f", last committed in `{log[0]}` ({log[1]} UTC: {log[2]})"
+        if status:
+            text += " with uncommitted changes"
     return text
 
 
@@ -435,7 +445,7 @@ def describe_split(split: str, groups: list[str], masks: Path) -> str:
 
 
 def write_report(out: Path, sections: list[dict], methods: list[Method], notes: list[str], argv: list[str],
-                 model: str) -> None:
+                 models: str) -> None:
     """``OUT.md`` with one table, chart and example grid per data set."""
     cmd = "python benchmarks/quality.py " + shlex.join(argv)
     lines = [
@@ -444,10 +454,11 @@ def write_report(out: Path, sections: list[dict], methods: list[Method], notes: 
         "`pipeline.metrics.score_masks` (means over images, each image weighs the same; boundary F1 within "
         "max(2 px, 0.3 % of the diagonal); a speck is a predicted component that touches no true hand).", "",
         "Produced by (run from the repository root, under `nice`):", "", "```bash", f"nice {cmd}", "```", "",
-        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; segmentation model {model}.", "",
+        f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. Models: {models}.", "",
         "## Methods", "",
         "- **handcut (detector)**: the full pipeline (`Pipeline.process`, default `PipelineConfig`) with each "
-        "detector of `detection.factory.DETECTORS` that loads.",
+        "detector of `detection.factory.DETECTORS` that loads (`mediapipe`: MediaPipe Hands; `yolo`: the project's "
+        "YOLO ONNX model; `auto`: both, boxes merged).",
         "- **GrabCut (MediaPipe box)**: `cv2.grabCut` with `GC_INIT_WITH_RECT`, 5 iterations, on a copy shrunk to "
         "at most 800 px on the long side and upsampled back; the rectangle is the union of the MediaPipe boxes the "
         "pipeline found, each grown by the pipeline's margin (0.25 per side). No box means an empty mask. Its "
@@ -465,13 +476,14 @@ def write_report(out: Path, sections: list[dict], methods: list[Method], notes: 
     lines += [
         "Reading the table:", "",
         "- Seconds per image exclude reading the file. They were measured on 2 CPU cores shared with a training "
-        "job, so compare them with each other, not with `docs/speed.json`.",
+        "job (and run under `nice`), so compare them with each other, not with `benchmarks/speed.py`'s figures.",
         "- GrabCut's rectangle is the hand box plus margin, and everything outside it is fixed as background, so "
         "it can never reach a forearm that the ground truth includes (HGR's masks cover hand and forearm); the "
         "pipeline grows its crop along an arm instead.",
         "- The skin threshold has no idea what a hand is: it takes any skin-toned surface (faces, wood, beige "
         "walls) and loses hands under coloured light. HGR comes from skin-detection research and its masks "
-        "label skin (sleeves are background), which suits this rule better than typical photos would.",
+        "label skin (hand and forearm; sleeves are background), exactly what this rule looks for: it is near "
+        "perfect on plain backgrounds and fails wherever the background is skin-toned.",
         "- Selfie segmentation finds people, not hands: sleeves, bodies and faces count as foreground.", "",
     ]
     for sec in sections:
@@ -482,12 +494,26 @@ def write_report(out: Path, sections: list[dict], methods: list[Method], notes: 
             lines += ["", f"MediaPipe found no hand on {res.no_box} of {len(res.names)} images; GrabCut scores an "
                       "empty mask there (the pipeline segments the whole image instead)."]
         lines += ["", f"![IoU and boundary F1 per method]({sec['chart']})", "",
-                  f"Images where the methods disagree most (largest IoU spread); red = false positive, "
+                  "Images where the methods disagree most (largest IoU spread); red = false positive, "
                   "blue = false negative, green = hand found; the number under each overlay is its IoU: "
                   + ", ".join(f"`{n}`" for n in sec["example_names"]) + ".",
                   "", f"![error overlays]({sec['examples']})", ""]
     Path(f"{out}.md").parent.mkdir(parents=True, exist_ok=True)
     Path(f"{out}.md").write_text("\n".join(lines))
+
+
+def model_files(model_path: str | None, methods: list[Method]) -> list[str]:
+    """Identities of the segmentation model and, when a YOLO mode ran, the YOLO detector's ONNX file."""
+    from segmentation.segmenter import default_model_path
+
+    files = [Path(model_path) if model_path else default_model_path()]
+    if any("yolo" in m.name or "auto" in m.name for m in methods):
+        from detection.yolo_detector import default_model_path as yolo_path
+
+        files.append(yolo_path())
+    if any(m.name.startswith("seed U-Net") for m in methods):
+        files.append(SEED_UNET)
+    return [file_identity(f) for f in files]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -549,7 +575,7 @@ def main(argv: list[str] | None = None) -> int:
                          "example_names": [res.names[i] for i in picks]})
         print(f"\n{label}: {len(res.names)} images")
         print("\n".join(table(summary, res)))
-    write_report(out, sections, methods, notes, argv, model_identity(args.model))
+    write_report(out, sections, methods, notes, argv, "; ".join(model_files(args.model, methods)))
     print(f"\nreport written to {out}.md")
     failed = sum(sum(s["results"].failures.values()) for s in sections)
     return 1 if failed else 0
