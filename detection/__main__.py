@@ -10,16 +10,19 @@ import json
 import sys
 
 from detection.factory import DETECTORS, create_detector
+from pipeline.config import PipelineConfig
 from pipeline.imageio import ImageReadError, read_rgb
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m detection", description="Print detected hand boxes.")
     p.add_argument("images", nargs="+", help="image files")
-    p.add_argument("--detector", default="mediapipe", choices=DETECTORS)
+    p.add_argument("--detector", default=PipelineConfig.detector, choices=DETECTORS,
+                   help="backend (default: the pipeline's, %(default)s)")
+    p.add_argument("--max-hands", type=int, default=PipelineConfig.max_hands)
     p.add_argument("--json", action="store_true", help="print one JSON object per image")
     args = p.parse_args(argv)
-    detector = create_detector(args.detector)
+    detector = create_detector(args.detector, max_hands=args.max_hands)
     failed = 0
     for path in args.images:
         try:
@@ -33,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps({
                 "file": path, "width": image.shape[1], "height": image.shape[0],
                 "hands": [{"xyxy": [round(v, 1) for v in h.xyxy], "score": round(h.score, 3),
-                           "handedness": h.handedness} for h in hands],
+                           "handedness": h.handedness, "source": h.source} for h in hands],
             }))
         elif not hands:
             print(f"{path}\tno hand found")

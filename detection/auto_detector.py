@@ -1,0 +1,98 @@
+"""``auto``: MediaPipe and the YOLO detector together, so a hand either one finds is kept.
+
+MediaPipe gives landmarks and tight boxes but misses hands cut by the frame edge, seen edge-on
+or against skin-coloured backgrounds; the YOLO model was trained on exactly those photos (and,
+on HGR, on hand-plus-forearm boxes). The merge is a pure function over two box lists, tested
+with fake detectors; which mode is the default was measured with ``python -m detection.evaluate``
+on the person-wise *validation* split (see docs/detection.md).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from detection.boxes import Box, box_area, box_iou
+from detection.types import HandBox, HandDetector
+
+MERGE_MODES = ("add", "fallback", "union")
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    """How YOLO boxes join the MediaPipe ones.
+
+    Attributes:
+        mode: ``"union"`` (default) keeps every MediaPipe box grown to the union with the YOLO
+            boxes that overlap it (landmarks kept; this covers forearms and fingers outside the
+            landmark hull) and adds YOLO boxes that overlap no MediaPipe box; ``"add"`` only adds
+            the non-overlapping YOLO boxes; ``"fallback"`` uses YOLO only when MediaPipe finds
+            nothing. ``union`` measured best on the validation split (docs/detection.md).
+        iou: a YOLO box with at least this IoU with a MediaPipe box is the same hand.
+        containment: ... or with at least this share of the smaller box inside the other.
+        max_hands: at most this many boxes in the result.
+    """
+
+    mode: str = "union"
+    iou: float = 0.3
+    containment: float = 0.6
+    max_hands: int = 4
+
+    def __post_init__(self) -> None:
+        if self.mode not in MERGE_MODES:
+            raise ValueError(f"unknown merge mode {self.mode!r}; choose one of: {', '.join(MERGE_MODES)}")
+
+
+def _containment(a: Box, b: Box) -> float:
+    """Share of the smaller box that lies inside the other one."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    small = min(box_area(a), box_area(b))
+    return ix * iy / small if small > 0 else 0.0
+
+
+def same_hand(a: Box, b: Box, config: MergeConfig) -> bool:
+    return box_iou(a, b) >= config.iou or _containment(a, b) >= config.containment
+
+
+def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config: MergeConfig = MergeConfig()) -> list[HandBox]:
+    """Combine MediaPipe (``primary``) and YOLO (``secondary``) results; inputs are not modified.
+
+    Primary boxes come first (they carry landmarks and handedness); added secondary boxes
+    follow, best score first, and overlapping secondaries are merged among themselves too.
+    """
+    primary = list(primary)
+    if config.mode == "fallback":
+        out = primary if primary else sorted(secondary, key=lambda h: -h.score)
+        return out[: config.max_hands]
+    out = list(primary)
+    if config.mode == "union":
+        grown = []
+        for p in primary:
+            x0, y0, x1, y1 = p.xyxy
+            for s in secondary:
+                if same_hand(p.xyxy, s.xyxy, config):
+                    x0, y0 = min(x0, s.xyxy[0]), min(y0, s.xyxy[1])
+                    x1, y1 = max(x1, s.xyxy[2]), max(y1, s.xyxy[3])
+            grown.append(HandBox((x0, y0, x1, y1), p.score, p.landmarks, p.handedness, p.source))
+        out = grown
+    for s in sorted(secondary, key=lambda h: -h.score):
+        if not any(same_hand(s.xyxy, o.xyxy, config) for o in out):
+            out.append(s)
+    return out[: config.max_hands]
+
+
+class AutoHandDetector:
+    """Runs both detectors on every image and merges their boxes (see :class:`MergeConfig`)."""
+
+    name = "auto"
+
+    def __init__(self, primary: HandDetector, secondary: HandDetector, config: MergeConfig = MergeConfig()) -> None:
+        self.primary = primary
+        self.secondary = secondary
+        self.config = config
+
+    def detect(self, image_rgb):
+        if self.config.mode == "fallback":
+            found = self.primary.detect(image_rgb)
+            return found[: self.config.max_hands] if found else merge_boxes([], self.secondary.detect(image_rgb), self.config)
+        return merge_boxes(self.primary.detect(image_rgb), self.secondary.detect(image_rgb), self.config)

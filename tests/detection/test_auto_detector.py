@@ -1,0 +1,95 @@
+"""The auto merge of MediaPipe and YOLO boxes, with fake detectors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detection.auto_detector import AutoHandDetector, MergeConfig, merge_boxes
+from detection.types import HandBox
+
+LMS = np.zeros((21, 2))
+
+
+def mp(*xyxy, score=0.9):
+    return HandBox(xyxy, score, landmarks=LMS, handedness="Left", source="mediapipe")
+
+
+def yolo(*xyxy, score=0.8):
+    return HandBox(xyxy, score, source="yolo")
+
+
+class Fake:
+    def __init__(self, name, hands):
+        self.name, self.hands, self.calls = name, hands, 0
+
+    def detect(self, image_rgb):
+        self.calls += 1
+        return list(self.hands)
+
+
+def test_add_keeps_mediapipe_and_adds_only_new_hands():
+    a = mp(10, 10, 50, 50)
+    same = yolo(12, 8, 52, 55)  # IoU > 0.3 with a
+    inside = yolo(20, 20, 30, 30)  # contained in a
+    new = yolo(100, 100, 150, 160, score=0.6)
+    out = merge_boxes([a], [same, inside, new], MergeConfig("add"))
+    assert out == [a, new]
+    assert out[0].landmarks is not None and out[1].source == "yolo"
+
+
+def test_add_merges_overlapping_yolo_boxes_among_themselves():
+    out = merge_boxes([], [yolo(0, 0, 10, 10, score=0.5), yolo(1, 0, 11, 10, score=0.7)], MergeConfig("add"))
+    assert [h.score for h in out] == [0.7]
+
+
+def test_fallback_uses_yolo_only_without_mediapipe():
+    a, b = mp(10, 10, 50, 50), yolo(100, 100, 150, 160)
+    assert merge_boxes([a], [b], MergeConfig("fallback")) == [a]
+    assert merge_boxes([], [b], MergeConfig("fallback")) == [b]
+
+
+def test_union_grows_mediapipe_box_and_keeps_landmarks():
+    a = mp(10, 10, 50, 50)
+    forearm = yolo(5, 10, 55, 120)  # hand + forearm: contains a
+    out = merge_boxes([a], [forearm], MergeConfig("union"))
+    assert len(out) == 1
+    assert out[0].xyxy == (5.0, 10.0, 55.0, 120.0)
+    assert out[0].landmarks is LMS and out[0].source == "mediapipe"
+    assert a.xyxy == (10.0, 10.0, 50.0, 50.0)  # input untouched
+
+
+def test_max_hands_limits_the_result():
+    out = merge_boxes([mp(0, 0, 10, 10)], [yolo(100, 0, 110, 10), yolo(200, 0, 210, 10)], MergeConfig("add", max_hands=2))
+    assert len(out) == 2
+
+
+def test_empty_inputs_give_empty():
+    for mode in ("add", "fallback", "union"):
+        assert merge_boxes([], [], MergeConfig(mode)) == []
+
+
+def test_unknown_mode_rejected():
+    with pytest.raises(ValueError, match="add, fallback, union"):
+        MergeConfig("both")
+
+
+def test_auto_detector_runs_both_or_only_when_needed():
+    img = np.zeros((64, 64, 3), np.uint8)
+    p, s = Fake("mediapipe", [mp(1, 1, 20, 20)]), Fake("yolo", [yolo(40, 40, 60, 60)])
+    auto = AutoHandDetector(p, s, MergeConfig("add"))
+    assert [h.source for h in auto.detect(img)] == ["mediapipe", "yolo"]
+    assert auto.name == "auto"
+    fb = AutoHandDetector(p, s, MergeConfig("fallback"))
+    s.calls = 0
+    assert [h.source for h in fb.detect(img)] == ["mediapipe"]
+    assert s.calls == 0  # YOLO is not run when MediaPipe found a hand
+    fb_empty = AutoHandDetector(Fake("mediapipe", []), s, MergeConfig("fallback"))
+    assert [h.source for h in fb_empty.detect(img)] == ["yolo"]
+
+
+def test_default_union_also_adds_hands_mediapipe_missed():
+    a = mp(10, 10, 50, 50)
+    out = merge_boxes([a], [yolo(8, 8, 52, 90), yolo(200, 10, 260, 80, score=0.4)])
+    assert MergeConfig().mode == "union"
+    assert [h.source for h in out] == ["mediapipe", "yolo"]
+    assert out[0].xyxy == (8.0, 8.0, 52.0, 90.0)
