@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 
 from pipeline.imageio import IMAGE_EXTENSIONS, ImageReadError, read_mask, read_rgb, save_jpeg
 from pipeline.metrics import aggregate, score_masks
-from pipeline.options import add_pipeline_options, config_from_args
+from pipeline.options import add_pipeline_options, config_from_args, quiet_native_logs
 
 
 def _by_stem(folder: Path, exts) -> dict[str, Path]:
@@ -87,7 +86,7 @@ def write_report(out: Path, rows: list[dict], summary: dict, worst: list[tuple[s
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    quiet_native_logs()
     p = argparse.ArgumentParser(prog="python -m pipeline.evaluate", description=__doc__.splitlines()[0])
     p.add_argument("--images", required=True, help="folder of images")
     p.add_argument("--masks", required=True, help="folder of ground-truth masks (same stems, 255 = hand)")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from pipeline.config import PipelineConfig
 
@@ -35,3 +36,12 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         refine=not args.no_refine,
         tta_flip=args.tta,
     )
+
+
+def quiet_native_logs() -> None:
+    """Silence TensorFlow's and MediaPipe's C++ start-up chatter so errors and the summary stand out.
+
+    Must run before those libraries are imported; a user's own setting wins.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("GLOG_minloglevel", "2")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.imageio import IMAGE_EXTENSIONS, MAX_PIXELS, ImageReadError, read_rgb, save_jpeg, save_png
-from pipeline.options import add_pipeline_options, config_from_args
+from pipeline.options import add_pipeline_options, config_from_args, quiet_native_logs
 
 
 @dataclass
@@ -116,6 +115,7 @@ def _check_output_location(input_path: Path, out: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    quiet_native_logs()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
@@ -197,5 +197,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     raise SystemExit(main())

@@ -135,7 +135,11 @@ def test_exif_rotation_is_honoured(tmp_path, tiny_model_path):
     assert np.array_equal(cut[..., :3][visible], upright[visible])  # full-resolution pixels, untouched
     shown = np.asarray(Image.open(out / "overlays" / "phone.jpg")).astype(int)
     assert shown.shape == (60, 80, 3)
-    assert np.abs(shown[mask == 0] - img.astype(int)[mask == 0]).mean() < 20  # the upright photo's pixels
+    import cv2
+
+    far = cv2.dilate(mask, np.ones((9, 9), np.uint8)) == 0  # away from the drawn contour
+    if far.any():
+        assert np.abs(shown[far] - upright[far]).mean() < 12  # the upright photo's pixels, not rotated ones
 
 
 def test_bad_arguments_exit_2(tmp_path, photos, tiny_model_path, capsys):
