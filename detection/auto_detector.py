@@ -69,11 +69,13 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
         grown = []
         for p in primary:
             x0, y0, x1, y1 = p.xyxy
+            source = p.source
             for s in secondary:
                 if same_hand(p.xyxy, s.xyxy, config):
                     x0, y0 = min(x0, s.xyxy[0]), min(y0, s.xyxy[1])
                     x1, y1 = max(x1, s.xyxy[2]), max(y1, s.xyxy[3])
-            grown.append(HandBox((x0, y0, x1, y1), p.score, p.landmarks, p.handedness, p.source))
+                    source = f"{p.source}+{s.source}"  # provenance for overlays and debugging
+            grown.append(HandBox((x0, y0, x1, y1), p.score, p.landmarks, p.handedness, source))
         out = grown
     for s in sorted(secondary, key=lambda h: -h.score):
         if not any(same_hand(s.xyxy, o.xyxy, config) for o in out):

@@ -54,7 +54,7 @@ def test_union_grows_mediapipe_box_and_keeps_landmarks():
     out = merge_boxes([a], [forearm], MergeConfig("union"))
     assert len(out) == 1
     assert out[0].xyxy == (5.0, 10.0, 55.0, 120.0)
-    assert out[0].landmarks is LMS and out[0].source == "mediapipe"
+    assert out[0].landmarks is LMS and out[0].source == "mediapipe+yolo"
     assert a.xyxy == (10.0, 10.0, 50.0, 50.0)  # input untouched
 
 
@@ -91,5 +91,5 @@ def test_default_union_also_adds_hands_mediapipe_missed():
     a = mp(10, 10, 50, 50)
     out = merge_boxes([a], [yolo(8, 8, 52, 90), yolo(200, 10, 260, 80, score=0.4)])
     assert MergeConfig().mode == "union"
-    assert [h.source for h in out] == ["mediapipe", "yolo"]
+    assert [h.source for h in out] == ["mediapipe+yolo", "yolo"]
     assert out[0].xyxy == (8.0, 8.0, 52.0, 90.0)
