@@ -12,7 +12,8 @@ from segmentation.crops import DEFAULT_MARGIN
 
 @dataclass(frozen=True)
 class PipelineConfig:
-    detector: str = "mediapipe"
+    #: "auto" (MediaPipe + our YOLO, boxes merged) measured best; see docs/detection.md
+    detector: str = "auto"
     #: probability above which a refined pixel is hand
     threshold: float = 0.5
     #: crop margin per side, as a fraction of the detected hand box
