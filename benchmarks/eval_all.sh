@@ -13,7 +13,7 @@ python benchmarks/by_group.py --per-image docs/eval/hands11k_test/per_image.csv 
     --column skinColor -o docs/eval/hands11k_test/by_skin_colour.json
 
 # the same hgr test images on 2160x4000 portrait canvases
-python benchmarks/make_highres_set.py --data "$DATA/hgr" --split test --out runs/highres_hgr
+[ -d runs/highres_hgr/masks ] || python benchmarks/make_highres_set.py --data "$DATA/hgr" --split test --out runs/highres_hgr
 python -m pipeline.evaluate --images runs/highres_hgr/images --masks runs/highres_hgr/masks -o docs/eval/hgr_test_2160x4000
 
 # speed and memory at 2160x4000
