@@ -29,6 +29,10 @@ class PipelineConfig:
     speck_fraction: float = 0.02
     #: enclosed holes smaller than this fraction of the hand are filled (coins, rings)
     hole_fraction: float = 0.05
+    #: use MediaPipe's landmarks as a shape prior: palm and finger bones are always hand, and a
+    #: crop whose mask covers less than ``prior_agreement`` of them is re-segmented with GrabCut
+    landmark_prior: bool = True
+    prior_agreement: float = 0.8
     #: fail instead of segmenting the whole image when no hand is found
     require_hand: bool = False
     #: average with the horizontally flipped crop (slower, slightly smoother)

@@ -16,6 +16,7 @@ import numpy as np
 from detection.boxes import Box
 from detection.types import HandBox, HandDetector
 from pipeline.config import PipelineConfig
+from pipeline.landmark_prior import apply_prior, to_crop
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from segmentation.crops import crop_matrix, crop_square, letterbox_region, paste_soft, warp_crop
 
@@ -120,19 +121,23 @@ class Pipeline:
 
         size = self.segmenter.size
         done: list[tuple[Box, np.ndarray, np.ndarray]] = []
-        pending = regions
+        pending = [(i if not fallback else None, r) for i, r in enumerate(regions)]
         for attempt in range(cfg.max_grow + 1):
-            mats = [crop_matrix(r, size) for r in pending]
-            softs = self.segmenter.predict(np.stack([warp_crop(image, m, size) for m in mats]))
+            mats = [crop_matrix(r, size) for _, r in pending]
+            crops = np.stack([warp_crop(image, m, size) for m in mats])
+            softs = self.segmenter.predict(crops)
             nxt = []
-            for r, m, s in zip(pending, mats, softs):
+            for (idx, r), m, crop, s in zip(pending, mats, crops, softs):
                 grown = None
                 if not fallback and attempt < cfg.max_grow:
                     grown = grow_region(r, s, w, h, cfg.threshold, cfg.grow_factor)
-                if grown is None:
-                    done.append((r, m, s))
-                else:
-                    nxt.append(grown)
+                if grown is not None:
+                    nxt.append((idx, grown))
+                    continue
+                lms = hands[idx].landmarks if idx is not None else None
+                if cfg.landmark_prior and lms is not None:
+                    s, _ = apply_prior(crop, s, to_crop(lms, m), cfg.threshold, cfg.prior_agreement)
+                done.append((r, m, s))
             pending = nxt
             if not pending:
                 break

@@ -21,6 +21,8 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--require-hand", action="store_true",
                    help="treat 'no hand found' as a failure instead of segmenting the whole image")
     g.add_argument("--no-refine", action="store_true", help="skip the guided-filter edge refinement")
+    g.add_argument("--no-landmark-prior", action="store_true",
+                   help="don't use hand landmarks as a shape prior (palm/finger bones, GrabCut rescue)")
     g.add_argument("--tta", action="store_true", help="average with a flipped crop (slower)")
     g.add_argument("--model", default=None, help="segmentation model (.keras); default: the shipped one")
 
@@ -34,6 +36,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         max_hands=args.max_hands,
         require_hand=args.require_hand,
         refine=not args.no_refine,
+        landmark_prior=not args.no_landmark_prior,
         tta_flip=args.tta,
     )
 

@@ -1,0 +1,77 @@
+"""Using MediaPipe's 21 hand landmarks as a shape prior for the segmenter's output.
+
+The landmarks say with high confidence where the palm and the finger bones are, whatever the
+colours. Two uses, both in crop pixels:
+
+* the palm polygon and the finger skeleton are hand: a bright palm, a coin or a ring lying on
+  it can never become a hole;
+* when the model's mask leaves most of that skeleton uncovered, its colour model has been
+  fooled (pale skin on light wood, say) and the crop is re-segmented with GrabCut seeded by the
+  skeleton, which learns this photo's own hand and background colours.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+#: MediaPipe hand landmark indices: wrist 0; thumb 1-4; index 5-8; middle 9-12; ring 13-16; pinky 17-20.
+PALM = (0, 1, 5, 9, 13, 17)
+FINGERS = ((1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20))
+
+
+def to_crop(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Full-image ``21x2`` pixel points through a crop's 2x3 affine matrix."""
+    return points @ matrix[:, :2].T + matrix[:, 2]
+
+
+def hand_prior(points: np.ndarray, size: int) -> np.ndarray:
+    """``size x size`` bool: filled palm polygon plus finger bones, drawn thinner than a finger."""
+    prior = np.zeros((size, size), np.uint8)
+    palm = points[list(PALM)]
+    width = float(np.linalg.norm(points[5] - points[17]))  # across the knuckles
+    thick = max(2, int(round(0.12 * width)))
+    hull = cv2.convexHull(np.round(palm).astype(np.int32))
+    cv2.fillConvexPoly(prior, hull, 1)
+    prior = cv2.erode(prior, np.ones((3, 3), np.uint8), iterations=max(1, thick // 3))
+    for finger in FINGERS:
+        bones = points[list(finger)].copy()
+        bones[-1] = bones[-2] + 0.7 * (bones[-1] - bones[-2])  # the tip landmark sits on the edge: stop short
+        cv2.polylines(prior, [np.round(bones).astype(np.int32)], False, 1, thick)
+    return prior > 0
+
+
+def agreement(soft: np.ndarray, prior: np.ndarray, threshold: float) -> float:
+    """Share of the prior's pixels the model calls hand (1.0 when the prior is empty)."""
+    n = int(prior.sum())
+    return 1.0 if n == 0 else float((soft[prior] > threshold).mean())
+
+
+def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshold: float,
+                 iterations: int = 4) -> np.ndarray:
+    """Re-segment a crop with GrabCut: the prior is sure hand, a band around it probable hand, the
+    rest probable background. The model's mask is not trusted here (it disagreed with the
+    landmarks); GrabCut learns this photo's hand and background colours from the seeds.
+
+    Returns a float mask in [0, 1] (slightly smoothed so the paste-back stays anti-aliased).
+    """
+    gc = np.full(prior.shape, cv2.GC_PR_BGD, np.uint8)
+    near = cv2.dilate(prior.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(2, prior.shape[0] // 40)) > 0
+    gc[near] = cv2.GC_PR_FGD
+    gc[prior] = cv2.GC_FGD
+    bgd = np.zeros((1, 65), np.float64)
+    fgd = np.zeros((1, 65), np.float64)
+    try:
+        cv2.grabCut(np.ascontiguousarray(crop), gc, None, bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)
+    except cv2.error:
+        return soft
+    hard = ((gc == cv2.GC_FGD) | (gc == cv2.GC_PR_FGD)).astype(np.float32)
+    return cv2.GaussianBlur(hard, (0, 0), 0.8)
+
+
+def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
+                min_agreement: float) -> tuple[np.ndarray, bool]:
+    """The crop's soft mask corrected by the landmark prior; also says whether GrabCut ran."""
+    prior = hand_prior(points, soft.shape[0])
+    rerun = agreement(soft, prior, threshold) < min_agreement
+    out = grabcut_soft(crop, prior, soft, threshold) if rerun else soft
+    return np.maximum(out, prior.astype(np.float32)), rerun

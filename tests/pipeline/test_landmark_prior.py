@@ -1,0 +1,59 @@
+import cv2
+import numpy as np
+
+from pipeline.landmark_prior import agreement, apply_prior, hand_prior, to_crop
+from tests.conftest import draw_hand
+
+
+def synthetic_landmarks(h=240, w=320):
+    """Landmarks matching tests.conftest.draw_hand: wrist below the palm, fingers fanned out."""
+    cx, cy, r = w // 2, int(h * 0.62), int(min(h, w) * 0.18)
+    pts = [(cx, cy + r * 0.9)]
+    for ang in np.linspace(-70, 70, 5):
+        a = np.deg2rad(ang)
+        for k in (0.6, 1.2, 1.6, 2.0):
+            pts.append((cx + np.sin(a) * r * k, cy - np.cos(a) * r * k))
+    return np.array(pts, np.float64)
+
+
+def test_prior_lies_inside_the_hand():
+    _, mask = draw_hand()
+    prior = hand_prior(synthetic_landmarks(), 320)[:240]
+    assert prior.sum() > 500
+    assert (mask[prior] > 0).mean() > 0.95
+
+
+def test_prior_fills_a_hole_on_the_palm():
+    img, mask = draw_hand()
+    soft = (mask > 0).astype(np.float32)
+    cv2.circle(soft, (160, 150), 14, 0, -1)  # a coin the model left out
+    pts = synthetic_landmarks()
+    canvas = np.zeros((320, 320), np.float32)
+    canvas[:240] = soft
+    crop = np.zeros((320, 320, 3), np.uint8)
+    crop[:240] = img
+    out, rerun = apply_prior(crop, canvas, pts, 0.5, 0.8)
+    assert not rerun  # the model agreed with the landmarks elsewhere
+    hole = np.zeros((320, 320), bool)
+    cv2.circle(hole.view(np.uint8), (160, 150), 14, 1, -1)
+    assert (out[hole] > 0.5).mean() > 0.5
+
+
+def test_grabcut_rescues_an_inverted_prediction():
+    img, mask = draw_hand(240, 320, seed=3)
+    crop = np.zeros((320, 320, 3), np.uint8)
+    crop[:240] = img
+    truth = np.zeros((320, 320), np.uint8)
+    truth[:240] = mask
+    inverted = (truth == 0).astype(np.float32)  # the model took the background for the hand
+    pts = synthetic_landmarks()
+    assert agreement(inverted, hand_prior(pts, 320), 0.5) < 0.1
+    out, rerun = apply_prior(crop, inverted, pts, 0.5, 0.8)
+    assert rerun
+    p, t = out > 0.5, truth > 0
+    assert (p & t).sum() / (p | t).sum() > 0.8
+
+
+def test_to_crop_applies_affine():
+    m = np.array([[2.0, 0, 10], [0, 2.0, -4]])
+    assert np.allclose(to_crop(np.array([[1.0, 2.0]]), m), [[12, 0]])
