@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(np.hstack([cv2.resize(x, (round(x.shape[1] * s), args.height), interpolation=cv2.INTER_AREA)
                                for x in panels]))
     width = max(r.shape[1] for r in rows)
-    grid = np.vstack([cv2.copyMakeBorder(r, 0, 4, 0, width - r.shape[1], cv2.BORDER_CONSTANT, value=255) for r in rows])
+    grid = np.vstack([cv2.copyMakeBorder(r, 0, 4, 0, width - r.shape[1], cv2.BORDER_CONSTANT, value=(255, 255, 255)) for r in rows])
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(args.out, cv2.cvtColor(grid, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
     print(f"wrote {args.out}")
