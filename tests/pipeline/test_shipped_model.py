@@ -1,0 +1,40 @@
+"""End to end on the shipped models (slow: loads TensorFlow, MediaPipe and the ONNX detector)."""
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.core import build_pipeline
+from pipeline.imageio import read_rgb
+from tests.conftest import SAMPLES, SHIPPED_MODEL
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not SHIPPED_MODEL.exists(), reason="no shipped model")]
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return build_pipeline()
+
+
+def test_coin_on_the_palm_is_part_of_the_hand(pipeline, tmp_path):
+    image = read_rgb(SAMPLES / "palm_open.jpg").copy()
+    h, w = image.shape[:2]
+    centre, radius = (w // 2 - 20, int(h * 0.62)), 45
+    cv2.circle(image, centre, radius, (185, 185, 190), -1, cv2.LINE_AA)  # a silver coin on the palm
+    cv2.circle(image, centre, radius, (120, 120, 125), 3, cv2.LINE_AA)
+    r = pipeline.process(image)
+    coin = np.zeros((h, w), np.uint8)
+    cv2.circle(coin, centre, radius, 1, -1)
+    covered = (r.mask[coin > 0] > 0).mean()
+    if covered < 0.98:
+        cv2.imwrite(str(tmp_path / "coin_mask.png"), r.mask)
+    assert covered >= 0.98, f"coin only {covered:.0%} inside the mask (saved {tmp_path})"
+
+
+def test_sample_palm_is_segmented(pipeline):
+    image = read_rgb(SAMPLES / "palm_open.jpg")
+    r = pipeline.process(image)
+    assert not r.fallback_used and r.hands
+    h, w = r.mask.shape
+    assert r.mask[int(h * 0.6), w // 2] == 255   # palm centre
+    assert r.mask[5, 5] == 0 and r.mask[5, w - 5] == 0  # dark car seat in the top corners
+    assert 0.3 < (r.mask > 0).mean() < 0.8
