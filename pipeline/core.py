@@ -143,24 +143,29 @@ class Pipeline:
                 break
         t2 = time.perf_counter()
 
-        soft = np.zeros((h, w), np.float32)
-        rx0, ry0, rx1, ry1 = w, h, 0, 0
+        patches = []
         upscale = 1.0
         for r, m, s in done:
-            patch, (x0, y0, x1, y1) = paste_soft(s, m, (h, w))
-            if patch.size == 0:
-                continue
-            np.maximum(soft[y0:y1, x0:x1], patch, out=soft[y0:y1, x0:x1])
-            rx0, ry0, rx1, ry1 = min(rx0, x0), min(ry0, y0), max(rx1, x1), max(ry1, y1)
-            upscale = max(upscale, (r[2] - r[0]) / size)
+            patch, box = paste_soft(s, m, (h, w))
+            if patch.size:
+                patches.append((patch, box))
+                upscale = max(upscale, (r[2] - r[0]) / size)
         mask = np.zeros((h, w), np.uint8)
         alpha = np.zeros((h, w), np.uint8)
-        if rx1 > rx0 and ry1 > ry0:
+        if patches:
             # Everything after pasting works on the hands' bounding rectangle only (plus a margin
-            # for the filter): outside it the mask is empty by construction.
+            # for the filter): outside it the mask is empty by construction, and a full-size float
+            # plane of a 24 MP photo would cost 100 MB for nothing.
             pad = int(math.ceil(upscale)) + 2
-            x0, y0, x1, y1 = max(0, rx0 - pad), max(0, ry0 - pad), min(w, rx1 + pad), min(h, ry1 + pad)
-            sub = soft[y0:y1, x0:x1]
+            x0 = max(0, min(b[0] for _, b in patches) - pad)
+            y0 = max(0, min(b[1] for _, b in patches) - pad)
+            x1 = min(w, max(b[2] for _, b in patches) + pad)
+            y1 = min(h, max(b[3] for _, b in patches) + pad)
+            sub = np.zeros((y1 - y0, x1 - x0), np.float32)
+            for patch, (px0, py0, px1, py1) in patches:
+                view = sub[py0 - y0:py1 - y0, px0 - x0:px1 - x0]
+                np.maximum(view, patch, out=view)
+            del patches
             if cfg.refine and upscale > 1.0:
                 sub = guided_refine(image[y0:y1, x0:x1], sub, int(math.ceil(upscale)), cfg.refine_eps)
             m = np.where(sub > cfg.threshold, 255, 0).astype(np.uint8)
