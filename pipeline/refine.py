@@ -50,22 +50,25 @@ def guided_refine(
     var += eps * np.eye(3, dtype=np.float32)
     a = np.linalg.solve(var, cov_ip[..., None])[..., 0]
     b = mean_p - (a * mean_i).sum(axis=2)
-    coef = np.dstack([_box(a, r), _box(b, r)])  # lh x lw x 4: (a_r, a_g, a_b, b)
+    coef = np.dstack([_box(a, r), _box(b, r)]).astype(np.float32)  # lh x lw x 4: (a_r, a_g, a_b, b)
     # Only the uncertain band of the upsampled mask can change side of the threshold; evaluating
     # the filter there alone keeps a 24 MP photo cheap. Elsewhere the mask is already decided.
     out = soft.astype(np.float32, copy=True)
-    ys, xs = np.nonzero((out > band[0]) & (out < band[1]))
+    ys, xs = (v.astype(np.int32) for v in np.nonzero((out > band[0]) & (out < band[1])))
     if len(ys) == 0:
         return out
-    fx = np.clip((xs + 0.5) * (lw / w) - 0.5, 0, lw - 1)
-    fy = np.clip((ys + 0.5) * (lh / h) - 0.5, 0, lh - 1)
-    x0, y0 = np.floor(fx).astype(np.intp), np.floor(fy).astype(np.intp)
-    x1, y1 = np.minimum(x0 + 1, lw - 1), np.minimum(y0 + 1, lh - 1)
-    wx, wy = (fx - x0)[:, None], (fy - y0)[:, None]
-    c = (coef[y0, x0] * (1 - wx) * (1 - wy) + coef[y0, x1] * wx * (1 - wy)
-         + coef[y1, x0] * (1 - wx) * wy + coef[y1, x1] * wx * wy)
-    q = (c[:, :3] * (image_rgb[ys, xs].astype(np.float32) / 255.0)).sum(axis=1) + c[:, 3]
-    out[ys, xs] = np.clip(q, 0.0, 1.0)
+    # bilinear lookup of the coefficients, in chunks: a wide band on a 24 MP photo is millions of
+    # pixels, and whole-band temporaries would cost gigabytes
+    for i in range(0, len(ys), 262144):
+        yy, xx = ys[i:i + 262144], xs[i:i + 262144]
+        fx = np.clip((xx + np.float32(0.5)) * np.float32(lw / w) - np.float32(0.5), 0, lw - 1).astype(np.float32)
+        fy = np.clip((yy + np.float32(0.5)) * np.float32(lh / h) - np.float32(0.5), 0, lh - 1).astype(np.float32)
+        x0, y0 = fx.astype(np.int32), fy.astype(np.int32)
+        x1, y1 = np.minimum(x0 + 1, lw - 1), np.minimum(y0 + 1, lh - 1)
+        wx, wy = (fx - x0)[:, None], (fy - y0)[:, None]
+        c = (coef[y0, x0] * (1 - wx) + coef[y0, x1] * wx) * (1 - wy) + (coef[y1, x0] * (1 - wx) + coef[y1, x1] * wx) * wy
+        q = (c[:, :3] * (image_rgb[yy, xx].astype(np.float32) / 255.0)).sum(axis=1) + c[:, 3]
+        out[yy, xx] = np.clip(q, 0.0, 1.0)
     return out
 
 
