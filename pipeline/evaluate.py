@@ -39,6 +39,16 @@ def pair_files(images: Path, masks: Path, stems: set[str] | None = None) -> list
     return [(s, imgs[s], msks[s]) for s in sorted(imgs)]
 
 
+def _fit(img: np.ndarray, longest: int) -> np.ndarray:
+    """Shrink a report picture so a folder of them stays small enough to commit."""
+    import cv2
+
+    s = longest / max(img.shape[:2])
+    if s >= 1:
+        return img
+    return cv2.resize(img, (round(img.shape[1] * s), round(img.shape[0] * s)), interpolation=cv2.INTER_AREA)
+
+
 def write_report(out: Path, rows: list[dict], summary: dict, worst: list[tuple[str, np.ndarray]]) -> None:
     import matplotlib
 
@@ -72,7 +82,7 @@ def write_report(out: Path, rows: list[dict], summary: dict, worst: list[tuple[s
     plt.close(fig)
     (out / "worst").mkdir(exist_ok=True)
     for name, img in worst:
-        save_jpeg(out / "worst" / f"{name}.jpg", img)
+        save_jpeg(out / "worst" / f"{name}.jpg", _fit(img, 1200))
     lines = [
         "# Evaluation report", "",
         f"{summary['images']} images. Red = false positive, blue = false negative.", "",
