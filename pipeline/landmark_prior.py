@@ -60,6 +60,7 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
     gc[prior] = cv2.GC_FGD
     bgd = np.zeros((1, 65), np.float64)
     fgd = np.zeros((1, 65), np.float64)
+    cv2.setRNGSeed(0)  # GrabCut's GMM initialisation draws from OpenCV's global RNG: same photo, same mask
     try:
         cv2.grabCut(np.ascontiguousarray(crop), gc, None, bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)
     except cv2.error:
