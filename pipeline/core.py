@@ -56,8 +56,9 @@ def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshol
     """A larger square region when the mask runs off a crop edge that lies inside the image.
 
     Only arm-like crossings count (at least 1 % of the edge); a mask flooding more than 60 % of
-    any edge means the crop's prediction is unreliable and nothing grows. The side grows by ``factor``; on an axis where only one edge is touched, the opposite edge
-    stays put so the crop extends towards the touched side. Returns None when nothing to grow.
+    any edge means the crop's prediction is unreliable and nothing grows. The side grows by
+    ``factor``; on an axis where only one edge is touched, the opposite edge stays put so the crop
+    extends towards the touched side. Returns None when nothing to grow.
     """
     fg = soft > threshold
     n = fg.shape[0]

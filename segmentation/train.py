@@ -217,10 +217,11 @@ def train(cfg: TrainConfig) -> dict:
     val_items = splits["val"] or splits["train"][:8]
     xv, yv = fixed_set(val_items, cfg)
     train_photos: list[np.ndarray] = []
-    comp_val = None
+    # unseen backgrounds for the composite val and test sets, read once
+    val_photos = load_backgrounds(cfg, "val") if not cfg.whole_image else []
     if cfg.composite and not cfg.whole_image:
         train_photos = load_backgrounds(cfg, "train")
-        comp_val = composite_val_set(val_items, cfg, load_backgrounds(cfg, "val"))
+        comp_val = composite_val_set(val_items, cfg, val_photos)
         # model selection sees both the real scenes and the unseen-background composites
         xv, yv = np.concatenate([xv, comp_val[0]]), np.concatenate([yv, comp_val[1]])
     log.info("pairs: train %d, val %d, test %d", *(len(splits[k]) for k in ("train", "val", "test")))
@@ -267,7 +268,7 @@ def train(cfg: TrainConfig) -> dict:
     report["test"] = {name: crop_scores(export, *fixed_set(items, cfg)) for name, items in by_set.items()}
     # the composite set is rebuilt with the *test* hands and val backgrounds, for an unseen-background figure
     if not cfg.whole_image:
-        xc, yc, fams = composite_val_set(splits["test"], cfg, load_backgrounds(cfg, "val"))
+        xc, yc, fams = composite_val_set(splits["test"], cfg, val_photos)
         report["composite_test"] = family_scores(export, xc, yc, fams)
     out.with_suffix(".train.json").write_text(json.dumps(report, indent=1))
     log.info("saved %s; val %s; test %s", out, report["val"], report["test"])
