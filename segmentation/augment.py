@@ -32,6 +32,7 @@ class AugmentConfig:
     blur_p: float = 0.2
     noise_p: float = 0.2
     jpeg_p: float = 0.3
+    gray_p: float = 0.05  # black-and-white photos and IR webcams: shape must carry the decision, not hue
     coin_p: float = 0.25  # a metal disc on the hand, labelled hand: coins and rings are part of the cut-out
     box_jitter: float = 0.12  # crop centre/size jitter, as a fraction of the box side
     partial_box_p: float = 0.35  # crop only part of the mask, as a detector box on the hand alone would
@@ -40,7 +41,7 @@ class AugmentConfig:
 NO_AUGMENT = AugmentConfig(
     brightness=(1.0, 1.0), zoom=0.0, rotation_deg=0.0, shift=0.0, shear=0.0, hflip=False, hue_shift=0.0,
     saturation=(1.0, 1.0), contrast=(1.0, 1.0), blur_p=0.0, noise_p=0.0, jpeg_p=0.0, coin_p=0.0,
-    box_jitter=0.0, partial_box_p=0.0,
+    box_jitter=0.0, partial_box_p=0.0, gray_p=0.0,
 )
 
 
@@ -125,6 +126,8 @@ def _photometric(img: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) 
     if rng.random() < cfg.noise_p:
         out += rng.normal(0, rng.uniform(2, 10), out.shape)
     out = np.clip(out, 0, 255).astype(np.uint8)
+    if rng.random() < cfg.gray_p:
+        out = np.repeat(cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
     if rng.random() < cfg.blur_p:
         out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.5, 1.5))
     if rng.random() < cfg.jpeg_p:

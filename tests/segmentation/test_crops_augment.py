@@ -61,7 +61,7 @@ def test_coin_is_painted_inside_hand_and_labelled_hand():
     img, mask = draw_hand(seed=1)
     cfg = AugmentConfig(coin_p=1.0, rotation_deg=0, zoom=0, shift=0, shear=0, hflip=False, box_jitter=0,
                         partial_box_p=0, brightness=(1, 1), contrast=(1, 1), saturation=(1, 1), hue_shift=0,
-                        blur_p=0, noise_p=0, jpeg_p=0)
+                        blur_p=0, noise_p=0, jpeg_p=0, gray_p=0)
     x, y = make_crop_sample(img, mask, 96, np.random.default_rng(0), cfg)
     x0, y0 = make_crop_sample(img, mask, 96, np.random.default_rng(0), NO_AUGMENT)
     changed = np.abs(x.astype(int) - x0.astype(int)).max(axis=2) > 30
