@@ -75,7 +75,7 @@ def load_detector(name: str, max_hands: int):
 
 @st.cache_resource(show_spinner="Loading the segmentation model…", max_entries=2)
 def load_segmenter(path: str, mtime: float):
-    """One Keras model per file version (``mtime`` keys a replaced file); loading takes seconds."""
+    """One model per file version (``mtime`` keys a replaced file), loaded once and shared."""
     from segmentation import segmenter
 
     return segmenter.Segmenter(path)

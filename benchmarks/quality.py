@@ -143,8 +143,9 @@ def load_methods(model_path: str | None) -> tuple[list[Method], list[str]]:
     methods.append(Method("GrabCut (MediaPipe box)", "GrabCut", grabcut_runner(cfg.margin)))
     methods.append(Method("YCrCb skin threshold", "skin YCrCb", lambda im, st: timed(lambda: skin_ycrcb_mask(im))))
     try:
-        import mediapipe as mp
+        from detection.mediapipe_import import import_mediapipe
 
+        mp = import_mediapipe()
         selfie = mp.solutions.selfie_segmentation.SelfieSegmentation(model_selection=0)
         selfie_segmentation_mask(np.zeros((64, 64, 3), np.uint8), selfie)
         methods.append(Method("MediaPipe selfie segmentation", "selfie seg.",

@@ -29,8 +29,9 @@ class MediaPipeHandDetector:
         model_complexity: int = 1,
         retry_padded: bool = True,
     ) -> None:
-        import mediapipe as mp
+        from detection.mediapipe_import import import_mediapipe
 
+        mp = import_mediapipe()
         self.max_side = max_side
         self.retry_padded = retry_padded
         self._hands = mp.solutions.hands.Hands(

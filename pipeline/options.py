@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from pipeline.config import PipelineConfig
 
 _DEFAULTS = PipelineConfig()
+_native_quiet = False
 
 
 def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +26,7 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--no-landmark-prior", action="store_true",
                    help="don't use hand landmarks as a shape prior (palm/finger bones, GrabCut rescue)")
     g.add_argument("--tta", action="store_true", help="average with a flipped crop (slower)")
-    g.add_argument("--model", default=None, help="segmentation model (.keras); default: the shipped one")
+    g.add_argument("--model", default=None, help="segmentation model (.tflite or .keras); default: the shipped one")
 
 
 def config_from_args(args: argparse.Namespace) -> PipelineConfig:
@@ -42,9 +44,29 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
 
 
 def quiet_native_logs() -> None:
-    """Silence TensorFlow's and MediaPipe's C++ start-up chatter so errors and the summary stand out.
+    """Keep MediaPipe's and LiteRT's C++ start-up chatter off the terminal, so errors and the
+    summary stand out.
 
-    Must run before those libraries are imported; a user's own setting wins.
+    Those libraries write straight to file descriptor 2 ("Created TensorFlow Lite XNNPACK
+    delegate", "W0000 ... feedback manager"), which no logging level fully silences. Python's
+    own ``sys.stderr`` (our errors, warnings, the progress bar, tracebacks) is moved to a copy
+    of descriptor 2 and the descriptor itself is pointed at ``/dev/null``. Set
+    ``HANDCUT_NATIVE_LOGS=1`` to see the native logs. Does nothing when ``sys.stderr`` has
+    already been replaced (tests capturing output, an embedding application).
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("GLOG_minloglevel", "2")
+    global _native_quiet
+    if _native_quiet or os.environ.get("HANDCUT_NATIVE_LOGS") == "1" or sys.stderr is not sys.__stderr__:
+        return
+    try:
+        sys.stderr.flush()
+        python_side = os.fdopen(os.dup(2), "w", buffering=1, encoding=sys.stderr.encoding or "utf-8",
+                                errors="backslashreplace")
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except (OSError, ValueError):  # no usable descriptor 2 (closed, or a GUI launcher): leave it alone
+        return
+    sys.stderr = sys.__stderr__ = python_side
+    _native_quiet = True

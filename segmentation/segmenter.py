@@ -1,26 +1,91 @@
-"""The trained U-Net behind a small, load-once interface."""
+"""The trained U-Net behind a small, load-once interface.
+
+Two file formats, picked by suffix: ``.tflite`` runs on LiteRT (``ai-edge-litert``), so the
+product never imports TensorFlow (seconds of start-up and ~600 MB less per process); ``.keras``
+runs on Keras, for models fresh out of training. The shipped model exists in both formats
+(``python -m segmentation.export`` makes one from the other) and the TFLite one is the default.
+"""
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
 
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 #: The shipped model, found next to the packages (editable install or a source checkout).
-DEFAULT_MODEL = Path(__file__).resolve().parent.parent / "models" / "hand_unet.keras"
+DEFAULT_MODEL = MODELS_DIR / "hand_unet.tflite"
+DEFAULT_KERAS_MODEL = MODELS_DIR / "hand_unet.keras"
 
 
 def default_model_path() -> Path:
-    """``$HANDCUT_MODEL`` if set, else the committed ``models/hand_unet.keras``."""
-    return Path(os.environ.get("HANDCUT_MODEL", DEFAULT_MODEL))
+    """``$HANDCUT_MODEL`` if set, else the shipped TFLite model (or its ``.keras`` twin)."""
+    if os.environ.get("HANDCUT_MODEL"):
+        return Path(os.environ["HANDCUT_MODEL"])
+    return DEFAULT_MODEL if DEFAULT_MODEL.is_file() else DEFAULT_KERAS_MODEL
+
+
+def make_interpreter(model: str | os.PathLike | bytes, threads: int | None = None):
+    """A TFLite interpreter from LiteRT, or from TensorFlow when LiteRT is not installed."""
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:  # pragma: no cover - the default install has LiteRT
+        from tensorflow.lite import Interpreter
+    threads = threads or min(4, os.cpu_count() or 1)
+    if isinstance(model, bytes):
+        interp = Interpreter(model_content=model, num_threads=threads)
+    else:
+        interp = Interpreter(model_path=str(model), num_threads=threads)
+    interp.allocate_tensors()
+    return interp
+
+
+class _TFLiteRunner:
+    """Batch-of-N inference on an interpreter whose input batch is resized on demand."""
+
+    def __init__(self, path: Path) -> None:
+        self._interp = make_interpreter(path)
+        self._in = self._interp.get_input_details()[0]
+        self._out = self._interp.get_output_details()[0]
+        self._batch = int(self._in["shape"][0])
+        self._lock = threading.Lock()  # an interpreter is not re-entrant; Streamlit calls from threads
+        self.input_hw = (int(self._in["shape"][1]), int(self._in["shape"][2]))
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        with self._lock:
+            if x.shape[0] != self._batch:
+                self._interp.resize_tensor_input(self._in["index"], list(x.shape))
+                self._interp.allocate_tensors()
+                self._batch = x.shape[0]
+            self._interp.set_tensor(self._in["index"], np.ascontiguousarray(x))
+            self._interp.invoke()
+            return self._interp.get_tensor(self._out["index"]).copy()
+
+
+class _KerasRunner:
+    """A ``tf.function`` around the Keras model (traced once, not per photo)."""
+
+    def __init__(self, path: Path) -> None:
+        import keras
+        import tensorflow as tf
+
+        from segmentation.model import CUSTOM_OBJECTS
+
+        model = keras.models.load_model(path, custom_objects=CUSTOM_OBJECTS, compile=False)
+        self.input_hw = (int(model.input_shape[1]), int(model.input_shape[2]))
+        self._infer = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self._infer(x).numpy()
 
 
 class Segmenter:
     """Turns square RGB crops into soft hand masks.
 
-    The model is loaded once in ``__init__``; ``predict`` is then cheap and thread-safe for
-    inference. Input size comes from the saved model, so a retrained model with another crop
-    size needs no code change.
+    The model is loaded once in ``__init__``; ``predict`` is then cheap and thread-safe. Input
+    size comes from the saved model, so a retrained model with another crop size needs no
+    code change.
     """
 
     def __init__(self, model_path: str | os.PathLike | None = None, tta_flip: bool = False) -> None:
@@ -30,29 +95,12 @@ class Segmenter:
                 f"segmentation model not found at {path}; train one with `python -m segmentation.train` "
                 "or set HANDCUT_MODEL"
             )
-        import keras
-
-        from segmentation.model import CUSTOM_OBJECTS
-
         self.path = path
-        self.model = keras.models.load_model(path, custom_objects=CUSTOM_OBJECTS, compile=False)
-        shape = self.model.input_shape
-        self.input_hw: tuple[int, int] = (int(shape[1]), int(shape[2]))
         self.tta_flip = tta_flip
-        self._infer = self._compile()
-        # trace the graph now (about a second), not on the first photo of a batch
-        self._infer(np.zeros((1, *self.input_hw, 3), np.float32))
-
-    def _compile(self):
-        import tensorflow as tf
-
-        model = self.model
-
-        @tf.function(reduce_retracing=True)
-        def infer(x):
-            return model(x, training=False)
-
-        return infer
+        self._run = _TFLiteRunner(path) if path.suffix == ".tflite" else _KerasRunner(path)
+        self.input_hw: tuple[int, int] = self._run.input_hw
+        # build/trace now (about a second for Keras), not on the first photo of a batch
+        self._run(np.zeros((1, *self.input_hw, 3), np.float32))
 
     @property
     def size(self) -> int:
@@ -73,9 +121,9 @@ class Segmenter:
         if batch.shape[1:3] != self.input_hw or batch.shape[-1] != 3:
             raise ValueError(f"crops must be Nx{self.input_hw[0]}x{self.input_hw[1]}x3, got {batch.shape}")
         x = batch.astype(np.float32)
-        out = self._infer(x).numpy()[..., 0]
+        out = self._run(x)[..., 0]
         if self.tta_flip:
-            flipped = self._infer(x[:, :, ::-1].copy()).numpy()[..., 0]
+            flipped = self._run(np.ascontiguousarray(x[:, :, ::-1]))[..., 0]
             out = 0.5 * (out + flipped[:, :, ::-1])
         out = np.clip(out, 0.0, 1.0).astype(np.float32)
         return out[0] if single else out

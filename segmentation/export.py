@@ -1,0 +1,76 @@
+"""Export a trained ``.keras`` U-Net to TFLite: ``python -m segmentation.export MODEL.keras [-o OUT.tflite]``.
+
+Why: the product runs the TFLite file through LiteRT (``ai-edge-litert``), so a run never
+imports TensorFlow. That saves about 3 s of start-up and some 600 MB of resident memory per
+process, and XNNPACK is at least as fast as Keras per crop (``benchmarks/segmenter_speed.py``).
+The export is float32 and checked against the Keras model on random crops before it is written.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def keras_to_tflite(model) -> bytes:
+    """Serialise a Keras model as a float32 TFLite flatbuffer."""
+    import tensorflow as tf
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    return converter.convert()
+
+
+def max_difference(model, tflite_bytes: bytes, n: int = 3, seed: int = 0) -> float:
+    """Largest absolute difference between Keras and TFLite outputs on ``n`` random crops."""
+    from segmentation.segmenter import make_interpreter
+
+    h, w = (int(v) for v in model.input_shape[1:3])
+    interp = make_interpreter(tflite_bytes)
+    inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
+    rng = np.random.default_rng(seed)
+    worst = 0.0
+    for _ in range(n):
+        x = rng.uniform(0, 255, (1, h, w, 3)).astype(np.float32)
+        interp.set_tensor(inp["index"], x)
+        interp.invoke()
+        ref = model(x, training=False).numpy()
+        worst = max(worst, float(np.abs(interp.get_tensor(out["index"]) - ref).max()))
+    return worst
+
+
+def export(keras_path: str | Path, out: str | Path | None = None, tolerance: float = 1e-4) -> Path:
+    """Write ``out`` (default: next to the ``.keras`` file) after checking it matches the model."""
+    import keras
+
+    from segmentation.model import CUSTOM_OBJECTS
+
+    keras_path = Path(keras_path)
+    out = Path(out) if out else keras_path.with_suffix(".tflite")
+    model = keras.models.load_model(keras_path, custom_objects=CUSTOM_OBJECTS, compile=False)
+    data = keras_to_tflite(model)
+    diff = max_difference(model, data)
+    if diff > tolerance:
+        raise RuntimeError(f"TFLite export differs from the Keras model by {diff:.2e} (> {tolerance:.0e})")
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m segmentation.export", description=__doc__.splitlines()[0])
+    p.add_argument("model", help="trained .keras file")
+    p.add_argument("-o", "--out", default=None, help="output .tflite (default: next to the model)")
+    args = p.parse_args(argv)
+    if not Path(args.model).is_file():
+        print(f"error: {args.model}: no such model file", file=sys.stderr)
+        return 2
+    out = export(args.model, args.out)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
