@@ -52,16 +52,37 @@ def table() -> str:
                         f"{k} IoU {v['iou']:.3f} / BF1 {v['boundary_f1']:.3f}" for k, v in comp.items())]
     speed = ROOT / "docs" / "speed.json"
     if speed.exists():
-        s = json.loads(speed.read_text())
-        a = s["2160x4000"]
-        out += ["", "| 2160x4000 JPEG, ms | decode | detect | segment | refine | encode | total | I/O floor | ratio |",
-                "|---|---|---|---|---|---|---|---|---|",
-                f"| median of 5 | {a['decode']} | {a['detect']} | {a['segment']} | {a['refine']} | {a['encode']} "
-                f"| **{a['total']}** | {a['io_floor']} | {a['ratio_to_io_floor']} |", "",
-                "Total ms by megapixels: " + ", ".join(f"{k} MP: {v}" for k, v in s["ms_by_megapixels"].items())
-                + f". Folder of {s['folder']['images']} photos: peak RSS {s['folder']['peak_rss_mb']:.0f} MB. "
-                "Command: `python benchmarks/speed.py`."]
+        out += ["", speed_text(json.loads(speed.read_text()))]
     return "\n".join(out)
+
+
+def speed_text(s: dict) -> str:
+    """The speed table and sentences from ``docs/speed.json``; parts the run skipped are left out."""
+    lines = []
+    if "2160x4000" in s:
+        a = s["2160x4000"]
+        lines += ["| 2160x4000 JPEG, ms | decode | detect | segment | refine | encode | total | I/O floor | ratio |",
+                  "|---|---|---|---|---|---|---|---|---|",
+                  (f"| median of {s.get('repeats', 5)} | {a['decode']} | {a['detect']} | {a['segment']} "
+                   f"| {a['refine']} | {a['encode']} | **{a['total']}** | {a['io_floor']} | {a['ratio_to_io_floor']} |"),
+                  ""]
+    words = []
+    if "ms_by_megapixels" in s:
+        words.append("Total ms by megapixels: " + ", ".join(f"{k} MP: {v}" for k, v in s["ms_by_megapixels"].items()) + ".")
+    if "by_hands" in s:
+        words.append("`Pipeline.process` ms by hands in one 2160x4000 photo: " + ", ".join(
+            f"{k}: {v['total']} ({v['detected']} found)" for k, v in s["by_hands"].items()) + ".")
+    if "folder" in s:
+        words.append(f"Folder of {s['folder']['images']} photos: peak RSS {s['folder']['peak_rss_mb']:.0f} MB.")
+    if "throughput" in s:
+        t = s["throughput"]
+        one, two = t["1_worker"], t["2_workers"]
+        startup = [x for x in one["startup_s"] if x is not None]
+        words.append(f"Throughput over {t['images']} photos: {one['images_per_s']:.2f} img/s with 1 worker, "
+                     f"{two['images_per_s']:.2f} img/s with 2 (start-up included"
+                     + (f"; {startup[0]:.1f} s of it per process" if startup else "") + ").")
+    words.append("Command: `python benchmarks/speed.py`" + (" (plot: `docs/speed.png`)." if "by_hands" in s else "."))
+    return "\n".join(lines + [" ".join(words)])
 
 
 def main(argv: list[str] | None = None) -> int:
