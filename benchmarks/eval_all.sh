@@ -22,3 +22,6 @@ python benchmarks/quality.py --images "$DATA/hgr/images" --masks "$DATA/hgr/mask
 
 # speed and memory at 2160x4000
 python benchmarks/speed.py --out docs/speed.json
+
+# the U-Net alone: ms per crop, Keras against the shipped TFLite export
+python benchmarks/segmenter_speed.py --out docs/segmenter_speed.json
