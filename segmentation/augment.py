@@ -33,6 +33,10 @@ class AugmentConfig:
     noise_p: float = 0.2
     jpeg_p: float = 0.3
     gray_p: float = 0.05  # black-and-white photos and IR webcams: shape must carry the decision, not hue
+    white_balance: float = 0.15  # per-channel gain range (1 +- this): warm/cool lamps, phone white balance
+    shadow_p: float = 0.3  # a soft-edged cast shadow across the crop: half a hand in shade is still hand
+    shadow_depth: tuple[float, float] = (0.3, 0.75)  # light kept inside the shadow
+    overexpose_p: float = 0.08  # blown highlights (flash, sun): gain, then clipping
     coin_p: float = 0.25  # a metal disc on the hand, labelled hand: coins and rings are part of the cut-out
     box_jitter: float = 0.12  # crop centre/size jitter, as a fraction of the box side
     partial_box_p: float = 0.35  # crop only part of the mask, as a detector box on the hand alone would
@@ -42,6 +46,7 @@ NO_AUGMENT = AugmentConfig(
     brightness=(1.0, 1.0), zoom=0.0, rotation_deg=0.0, shift=0.0, shear=0.0, hflip=False, hue_shift=0.0,
     saturation=(1.0, 1.0), contrast=(1.0, 1.0), blur_p=0.0, noise_p=0.0, jpeg_p=0.0, coin_p=0.0,
     box_jitter=0.0, partial_box_p=0.0, gray_p=0.0,
+    white_balance=0.0, shadow_p=0.0, overexpose_p=0.0,
 )
 
 
@@ -113,6 +118,37 @@ def _draw_coin(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> N
     img[:] = np.clip(img * (1 - alpha) + mixed * alpha, 0, 255).astype(np.uint8)
 
 
+def _shadow_map(h: int, w: int, rng: np.random.Generator, depth: float) -> np.ndarray:
+    """``HxW`` light factors: 1 outside a soft-edged shadow, ``depth`` inside it.
+
+    The shadow is a half-plane (an object's edge) or an ellipse (a phone or head above the hand),
+    blurred by 2-15 % of the crop side so its edge is a penumbra, not a contour the model could
+    mistake for the hand's own.
+    """
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    if rng.random() < 0.6:
+        angle = rng.uniform(0, 2 * np.pi)
+        offset = rng.uniform(-0.3, 0.3) * max(h, w)
+        inside = ((xx - w / 2) * np.cos(angle) + (yy - h / 2) * np.sin(angle)) > offset
+    else:
+        cx, cy = rng.uniform(0, w), rng.uniform(0, h)
+        ax, ay = rng.uniform(0.2, 0.6) * w, rng.uniform(0.2, 0.6) * h
+        inside = ((xx - cx) / ax) ** 2 + ((yy - cy) / ay) ** 2 < 1
+    soft = cv2.GaussianBlur(inside.astype(np.float32), (0, 0), rng.uniform(0.02, 0.15) * max(h, w))
+    return 1.0 - (1.0 - depth) * soft
+
+
+def _lighting(out: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
+    """White balance, a cast shadow and over-exposure on a float RGB image (labels unchanged)."""
+    if cfg.white_balance:
+        out = out * rng.uniform(1 - cfg.white_balance, 1 + cfg.white_balance, 3).astype(np.float32)
+    if rng.random() < cfg.shadow_p:
+        out = out * _shadow_map(*out.shape[:2], rng, rng.uniform(*cfg.shadow_depth))[..., None]
+    if rng.random() < cfg.overexpose_p:
+        out = out * rng.uniform(1.5, 2.5)
+    return out
+
+
 def _photometric(img: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
     out = img.astype(np.float32)
     if cfg.hue_shift or cfg.saturation != (1.0, 1.0):
@@ -123,6 +159,7 @@ def _photometric(img: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) 
     mean = out.mean()
     out = (out - mean) * rng.uniform(*cfg.contrast) + mean
     out *= rng.uniform(*cfg.brightness)
+    out = _lighting(out, rng, cfg)
     if rng.random() < cfg.noise_p:
         out += rng.normal(0, rng.uniform(2, 10), out.shape)
     out = np.clip(out, 0, 255).astype(np.uint8)

@@ -81,3 +81,19 @@ def test_whole_image_sample_shape():
     img, mask = draw_hand()
     x, y = make_whole_sample(img, mask, (48, 80), np.random.default_rng(0), AugmentConfig())
     assert x.shape == (48, 80, 3) and y.shape == (48, 80)
+
+
+def test_cast_shadow_darkens_part_of_the_crop_and_keeps_the_label():
+    from segmentation.augment import _shadow_map
+
+    light = _shadow_map(64, 80, np.random.default_rng(5), depth=0.4)
+    assert light.shape == (64, 80) and light.min() >= 0.4 - 1e-5 and light.max() <= 1.0 + 1e-5
+    assert light.min() < 0.6  # a real shadow, not a uniform dimming
+    img, mask = draw_hand(seed=4)
+    base = dict(rotation_deg=0, zoom=0, shift=0, shear=0, hflip=False, box_jitter=0, partial_box_p=0, coin_p=0,
+                brightness=(1, 1), contrast=(1, 1), saturation=(1, 1), hue_shift=0, blur_p=0, noise_p=0,
+                jpeg_p=0, gray_p=0, white_balance=0, overexpose_p=0)
+    x, y = make_crop_sample(img, mask, 64, np.random.default_rng(6), AugmentConfig(shadow_p=1.0, **base))
+    x0, y0 = make_crop_sample(img, mask, 64, np.random.default_rng(6), NO_AUGMENT)
+    assert np.array_equal(y, y0)
+    assert (x.astype(int) <= x0.astype(int) + 1).all() and (x.astype(int) < x0.astype(int) - 5).any()
