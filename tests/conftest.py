@@ -15,7 +15,7 @@ from detection.types import HandBox
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-SHIPPED_MODEL = REPO / "models" / "hand_unet.keras"
+SHIPPED_MODEL = REPO / "models" / "hand_unet.tflite"
 
 
 def draw_hand(h: int = 240, w: int = 320, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -1,4 +1,4 @@
-"""End to end on the shipped models (slow: loads TensorFlow, MediaPipe and the ONNX detector)."""
+"""End to end on the shipped models (slow: loads MediaPipe, LiteRT and the ONNX detector)."""
 import cv2
 import numpy as np
 import pytest
@@ -38,3 +38,20 @@ def test_sample_palm_is_segmented(pipeline):
     assert r.mask[int(h * 0.6), w // 2] == 255   # palm centre
     assert r.mask[5, 5] == 0 and r.mask[5, w - 5] == 0  # dark car seat in the top corners
     assert 0.3 < (r.mask > 0).mean() < 0.8
+
+
+def test_cli_keeps_native_library_logs_off_the_terminal(tmp_path):
+    """MediaPipe's and LiteRT's C++ start-up lines must not bury the summary and the errors."""
+    import subprocess
+    import sys
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "hand.jpg").write_bytes((SAMPLES / "palm_open.jpg").read_bytes())
+    (tmp_path / "in" / "broken.jpg").write_bytes(b"not a jpeg")
+    out = subprocess.run([sys.executable, "-m", "pipeline.run", str(tmp_path / "in"), "-o", str(tmp_path / "out")],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 1  # the broken file
+    assert out.stdout.startswith("done 1, failed 1")
+    lines = [x for x in out.stderr.splitlines() if x.strip()]
+    assert any(x.startswith("error:") and "broken.jpg" in x for x in lines)
+    assert not [x for x in lines if "W0000" in x or "XNNPACK" in x or "absl" in x], lines
