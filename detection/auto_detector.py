@@ -29,12 +29,18 @@ class MergeConfig:
             nothing. ``union`` measured best on the validation split (docs/detection.md).
         iou: a YOLO box with at least this IoU with a MediaPipe box is the same hand.
         containment: ... or with at least this share of the smaller box inside the other.
+        max_growth: in ``union`` mode a MediaPipe box only grows to a YOLO box at most this many
+            times its area. A YOLO box that swallows a landmark-confirmed hand many times over
+            (seen on large, mostly empty canvases) would hand the U-Net a crop in which the
+            hand is tiny and the rest is guesswork; the forearm past a tight box is reached by
+            the pipeline's crop growth instead.
         max_hands: at most this many boxes in the result.
     """
 
     mode: str = "union"
     iou: float = 0.3
     containment: float = 0.6
+    max_growth: float = 4.0
     max_hands: int = 4
 
     def __post_init__(self) -> None:
@@ -71,7 +77,7 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
             x0, y0, x1, y1 = p.xyxy
             source = p.source
             for s in secondary:
-                if same_hand(p.xyxy, s.xyxy, config):
+                if same_hand(p.xyxy, s.xyxy, config) and box_area(s.xyxy) <= config.max_growth * box_area(p.xyxy):
                     x0, y0 = min(x0, s.xyxy[0]), min(y0, s.xyxy[1])
                     x1, y1 = max(x1, s.xyxy[2]), max(y1, s.xyxy[3])
                     source = f"{p.source}+{s.source}"  # provenance for overlays and debugging

@@ -93,3 +93,11 @@ def test_default_union_also_adds_hands_mediapipe_missed():
     assert MergeConfig().mode == "union"
     assert [h.source for h in out] == ["mediapipe+yolo", "yolo"]
     assert out[0].xyxy == (8.0, 8.0, 52.0, 90.0)
+
+
+def test_union_ignores_a_yolo_box_that_swallows_the_hand_many_times_over():
+    a = mp(100, 100, 140, 140)  # 40x40
+    huge = yolo(0, 80, 400, 600)  # contains a, 130x its area
+    out = merge_boxes([a], [huge], MergeConfig("union"))
+    assert [h.xyxy for h in out] == [a.xyxy]  # neither grown nor added as a second hand
+    assert out[0].source == "mediapipe"
