@@ -81,6 +81,8 @@ def write_report(out: Path, rows: list[dict], summary: dict, worst: list[tuple[s
     fig.savefig(out / "confusion.png", dpi=90)
     plt.close(fig)
     (out / "worst").mkdir(exist_ok=True)
+    for old in (out / "worst").glob("*.jpg"):  # this report's own folder: no stale overlays from an earlier run
+        old.unlink()
     for name, img in worst:
         save_jpeg(out / "worst" / f"{name}.jpg", _fit(img, 1200))
     lines = [
