@@ -27,6 +27,9 @@ class PipelineConfig:
     refine_eps: float = 1e-3
     #: components smaller than this fraction of the largest are specks
     speck_fraction: float = 0.02
+    #: keep only mask components that touch a detected hand's box: a hand, and the arm joined to
+    #: it, always do; a blob the U-Net imagined in an empty corner of a grown crop does not
+    anchor_to_hands: bool = True
     #: enclosed holes smaller than this fraction of the hand are filled (coins, rings)
     hole_fraction: float = 0.05
     #: use MediaPipe's landmarks as a shape prior: palm and finger bones are always hand, and a

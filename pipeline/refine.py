@@ -94,6 +94,18 @@ def remove_specks(mask: np.ndarray, min_fraction: float = 0.02, keep: np.ndarray
     return lut[labels]
 
 
+def keep_touching(mask: np.ndarray, anchor: np.ndarray) -> np.ndarray:
+    """Only the connected components of ``mask`` (uint8 0/255) that overlap ``anchor`` (bool)."""
+    m = (mask > 0).astype(np.uint8)
+    n, labels = cv2.connectedComponents(m, connectivity=8)
+    if n <= 1:
+        return m * 255
+    ids = np.unique(labels[anchor & (m > 0)])
+    lut = np.zeros(n, np.uint8)
+    lut[ids[ids > 0]] = 255
+    return lut[labels]
+
+
 def fill_holes(mask: np.ndarray, max_fraction: float = 0.05) -> np.ndarray:
     """Fill enclosed background regions smaller than ``max_fraction`` of the mask's area.
 

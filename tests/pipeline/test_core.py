@@ -87,3 +87,19 @@ def test_no_growth_when_mask_floods_an_edge():
     soft = np.zeros((32, 32), np.float32)
     soft[16:, :] = 1  # the whole bottom half: a background mistake, not an arm
     assert grow_region((0, 0, 100, 100), soft, 500, 500, 0.5, 1.5) is None
+
+
+def test_blob_detached_from_every_hand_box_is_dropped():
+    img, mask = draw_hand(480, 640)
+    box = mask_box(mask)
+    x0, y0, x1, y1 = (int(v) for v in box)
+    # skin-coloured patch inside the crop's margin but touching neither the hand nor its box
+    patch = (slice(y1 + 8, y1 + 28), slice(x0, x0 + 60))
+    img[patch] = (205, 150, 120)
+    cfg = PipelineConfig(max_grow=0)
+    kept = Pipeline(FakeDetector([box]), ColourSegmenter(size=128), cfg).process(img)
+    assert (kept.mask[patch] > 0).mean() < 0.05
+    assert iou(kept.mask, mask) > 0.95
+    off = Pipeline(FakeDetector([box]), ColourSegmenter(size=128),
+                   PipelineConfig(max_grow=0, anchor_to_hands=False)).process(img)
+    assert (off.mask[patch] > 0).mean() > 0.5  # without the rule the patch would be in the cut-out
