@@ -17,7 +17,7 @@ from detection.boxes import Box
 from detection.types import HandBox, HandDetector
 from pipeline.config import PipelineConfig
 from pipeline.landmark_prior import apply_prior, to_crop
-from pipeline.refine import fill_holes, guided_refine, keep_touching, remove_specks, soft_alpha
+from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from segmentation.crops import crop_matrix, crop_square, letterbox_region, paste_soft, warp_crop
 
 
@@ -170,13 +170,13 @@ class Pipeline:
             if cfg.refine and upscale > 1.0:
                 sub = guided_refine(image[y0:y1, x0:x1], sub, int(math.ceil(upscale)), cfg.refine_eps)
             m = np.where(sub > cfg.threshold, 255, 0).astype(np.uint8)
+            anchor = None
             if cfg.anchor_to_hands and not fallback:
                 anchor = np.zeros(m.shape, bool)
                 for b in hands:
                     bx0, by0, bx1, by1 = (int(round(v)) for v in b.xyxy)
                     anchor[max(0, by0 - y0):max(0, by1 - y0), max(0, bx0 - x0):max(0, bx1 - x0)] = True
-                m = keep_touching(m, anchor)
-            m = fill_holes(remove_specks(m, cfg.speck_fraction), cfg.hole_fraction)
+            m = fill_holes(remove_specks(m, cfg.speck_fraction, anchor=anchor), cfg.hole_fraction)
             mask[y0:y1, x0:x1] = m
             alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold)
         t3 = time.perf_counter()

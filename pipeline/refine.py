@@ -72,7 +72,15 @@ def guided_refine(
     return out
 
 
-def remove_specks(mask: np.ndarray, min_fraction: float = 0.02, keep: np.ndarray | None = None) -> np.ndarray:
+def _overlapping(labels: np.ndarray, region: np.ndarray, n: int) -> np.ndarray:
+    """Per component (labels 1..n-1): does it have a pixel inside ``region`` (bool)?"""
+    hit = np.zeros(n, bool)
+    hit[np.unique(labels[region])] = True
+    return hit[1:]
+
+
+def remove_specks(mask: np.ndarray, min_fraction: float = 0.02, keep: np.ndarray | None = None,
+                  anchor: np.ndarray | None = None) -> np.ndarray:
     """Drop connected components smaller than ``min_fraction`` of the largest one.
 
     Args:
@@ -80,29 +88,22 @@ def remove_specks(mask: np.ndarray, min_fraction: float = 0.02, keep: np.ndarray
         min_fraction: relative area under which a component is a speck; two hands of similar
             size both survive, crumbs of background do not.
         keep: optional boolean ``HxW``; components overlapping it are always kept.
+        anchor: optional boolean ``HxW`` (the detected hands' boxes); only components
+            overlapping it count at all, whatever their size, and "largest" means the largest
+            of those. A hand, and the arm joined to it, always touches its box; a blob the
+            model imagined in an empty corner of a grown crop does not.
     """
     m = (mask > 0).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
-    if n <= 2:
+    if n <= 2 and anchor is None:
         return m * 255
     areas = stats[1:, cv2.CC_STAT_AREA]
-    ok = areas >= min_fraction * areas.max()
+    ok = np.ones(n - 1, bool) if anchor is None else _overlapping(labels, anchor, n)
+    if ok.any():
+        ok &= areas >= min_fraction * areas[ok].max()
     if keep is not None:
-        ids = np.unique(labels[keep & (m > 0)])
-        ok[ids[ids > 0] - 1] = True
+        ok |= _overlapping(labels, keep, n)
     lut = np.concatenate([[0], np.where(ok, 255, 0)]).astype(np.uint8)
-    return lut[labels]
-
-
-def keep_touching(mask: np.ndarray, anchor: np.ndarray) -> np.ndarray:
-    """Only the connected components of ``mask`` (uint8 0/255) that overlap ``anchor`` (bool)."""
-    m = (mask > 0).astype(np.uint8)
-    n, labels = cv2.connectedComponents(m, connectivity=8)
-    if n <= 1:
-        return m * 255
-    ids = np.unique(labels[anchor & (m > 0)])
-    lut = np.zeros(n, np.uint8)
-    lut[ids[ids > 0]] = 255
     return lut[labels]
 
 

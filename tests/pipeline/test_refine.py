@@ -75,14 +75,12 @@ def test_soft_alpha_agrees_with_mask_away_from_edge():
     assert len(np.unique(a)) > 3  # and the edge is anti-aliased, not binary
 
 
-def test_keep_touching_keeps_only_components_overlapping_the_anchor():
-    from pipeline.refine import keep_touching
-
+def test_anchor_keeps_only_components_overlapping_it():
     m = np.zeros((30, 30), np.uint8)
     m[2:8, 2:8] = 255
     m[20:28, 20:28] = 255
     anchor = np.zeros((30, 30), bool)
     anchor[5:6, 5:6] = True
-    out = keep_touching(m, anchor)
+    out = remove_specks(m, anchor=anchor)
     assert out[2:8, 2:8].all() and not out[20:28, 20:28].any() and out.dtype == np.uint8
-    assert not keep_touching(m, np.zeros_like(anchor)).any()
+    assert not remove_specks(m, anchor=np.zeros_like(anchor)).any()
