@@ -165,11 +165,9 @@ def load_methods(model_path: str | None) -> tuple[list[Method], list[str]]:
 
 def seed_unet_runner(path: Path) -> Runner:
     """A whole-image Keras U-Net; assumed to take raw 0-255 RGB at its own input size."""
-    import keras
+    from segmentation.model import load_keras_model
 
-    from segmentation.model import CUSTOM_OBJECTS
-
-    model = keras.models.load_model(path, custom_objects=CUSTOM_OBJECTS, compile=False)
+    model = load_keras_model(path)
     size = (int(model.input_shape[1]), int(model.input_shape[2]))
 
     def predict(x: np.ndarray) -> np.ndarray:

@@ -41,15 +41,9 @@ def max_difference(model, tflite_bytes: bytes, n: int = 3, seed: int = 0) -> flo
     return worst
 
 
-def export(keras_path: str | Path, out: str | Path | None = None, tolerance: float = 1e-4) -> Path:
-    """Write ``out`` (default: next to the ``.keras`` file) after checking it matches the model."""
-    import keras
-
-    from segmentation.model import CUSTOM_OBJECTS
-
-    keras_path = Path(keras_path)
-    out = Path(out) if out else keras_path.with_suffix(".tflite")
-    model = keras.models.load_model(keras_path, custom_objects=CUSTOM_OBJECTS, compile=False)
+def write_tflite(model, out: str | Path, tolerance: float = 1e-4) -> Path:
+    """Convert an in-memory Keras model and write it to ``out`` after checking it matches."""
+    out = Path(out)
     data = keras_to_tflite(model)
     diff = max_difference(model, data)
     if diff > tolerance:
@@ -58,6 +52,14 @@ def export(keras_path: str | Path, out: str | Path | None = None, tolerance: flo
     tmp.write_bytes(data)
     tmp.replace(out)
     return out
+
+
+def export(keras_path: str | Path, out: str | Path | None = None, tolerance: float = 1e-4) -> Path:
+    """Write ``out`` (default: next to the ``.keras`` file) after checking it matches the model."""
+    from segmentation.model import load_keras_model
+
+    keras_path = Path(keras_path)
+    return write_tflite(load_keras_model(keras_path), out or keras_path.with_suffix(".tflite"), tolerance)
 
 
 def main(argv: list[str] | None = None) -> int:

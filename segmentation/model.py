@@ -99,3 +99,8 @@ class BinaryIoU(keras.metrics.Metric):
 
 
 CUSTOM_OBJECTS = {"bce_dice_loss": bce_dice_loss, "dice_loss": dice_loss, "BinaryIoU": BinaryIoU}
+
+
+def load_keras_model(path) -> keras.Model:
+    """A saved U-Net for inference: our custom loss and metric resolved, no optimizer state."""
+    return keras.models.load_model(path, custom_objects=CUSTOM_OBJECTS, compile=False)

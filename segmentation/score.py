@@ -21,12 +21,10 @@ import numpy as np
 def score_model(model_path: str | Path, data: list[str], split: str = "test", composite: bool = False,
                 seed: int = 0) -> dict:
     """``{data set name: {iou, dice, boundary_f1, n}}`` plus ``composite`` families when asked."""
-    import keras
-
-    from segmentation.model import CUSTOM_OBJECTS
+    from segmentation.model import load_keras_model
     from segmentation.train import TrainConfig, composite_val_set, family_scores, fixed_set, load_backgrounds, load_splits
 
-    model = keras.models.load_model(model_path, custom_objects=CUSTOM_OBJECTS, compile=False)
+    model = load_keras_model(model_path)
     h, w = (int(v) for v in model.input_shape[1:3])
     whole = h != w
     cfg = TrainConfig(data=list(data), size=h, whole_image=whole, whole_shape=(h, w), seed=seed)

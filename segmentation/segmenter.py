@@ -67,12 +67,11 @@ class _KerasRunner:
     """A ``tf.function`` around the Keras model (traced once, not per photo)."""
 
     def __init__(self, path: Path) -> None:
-        import keras
         import tensorflow as tf
 
-        from segmentation.model import CUSTOM_OBJECTS
+        from segmentation.model import load_keras_model
 
-        model = keras.models.load_model(path, custom_objects=CUSTOM_OBJECTS, compile=False)
+        model = load_keras_model(path)
         self.input_hw = (int(model.input_shape[1]), int(model.input_shape[2]))
         self._infer = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
 

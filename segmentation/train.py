@@ -260,9 +260,9 @@ def train(cfg: TrainConfig) -> dict:
     export = build_unet(shape, cfg.filters)  # uncompiled twin: no optimizer state in the shipped file
     export.set_weights(model.get_weights())
     export.save(out)
-    from segmentation.export import export as export_tflite
+    from segmentation.export import write_tflite
 
-    export_tflite(out)  # the product runs the .tflite twin (no TensorFlow at run time)
+    write_tflite(export, out.with_suffix(".tflite"))  # the product runs this twin (no TensorFlow at run time)
 
     report = {"config": asdict(cfg), "train_minutes": round((time.time() - t0) / 60, 1), "val": crop_scores(export, xv, yv)}
     by_set: dict[str, list] = {}
