@@ -7,7 +7,8 @@ half-pixel shifts of nearest-neighbour sampling.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -40,12 +41,15 @@ class AugmentConfig:
     coin_p: float = 0.25  # a metal disc on the hand, labelled hand: coins and rings are part of the cut-out
     box_jitter: float = 0.12  # crop centre/size jitter, as a fraction of the box side
     partial_box_p: float = 0.35  # crop only part of the mask, as a detector box on the hand alone would
+    #: when the detector's boxes for the image are known, crop around one of them this often:
+    #: exactly the crops the pipeline makes, a forearm running off the crop's edge included
+    detector_box_p: float = 0.5
 
 
 NO_AUGMENT = AugmentConfig(
     brightness=(1.0, 1.0), zoom=0.0, rotation_deg=0.0, shift=0.0, shear=0.0, hflip=False, hue_shift=0.0,
     saturation=(1.0, 1.0), contrast=(1.0, 1.0), blur_p=0.0, noise_p=0.0, jpeg_p=0.0, coin_p=0.0,
-    box_jitter=0.0, partial_box_p=0.0, gray_p=0.0,
+    box_jitter=0.0, partial_box_p=0.0, detector_box_p=0.0, gray_p=0.0,
     white_balance=0.0, shadow_p=0.0, overexpose_p=0.0,
 )
 
@@ -181,15 +185,22 @@ def make_crop_sample(
     rng: np.random.Generator | None = None,
     cfg: AugmentConfig = NO_AUGMENT,
     margin: float = DEFAULT_MARGIN,
+    hand_boxes: Sequence[Box] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """One ``(size x size x 3 uint8, size x size uint8 0/1)`` crop around the mask's box.
 
     With ``NO_AUGMENT`` this is exactly the pipeline's crop of a box that equals the mask box.
     An empty mask gives the whole image, letterboxed like the pipeline's no-hand fallback.
+    ``hand_boxes`` (pixels; from ``segmentation.detector_boxes``) are what the detector found
+    in this image: with probability ``cfg.detector_box_p`` the crop is made around one of them,
+    jittered, while the label stays the whole ground-truth mask.
     """
     rng = rng or np.random.default_rng(0)
     box = mask_box(mask)
-    if box is None:
+    if hand_boxes and cfg.detector_box_p and rng.random() < cfg.detector_box_p:
+        picked = hand_boxes[int(rng.integers(len(hand_boxes)))]
+        region = crop_square(_jitter_box(picked, rng, replace(cfg, partial_box_p=0.0)), margin)
+    elif box is None:
         region = letterbox_region(mask.shape[1], mask.shape[0])
     else:
         region = crop_square(_jitter_box(box, rng, cfg) if cfg.box_jitter or cfg.partial_box_p else box, margin)

@@ -46,6 +46,9 @@ class TrainConfig:
     composite: bool = True
     init_from: str = ""  # start from these weights (fine-tuning) instead of random initialisation
     backgrounds: str = ""  # hand_boxes-style folder of background photos; "" = next to the first --data
+    #: JSON of the detector's boxes per training image (``python -m segmentation.detector_boxes``);
+    #: "" = train on mask-box crops only
+    detector_boxes: str = ""
 
 
 def _downscale(image: np.ndarray, mask: np.ndarray, max_side: int):
@@ -86,11 +89,11 @@ def _sample_fn(cfg: TrainConfig):
 
     aug = AugmentConfig() if cfg.augment else NO_AUGMENT
 
-    def sample(img, msk, rng, augment: bool):
+    def sample(img, msk, rng, augment: bool, hand_boxes=()):
         c = aug if augment else NO_AUGMENT
         if cfg.whole_image:
             return make_whole_sample(img, msk, cfg.whole_shape, rng, c)
-        return make_crop_sample(img, msk, cfg.size, rng, c)
+        return make_crop_sample(img, msk, cfg.size, rng, c, hand_boxes=hand_boxes)
 
     return sample
 
@@ -145,9 +148,15 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
 
     from segmentation.composite import CompositeConfig, composite_sample
 
+    from segmentation.detector_boxes import load_boxes, to_pixels
+
     sample = _sample_fn(cfg)
     shape = (cfg.size, cfg.size) if not cfg.whole_image else tuple(cfg.whole_shape)
     weights = np.array([w for _, _, w, _ in items], float)
+    stored = load_boxes(cfg.detector_boxes)
+    boxes = [to_pixels(stored.get(name, []), img.shape[1], img.shape[0]) for img, _, _, name in items]
+    if stored:
+        log.info("detector boxes for %d of %d training images", sum(1 for b in boxes if b), len(items))
     ccfg = CompositeConfig()
     use_composite = cfg.composite and not cfg.whole_image
 
@@ -156,7 +165,7 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
         while True:
             i = int(rng.integers(len(items)))
             img, msk, w, _ = items[i]
-            x, y = sample(img, msk, rng, True)
+            x, y = sample(img, msk, rng, True, boxes[i])
             if use_composite and rng.random() < ccfg.p:
                 second = None
                 if rng.random() < ccfg.second_hand_p:
@@ -316,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backgrounds", default="",
                    help="folder of background photos in YOLO layout (default: hand_boxes next to the first --data)")
     p.add_argument("--no-resume", action="store_true", help="start afresh even if --work-dir holds a backup")
+    p.add_argument("--detector-boxes", default="",
+                   help="JSON from python -m segmentation.detector_boxes: also train on crops around the detector's boxes")
     p.add_argument("--init-from", default="", help="fine-tune from this .keras model (same architecture)")
     return p
 
@@ -330,7 +341,11 @@ def main(argv: list[str] | None = None) -> int:
         patience=args.patience, silver_weight=args.silver_weight, seed=args.seed,
         time_limit_min=args.time_limit, augment=not args.no_augment, resume=not args.no_resume,
         composite=not args.no_composite, backgrounds=args.backgrounds, init_from=args.init_from,
+        detector_boxes=args.detector_boxes,
     )
+    if cfg.detector_boxes and not Path(cfg.detector_boxes).is_file():
+        print(f"error: --detector-boxes {cfg.detector_boxes}: no such file", file=sys.stderr)
+        return 2
     if cfg.size % 16:
         print("error: --size must be a multiple of 16", file=sys.stderr)
         return 2

@@ -97,3 +97,26 @@ def test_cast_shadow_darkens_part_of_the_crop_and_keeps_the_label():
     x0, y0 = make_crop_sample(img, mask, 64, np.random.default_rng(6), NO_AUGMENT)
     assert np.array_equal(y, y0)
     assert (x.astype(int) <= x0.astype(int) + 1).all() and (x.astype(int) < x0.astype(int) - 5).any()
+
+
+def test_detector_box_crop_is_the_pipeline_crop_with_the_whole_mask_as_label():
+    from dataclasses import replace
+
+    img, mask = draw_hand(240, 320)
+    x0, y0, x1, y1 = mask_box(mask)
+    hand_only = (x0, y0, x1, y0 + 0.5 * (y1 - y0))  # a box around the top half, like a palm-and-fingers box
+    cfg = replace(NO_AUGMENT, detector_box_p=1.0)
+    x, y = make_crop_sample(img, mask, 64, np.random.default_rng(0), cfg, hand_boxes=[hand_only])
+    m = crop_matrix(crop_square(hand_only), 64)
+    assert np.array_equal(x, warp_crop(img, m, 64))
+    assert np.array_equal(y, (warp_crop(mask, m, 64) > 127).astype(np.uint8))
+    region = crop_square(hand_only)
+    box_bottom = (hand_only[3] - region[1]) * 64 / (region[3] - region[1])
+    assert y[int(box_bottom) + 2:].any()  # the mask below the detector's box stays labelled hand
+
+
+def test_detector_boxes_are_ignored_without_the_option():
+    img, mask = draw_hand(240, 320)
+    a = make_crop_sample(img, mask, 64, np.random.default_rng(3), AugmentConfig(detector_box_p=0.0), hand_boxes=[(0, 0, 10, 10)])
+    b = make_crop_sample(img, mask, 64, np.random.default_rng(3), AugmentConfig(detector_box_p=0.0))
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])

@@ -74,8 +74,11 @@ def test_train_cli_end_to_end_on_tiny_folder(tmp_path):
         Image.fromarray(img).save(data / "images" / f"x_id{i % 4:02d}_{i}.jpg")
         Image.fromarray(mask).save(data / "masks" / f"x_id{i % 4:02d}_{i}.png")
     out = tmp_path / "model.keras"
+    boxes = tmp_path / "boxes.json"  # detector boxes for some images: crops around them are mixed in
+    boxes.write_text(json.dumps({f"data/x_id{i % 4:02d}_{i}": [[0.2, 0.1, 0.8, 0.6]] for i in range(6)}))
     rc = main(["--data", str(data), "--out", str(out), "--work-dir", str(tmp_path / "run"), "--size", "32",
-               "--filters", "4,8,16", "--epochs", "2", "--steps-per-epoch", "2", "--batch-size", "4"])
+               "--filters", "4,8,16", "--epochs", "2", "--steps-per-epoch", "2", "--batch-size", "4",
+               "--detector-boxes", str(boxes)])
     assert rc == 0 and out.is_file()
     report = json.loads(out.with_suffix(".train.json").read_text())
     assert 0 <= report["val"]["iou"] <= 1 and "data" in report["test"]
@@ -90,3 +93,5 @@ def test_train_cli_rejects_bad_data(tmp_path, capsys):
 
     assert main(["--data", str(tmp_path), "--out", str(tmp_path / "m.keras"), "--size", "32"]) == 1
     assert "expected images/" in capsys.readouterr().err
+    assert main(["--data", str(tmp_path), "--out", str(tmp_path / "m.keras"), "--detector-boxes", str(tmp_path / "no.json")]) == 2
+    assert "no such file" in capsys.readouterr().err
