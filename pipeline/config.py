@@ -20,7 +20,7 @@ class PipelineConfig:
     margin: float = DEFAULT_MARGIN
     max_hands: int = 4
     #: times a crop may grow when the mask runs off its edge (forearms past the hand box)
-    max_grow: int = 2
+    max_grow: int = 4
     grow_factor: float = 1.5
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True

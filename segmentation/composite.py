@@ -138,9 +138,16 @@ def flat(size: int, rng: np.random.Generator) -> np.ndarray:
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def skin_surface(size: int, rng: np.random.Generator) -> np.ndarray:
-    """A hard negative: a surface the colour of skin (beige wall, salmon cloth, light wood)."""
-    base = SKIN_PALETTE[rng.integers(len(SKIN_PALETTE))] * rng.uniform(0.8, 1.1)
+def skin_surface(size: int, rng: np.random.Generator, skin_rgb: np.ndarray | None = None) -> np.ndarray:
+    """A hard negative: a surface the colour of skin (beige wall, salmon cloth, light wood).
+
+    Half the time (when ``skin_rgb`` is given) it takes *this* hand's own colour, as pale wood
+    under a pale hand does: then only the hand's shape and edge can separate the two.
+    """
+    if skin_rgb is not None and rng.random() < 0.5:
+        base = skin_rgb * rng.uniform(0.88, 1.12, 3)
+    else:
+        base = SKIN_PALETTE[rng.integers(len(SKIN_PALETTE))] * rng.uniform(0.8, 1.1)
     t = texture(size, rng).astype(np.float32)
     t = (t - t.mean()) * rng.uniform(0.05, 0.3)
     img = base + t + rng.normal(0, 2, (size, size, 3))
@@ -193,7 +200,7 @@ def background(family: str, size: int, rng: np.random.Generator, photos: Sequenc
     if family == "photo" and photos:
         return _random_crop(photos[int(rng.integers(len(photos)))], size, rng)
     if family == "skin":
-        return skin_surface(size, rng)
+        return skin_surface(size, rng, skin_rgb)
     if family == "flat":
         return flat(size, rng)
     if family == "distractor" and skin_rgb is not None:

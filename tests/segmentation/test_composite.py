@@ -81,3 +81,14 @@ def test_photo_backgrounds_avoid_hand_boxes(tmp_path):
     (tmp_path / "labels" / "train" / "a.txt").write_text("0 0.8 0.5 0.3 0.9\n")
     bgs = load_photo_backgrounds(tmp_path, "train", size=32)
     assert bgs and all(b.mean() < 40 for b in bgs)  # only the hand-free (black) region was kept
+
+
+def test_skin_surface_sometimes_takes_the_hands_own_colour():
+    from segmentation.composite import skin_surface
+
+    hand = np.array([90.0, 160.0, 60.0], np.float32)  # a colour no skin palette entry is near
+    means = [skin_surface(64, np.random.default_rng(s), hand).reshape(-1, 3).mean(0) for s in range(20)]
+    near = [np.abs(m - hand).max() < 0.2 * 160 for m in means]
+    assert 3 <= sum(near) <= 17  # about half the surfaces match the hand, the rest come from the palette
+    plain = [skin_surface(64, np.random.default_rng(s)).reshape(-1, 3).mean(0) for s in range(20)]
+    assert not any(np.abs(m - hand).max() < 0.2 * 160 for m in plain)

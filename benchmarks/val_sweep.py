@@ -1,0 +1,107 @@
+"""Compare pipeline settings (and models) on the *validation* persons, never the test ones.
+
+Every pipeline default that was tuned was chosen with this script; it exists so that choice can
+be rerun and checked. Detection runs once per image and is reused by every setting.
+
+    python benchmarks/val_sweep.py --data ../shared/data/hgr --highres runs/highres_hgr_val \
+        --set max_grow=2 --set max_grow=4 [--model models/hand_unet.tflite --model runs/x.tflite]
+
+``--set`` takes comma-separated ``field=value`` overrides of ``PipelineConfig``; the defaults are
+always the first row. ``--highres`` is a folder made by ``benchmarks/make_highres_set.py --split val``.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.config import PipelineConfig  # noqa: E402
+from pipeline.imageio import read_mask, read_rgb  # noqa: E402
+from pipeline.metrics import aggregate, score_masks  # noqa: E402
+
+
+class CachedDetector:
+    """Detect once per distinct image; every setting then sees identical boxes."""
+
+    def __init__(self, detector) -> None:
+        self.detector = detector
+        self.cache: dict[str, list] = {}
+
+    def detect(self, image: np.ndarray):
+        key = hashlib.sha1(image.tobytes()).hexdigest()
+        if key not in self.cache:
+            self.cache[key] = self.detector.detect(image)
+        return self.cache[key]
+
+
+def parse_overrides(text: str) -> dict:
+    fields = {f.name: f.type for f in dataclasses.fields(PipelineConfig)}
+    out = {}
+    for item in filter(None, text.split(",")):
+        key, _, value = item.partition("=")
+        if key not in fields:
+            raise SystemExit(f"error: unknown PipelineConfig field {key!r}")
+        default = getattr(PipelineConfig(), key)
+        out[key] = value.lower() in ("1", "true", "yes") if isinstance(default, bool) else type(default)(value)
+    return out
+
+
+def val_pairs(data: str) -> list[tuple[str, Path, Path]]:
+    from segmentation.data import find_pairs, split_pairs
+
+    return [(p.stem, p.image, p.mask) for p in split_pairs(find_pairs(data))["val"]]
+
+
+def folder_pairs(folder: str) -> list[tuple[str, Path, Path]]:
+    from pipeline.evaluate import pair_files
+
+    return pair_files(Path(folder) / "images", Path(folder) / "masks")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", action="append", default=[], help="data folder whose person-wise val split is used")
+    p.add_argument("--highres", action="append", default=[], help="images/+masks/ folder used whole (a val-only set)")
+    p.add_argument("--set", action="append", default=[], dest="sets", help="PipelineConfig overrides, e.g. max_grow=4")
+    p.add_argument("--model", action="append", default=[], help="segmentation model(s); default: the shipped one")
+    p.add_argument("--out", help="also write the table as JSON here")
+    args = p.parse_args(argv)
+    from tqdm import tqdm
+
+    from detection.factory import create_detector
+    from pipeline.core import Pipeline
+    from pipeline.options import quiet_native_logs
+    from segmentation.segmenter import Segmenter
+
+    quiet_native_logs()
+    sets = {name: val_pairs(name) for name in args.data}
+    sets.update({name: folder_pairs(name) for name in args.highres})
+    detector = CachedDetector(create_detector(PipelineConfig().detector))
+    results = []
+    for model in args.model or [None]:
+        segmenter = Segmenter(model)
+        for overrides in [""] + args.sets:
+            cfg = dataclasses.replace(PipelineConfig(), **parse_overrides(overrides))
+            pipe = Pipeline(detector, segmenter, cfg)
+            row = {"model": model or "default", "set": overrides or "defaults"}
+            for name, pairs in sets.items():
+                scores = [score_masks(pipe.process(read_rgb(i)).mask, read_mask(m))
+                          for _, i, m in tqdm(pairs, desc=f"{row['set']} {Path(name).name}", leave=False, disable=None)]
+                agg = aggregate(scores)
+                row[Path(name).name] = {k: round(agg[k], 4) for k in ("mean_iou", "mean_boundary_f1", "mean_specks")}
+            results.append(row)
+            print(json.dumps(row), flush=True)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
