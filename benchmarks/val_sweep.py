@@ -86,10 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     detector = CachedDetector(create_detector(PipelineConfig().detector))
     results = []
     for model in args.model or [None]:
-        segmenter = Segmenter(model)
+        segmenters = {flip: Segmenter(model, tta_flip=flip) for flip in (False, True)}
         for overrides in [""] + args.sets:
             cfg = dataclasses.replace(PipelineConfig(), **parse_overrides(overrides))
-            pipe = Pipeline(detector, segmenter, cfg)
+            pipe = Pipeline(detector, segmenters[cfg.tta_flip], cfg)
             row = {"model": model or "default", "set": overrides or "defaults"}
             for name, pairs in sets.items():
                 scores = [score_masks(pipe.process(read_rgb(i)).mask, read_mask(m))

@@ -1,0 +1,32 @@
+"""The validation sweep's setting parser and its per-image detection cache."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks.val_sweep import CachedDetector, parse_overrides
+
+
+def test_overrides_take_the_field_types():
+    assert parse_overrides("max_grow=3,landmark_prior=false,threshold=0.4,tta_flip=true") == {
+        "max_grow": 3, "landmark_prior": False, "threshold": 0.4, "tta_flip": True}
+    assert parse_overrides("") == {}
+
+
+def test_unknown_field_is_rejected():
+    with pytest.raises(SystemExit, match="unknown PipelineConfig field"):
+        parse_overrides("max_grwo=3")
+
+
+def test_detection_runs_once_per_distinct_image():
+    calls = []
+
+    class Counting:
+        def detect(self, image):
+            calls.append(1)
+            return [len(calls)]
+
+    cached = CachedDetector(Counting())
+    a, b = np.zeros((4, 4, 3), np.uint8), np.ones((4, 4, 3), np.uint8)
+    assert cached.detect(a) == cached.detect(a.copy()) == [1]
+    assert cached.detect(b) == [2] and len(calls) == 2
