@@ -71,3 +71,19 @@ def test_grabcut_rescue_is_repeatable():
     _cv2.setRNGSeed(12345)  # whatever ran before must not matter
     b, _ = apply_prior(crop, inverted, pts, 0.5, 0.8)
     assert np.array_equal(a, b)
+
+
+def test_a_trusted_mask_gains_the_palm_but_not_the_finger_bones():
+    _, mask = draw_hand()
+    pts = synthetic_landmarks()
+    soft = np.zeros((320, 320), np.float32)
+    soft[:240] = mask > 0
+    tip = tuple(int(v) for v in pts[8])  # the index finger's tip landmark
+    cv2.circle(soft, tip, 12, 0, -1)  # the model says this fingertip is background
+    out, rerun = apply_prior(np.zeros((320, 320, 3), np.uint8), soft, pts, 0.5, 0.8)
+    assert not rerun
+    on_bone = np.round(pts[7] + 0.5 * (pts[8] - pts[7])).astype(int)  # inside the erased disc
+    assert hand_prior(pts, 320)[on_bone[1], on_bone[0]]  # the full skeleton would paint it
+    assert out[on_bone[1], on_bone[0]] == 0
+    palm = hand_prior(pts, 320, fingers=False)
+    assert palm.sum() > 500 and (out[palm] == 1).all()
