@@ -6,6 +6,7 @@ orientation applied, because phone photos are stored sideways more often than no
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 import tempfile
@@ -20,7 +21,22 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_PIXELS = 100_000_000
 
 #: File name extensions picked up when a folder is given.
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif")
+
+
+
+@functools.cache
+def heif_supported() -> bool:
+    """Teach PIL to read HEIC/HEIF (iPhones' default photo format) via pillow-heif, once.
+
+    Done on first use rather than at import; False when pillow-heif is missing (it is a declared
+    dependency, but a bare PIL still reads every other format)."""
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return False
+    register_heif_opener()
+    return True
 
 
 class ImageReadError(ValueError):
@@ -59,6 +75,7 @@ def open_image(source: str | os.PathLike | bytes, max_pixels: int = MAX_PIXELS) 
     elif len(source) == 0:
         raise ImageReadError("upload: empty file (0 bytes)")
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
+    heif = heif_supported()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -72,6 +89,8 @@ def open_image(source: str | os.PathLike | bytes, max_pixels: int = MAX_PIXELS) 
     except ImageReadError:
         raise
     except UnidentifiedImageError:
+        if not heif and name.lower().endswith((".heic", ".heif")):
+            raise ImageReadError(f"{name}: HEIC/HEIF needs the pillow-heif package (pip install pillow-heif)") from None
         raise ImageReadError(f"{name}: not an image (format not recognised)") from None
     except (OSError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -168,3 +168,21 @@ def test_require_hand_turns_fallback_into_failure(tmp_path, tiny_model_path, cap
     assert "no hand found 1" in capsys.readouterr().out
     assert run([blank, "-o", tmp_path / "o2", "--require-hand"], tiny_model_path) == 1
     assert not (tmp_path / "o2" / "masks" / "blank.png").exists()
+
+
+def test_heic_photo_is_read_with_its_orientation(tmp_path, tiny_model_path):
+    pytest.importorskip("pillow_heif")
+    from pipeline.imageio import heif_supported, read_rgb
+
+    assert heif_supported()
+    img, _ = draw_hand(120, 160)
+    d = tmp_path / "in"
+    d.mkdir()
+    shot = Image.fromarray(img)
+    exif = shot.getexif()
+    exif[0x0112] = 6  # stored sideways, shown rotated 90° clockwise, like a phone held upright
+    shot.save(d / "phone.HEIC", exif=exif.tobytes(), quality=95)
+    assert read_rgb(d / "phone.HEIC").shape == (160, 120, 3)
+    out = tmp_path / "out"
+    assert run([d, "-o", out], tiny_model_path) == 0
+    assert Image.open(out / "masks" / "phone.png").size == (120, 160)
