@@ -27,7 +27,6 @@ from app.processing import (
     MAX_UPLOAD_MB,
     Background,
     Outcome,
-    accepted_types,
     cutout_image,
     encode_png,
     file_digest,

@@ -15,7 +15,6 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 
 
 def score_model(model_path: str | Path, data: list[str], split: str = "test", composite: bool = False,

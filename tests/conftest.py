@@ -62,6 +62,19 @@ class ColourSegmenter:
         return np.stack([cv2.GaussianBlur(m, (3, 3), 0.8) for m in hard]).astype(np.float32)
 
 
+def make_pair_folder(root: Path, n: int = 12, h: int = 48, w: int = 64) -> Path:
+    """An ``images/`` + ``masks/`` data folder of ``n`` drawn hands spread over 4 persons (idNN)."""
+    from PIL import Image
+
+    (root / "images").mkdir(parents=True)
+    (root / "masks").mkdir()
+    for i in range(n):
+        img, mask = draw_hand(h, w, seed=i)
+        Image.fromarray(img).save(root / "images" / f"x_id{i % 4:02d}_{i}.jpg")
+        Image.fromarray(mask).save(root / "masks" / f"x_id{i % 4:02d}_{i}.png")
+    return root
+
+
 @pytest.fixture
 def hand_image():
     return draw_hand()

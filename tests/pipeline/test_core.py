@@ -28,7 +28,7 @@ def test_full_resolution_paste_back_matches_truth():
 def test_several_hands_are_merged_and_batched():
     a, ma = draw_hand(200, 200, seed=1)
     b, mb = draw_hand(200, 200, seed=2)
-    img, mask = np.hstack([a, b]), np.hstack([ma, mb])
+    img = np.hstack([a, b])
     boxes = [mask_box(ma), tuple(v + d for v, d in zip(mask_box(mb), (200, 0, 200, 0)))]
     seg = ColourSegmenter(size=96)
     r = Pipeline(FakeDetector(boxes), seg).process(img)

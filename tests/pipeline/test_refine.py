@@ -1,6 +1,5 @@
 import cv2
 import numpy as np
-import pytest
 
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from tests.conftest import draw_hand

@@ -1,11 +1,8 @@
 import json
 
-import numpy as np
-from PIL import Image
-
 from detection.types import HandBox
 from segmentation.detector_boxes import detect_folder, load_boxes, main, to_pixels
-from tests.conftest import draw_hand
+from tests.conftest import make_pair_folder
 
 
 class _OneBox:
@@ -14,24 +11,13 @@ class _OneBox:
         return [HandBox(xyxy=(w * 0.25, h * 0.5, w * 0.75, h), score=0.9)]
 
 
-def _folder(tmp_path, n=2):
-    data = tmp_path / "set"
-    (data / "images").mkdir(parents=True)
-    (data / "masks").mkdir()
-    for i in range(n):
-        img, mask = draw_hand(40, 80, seed=i)
-        Image.fromarray(img).save(data / "images" / f"a_id0{i}_{i}.jpg")
-        Image.fromarray(mask).save(data / "masks" / f"a_id0{i}_{i}.png")
-    return data
-
-
 def test_boxes_are_keyed_like_the_training_loader_and_normalised(tmp_path):
-    data = _folder(tmp_path)
+    data = make_pair_folder(tmp_path / "set", n=2)
     boxes = detect_folder(str(data), _OneBox(), progress=False)
-    assert set(boxes) == {"set/a_id00_0", "set/a_id01_1"}
-    assert boxes["set/a_id00_0"] == [[0.25, 0.5, 0.75, 1.0]]
+    assert set(boxes) == {"set/x_id00_0", "set/x_id01_1"}
+    assert boxes["set/x_id00_0"] == [[0.25, 0.5, 0.75, 1.0]]
     # normalised boxes survive the loader's downscaling
-    assert to_pixels(boxes["set/a_id00_0"], 40, 20) == [(10.0, 10.0, 30.0, 20.0)]
+    assert to_pixels(boxes["set/x_id00_0"], 40, 20) == [(10.0, 10.0, 30.0, 20.0)]
 
 
 def test_round_trip_through_the_file_and_empty_path(tmp_path):

@@ -2,11 +2,10 @@ import json
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from segmentation.model import BinaryIoU, bce_dice_loss, build_unet
 from segmentation.segmenter import Segmenter
-from tests.conftest import draw_hand
+from tests.conftest import draw_hand, make_pair_folder
 
 
 def test_unet_shapes_and_range():
@@ -66,13 +65,7 @@ def test_segmenter_missing_model_is_clear(tmp_path):
 def test_train_cli_end_to_end_on_tiny_folder(tmp_path):
     from segmentation.train import main
 
-    data = tmp_path / "data"
-    (data / "images").mkdir(parents=True)
-    (data / "masks").mkdir()
-    for i in range(12):
-        img, mask = draw_hand(48, 64, seed=i)
-        Image.fromarray(img).save(data / "images" / f"x_id{i % 4:02d}_{i}.jpg")
-        Image.fromarray(mask).save(data / "masks" / f"x_id{i % 4:02d}_{i}.png")
+    data = make_pair_folder(tmp_path / "data")
     out = tmp_path / "model.keras"
     boxes = tmp_path / "boxes.json"  # detector boxes for some images: crops around them are mixed in
     boxes.write_text(json.dumps({f"data/x_id{i % 4:02d}_{i}": [[0.2, 0.1, 0.8, 0.6]] for i in range(6)}))

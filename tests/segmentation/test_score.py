@@ -3,21 +3,9 @@ from __future__ import annotations
 
 import json
 
-from PIL import Image
-
 from segmentation.model import build_unet
 from segmentation.score import main
-from tests.conftest import draw_hand
-
-
-def make_folder(root, n=12):
-    (root / "images").mkdir(parents=True)
-    (root / "masks").mkdir()
-    for i in range(n):
-        img, mask = draw_hand(48, 64, seed=i)
-        Image.fromarray(img).save(root / "images" / f"x_id{i % 4:02d}_{i}.jpg")
-        Image.fromarray(mask).save(root / "masks" / f"x_id{i % 4:02d}_{i}.png")
-    return root
+from tests.conftest import make_pair_folder as make_folder
 
 
 def test_score_writes_per_data_set_figures(tmp_path, capsys):
