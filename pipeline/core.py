@@ -3,7 +3,7 @@
 ``Pipeline.process`` is what the CLI, the app and the evaluation all call: detect hands, crop
 each (box + margin, squared), segment the crops in one batch, grow a crop whose mask runs off
 an edge that is not the image's edge (a forearm past the hand box), paste the soft masks back
-at full resolution, snap them to the photo's edges, then threshold, de-speck and fill holes.
+at full resolution (a grown crop supplies the arm, the first crop keeps the fingers' detail), snap them to the photo's edges, then threshold, de-speck and fill holes.
 """
 from __future__ import annotations
 
@@ -94,6 +94,33 @@ def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshol
     return (nx0, ny0, nx1, ny1)
 
 
+def _edge_ramp(size: int, band: float = 0.08) -> np.ndarray:
+    """``size x size`` weights: 1 inside, falling linearly to 0 over the outer ``band`` of each side."""
+    d = np.minimum(np.arange(size), np.arange(size)[::-1]).astype(np.float32) + 0.5
+    ramp = np.clip(d / max(1.0, band * size), 0.0, 1.0)
+    return np.minimum.outer(ramp, ramp)
+
+
+def paste_chain(chain: list[tuple[Box, np.ndarray, np.ndarray]], shape: tuple[int, int]):
+    """One hand's soft mask at full resolution from the crops tried for it, smallest first.
+
+    The last (largest) crop reaches along the forearm but sees the hand at its coarsest; each
+    smaller crop, pasted over it with weights fading out near its edges (no seam), puts back the
+    fingers at the resolution they were first segmented at. Returns ``(patch, box)`` like
+    :func:`segmentation.crops.paste_soft`.
+    """
+    _, m_last, s_last = chain[-1]
+    patch, box = paste_soft(s_last, m_last, shape)
+    if not patch.size or len(chain) == 1:
+        return patch, box
+    ramp = _edge_ramp(s_last.shape[0])
+    for _, m, s in reversed(chain[:-1]):
+        inner, _ = paste_soft(s, m, shape, roi=box)
+        weight, _ = paste_soft(ramp, m, shape, roi=box)
+        patch = weight * inner + (1.0 - weight) * patch
+    return patch, box
+
+
 class Pipeline:
     """Detector + segmenter + settings, built once and reused for every image."""
 
@@ -121,24 +148,27 @@ class Pipeline:
         regions = [crop_square(b.xyxy, cfg.margin) for b in hands] or [letterbox_region(w, h)]
 
         size = self.segmenter.size
-        done: list[tuple[Box, np.ndarray, np.ndarray]] = []
-        pending = [(i if not fallback else None, r) for i, r in enumerate(regions)]
+        # one chain per hand: the crops tried, smallest (sharpest) first, the last one final
+        done: list[list[tuple[Box, np.ndarray, np.ndarray]]] = []
+        pending = [(i if not fallback else None, r, []) for i, r in enumerate(regions)]
         for attempt in range(cfg.max_grow + 1):
-            mats = [crop_matrix(r, size) for _, r in pending]
+            mats = [crop_matrix(r, size) for _, r, _ in pending]
             crops = np.stack([warp_crop(image, m, size) for m in mats])
             softs = self.segmenter.predict(crops)
             nxt = []
-            for (idx, r), m, crop, s in zip(pending, mats, crops, softs):
+            for (idx, r, chain), m, crop, s in zip(pending, mats, crops, softs):
+                if not chain:
+                    lms = hands[idx].landmarks if idx is not None else None
+                    if cfg.landmark_prior and lms is not None:
+                        s, _ = apply_prior(crop, s, to_crop(lms, m), cfg.threshold, cfg.prior_agreement)
+                chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:
                     grown = grow_region(r, s, w, h, cfg.threshold, cfg.grow_factor)
                 if grown is not None:
-                    nxt.append((idx, grown))
-                    continue
-                lms = hands[idx].landmarks if idx is not None else None
-                if cfg.landmark_prior and lms is not None:
-                    s, _ = apply_prior(crop, s, to_crop(lms, m), cfg.threshold, cfg.prior_agreement)
-                done.append((r, m, s))
+                    nxt.append((idx, grown, chain))
+                else:
+                    done.append(chain)
             pending = nxt
             if not pending:
                 break
@@ -146,10 +176,11 @@ class Pipeline:
 
         patches = []
         upscale = 1.0
-        for r, m, s in done:
-            patch, box = paste_soft(s, m, (h, w))
+        for chain in done:
+            patch, box = paste_chain(chain, (h, w))
             if patch.size:
                 patches.append((patch, box))
+                r = chain[-1][0]
                 upscale = max(upscale, (r[2] - r[0]) / size)
         mask = np.zeros((h, w), np.uint8)
         alpha = np.zeros((h, w), np.uint8)
@@ -184,7 +215,7 @@ class Pipeline:
             mask=mask,
             alpha=alpha,
             hands=hands,
-            regions=[r for r, _, _ in done],
+            regions=[chain[-1][0] for chain in done],
             timings={"detect": t1 - t0, "segment": t2 - t1, "refine": t3 - t2, "total": t3 - t0},
             fallback_used=fallback,
         )

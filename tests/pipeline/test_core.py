@@ -103,3 +103,24 @@ def test_blob_detached_from_every_hand_box_is_dropped():
     off = Pipeline(FakeDetector([box]), ColourSegmenter(size=128),
                    PipelineConfig(max_grow=0, anchor_to_hands=False)).process(img)
     assert (off.mask[patch] > 0).mean() > 0.5  # without the rule the patch would be in the cut-out
+
+
+def test_grown_crop_keeps_the_first_crops_detail_inside_it():
+    from pipeline.core import paste_chain
+    from segmentation.crops import crop_matrix
+
+    size = 64
+    inner_r, outer_r = (50.0, 50.0, 150.0, 150.0), (0.0, 0.0, 200.0, 200.0)
+    inner = np.zeros((size, size), np.float32)
+    inner[20:44, 20:44] = 1.0  # sharp detail the first crop saw
+    outer = np.full((size, size), 0.3, np.float32)  # the grown crop: coarse, unsure
+    chain = [(inner_r, crop_matrix(inner_r, size), inner), (outer_r, crop_matrix(outer_r, size), outer)]
+    patch, box = paste_chain(chain, (200, 200))
+    assert box == (0, 0, 200, 200)
+    assert patch[100, 100] > 0.99  # centre of the first crop: its own prediction
+    assert patch[60, 100] < 0.01  # background the first crop saw stays background
+    assert abs(patch[10, 10] - 0.3) < 1e-3  # outside the first crop: the grown crop's prediction
+    edge = patch[51, 100]  # at the first crop's edge the two are blended, no seam
+    assert 0.0 < edge < 0.3 + 1e-3
+    single, _ = paste_chain(chain[1:], (200, 200))
+    assert np.allclose(single[5:-5, 5:-5], 0.3, atol=1e-3)  # one crop: pasted as before
