@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.core import Pipeline, PipelineResult
-from pipeline.imageio import ImageReadError, read_rgb
+from pipeline.imageio import ImageReadError, heif_supported, read_rgb
 from pipeline.render import composite, cutout_rgba
 
 #: Largest upload accepted, in megabytes. A phone photo is 3-12 MB; 50 MB leaves room for
@@ -66,16 +66,9 @@ class Outcome:
 
 
 def heic_supported() -> bool:
-    """Register pillow-heif's opener if it is installed; it is not a dependency of handcut.
-
-    Called by the page, never at import, so importing this module has no side effects.
-    """
-    try:
-        import pillow_heif
-    except ImportError:
-        return False
-    pillow_heif.register_heif_opener()
-    return True
+    """Whether HEIC uploads can be read: the CLI's own check (``pipeline.imageio.heif_supported``),
+    which registers pillow-heif on first use. Called by the page, never at import."""
+    return heif_supported()
 
 
 def accepted_types(heic: bool) -> list[str]:

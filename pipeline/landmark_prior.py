@@ -28,21 +28,33 @@ def to_crop(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return points @ matrix[:, :2].T + matrix[:, 2]
 
 
-def hand_prior(points: np.ndarray, size: int, fingers: bool = True) -> np.ndarray:
-    """``size x size`` bool: filled palm polygon plus (``fingers``) finger bones, drawn thinner
-    than a finger."""
+def _thickness(points: np.ndarray) -> int:
+    """Bone width and palm inset, in crop pixels: a fraction of the width across the knuckles."""
+    return max(2, int(round(0.12 * float(np.linalg.norm(points[5] - points[17])))))
+
+
+def _palm(points: np.ndarray, size: int) -> np.ndarray:
+    """``size x size`` bool: the palm polygon, eroded a little so it stays inside the hand."""
     prior = np.zeros((size, size), np.uint8)
-    palm = points[list(PALM)]
-    width = float(np.linalg.norm(points[5] - points[17]))  # across the knuckles
-    thick = max(2, int(round(0.12 * width)))
-    hull = cv2.convexHull(np.round(palm).astype(np.int32))
-    cv2.fillConvexPoly(prior, hull, 1)
-    prior = cv2.erode(prior, np.ones((3, 3), np.uint8), iterations=max(1, thick // 3))
-    for finger in FINGERS if fingers else ():
+    cv2.fillConvexPoly(prior, cv2.convexHull(np.round(points[list(PALM)]).astype(np.int32)), 1)
+    prior = cv2.erode(prior, np.ones((3, 3), np.uint8), iterations=max(1, _thickness(points) // 3))
+    return prior > 0
+
+
+def _bones(points: np.ndarray, size: int) -> np.ndarray:
+    """``size x size`` bool: the finger bones, drawn thinner than a finger."""
+    prior = np.zeros((size, size), np.uint8)
+    for finger in FINGERS:
         bones = points[list(finger)].copy()
         bones[-1] = bones[-2] + 0.7 * (bones[-1] - bones[-2])  # the tip landmark sits on the edge: stop short
-        cv2.polylines(prior, [np.round(bones).astype(np.int32)], False, 1, thick)
+        cv2.polylines(prior, [np.round(bones).astype(np.int32)], False, 1, _thickness(points))
     return prior > 0
+
+
+def hand_prior(points: np.ndarray, size: int, fingers: bool = True) -> np.ndarray:
+    """``size x size`` bool: filled palm polygon plus (``fingers``) finger bones."""
+    palm = _palm(points, size)
+    return palm | _bones(points, size) if fingers else palm
 
 
 def agreement(soft: np.ndarray, prior: np.ndarray, threshold: float) -> float:
@@ -81,8 +93,9 @@ def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshol
     The whole skeleton decides whether the model is trusted and seeds GrabCut when it is not;
     a trusted mask only gains the palm.
     """
-    prior = hand_prior(points, soft.shape[0])
+    palm = _palm(points, soft.shape[0])
+    prior = palm | _bones(points, soft.shape[0])
     rerun = agreement(soft, prior, threshold) < min_agreement
     if rerun:
         return np.maximum(grabcut_soft(crop, prior, soft, threshold), prior.astype(np.float32)), True
-    return np.maximum(soft, hand_prior(points, soft.shape[0], fingers=False).astype(np.float32)), False
+    return np.maximum(soft, palm.astype(np.float32)), False
