@@ -42,13 +42,13 @@ class CachedDetector:
 
 
 def parse_overrides(text: str) -> dict:
-    fields = {f.name: f.type for f in dataclasses.fields(PipelineConfig)}
+    defaults = PipelineConfig()
     out = {}
     for item in filter(None, text.split(",")):
         key, _, value = item.partition("=")
-        if key not in fields:
+        if not hasattr(defaults, key):
             raise SystemExit(f"error: unknown PipelineConfig field {key!r}")
-        default = getattr(PipelineConfig(), key)
+        default = getattr(defaults, key)
         out[key] = value.lower() in ("1", "true", "yes") if isinstance(default, bool) else type(default)(value)
     return out
 

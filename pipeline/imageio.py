@@ -24,7 +24,6 @@ MAX_PIXELS = 100_000_000
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".heif")
 
 
-
 @functools.cache
 def heif_supported() -> bool:
     """Teach PIL to read HEIC/HEIF (iPhones' default photo format) via pillow-heif, once.

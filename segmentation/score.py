@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 
-
 def score_model(model_path: str | Path, data: list[str], split: str = "test", composite: bool = False,
                 seed: int = 0) -> dict:
     """``{data set name: {iou, dice, boundary_f1, n}}`` plus ``composite`` families when asked."""

@@ -147,7 +147,6 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
     import tensorflow as tf
 
     from segmentation.composite import CompositeConfig, composite_sample
-
     from segmentation.detector_boxes import load_boxes, to_pixels
 
     sample = _sample_fn(cfg)
