@@ -5,6 +5,9 @@ augmented detector-like crops, keeps the checkpoint with the best validation IoU
 when it stops improving (or when ``--time-limit`` runs out), can resume after an interruption,
 and finally reports crop-level IoU/Dice on every data set's held-out test split.
 ``--whole-image`` trains the seed-style baseline instead (whole image stretched to 480x272).
+``--split-by image --test-fraction 0`` is the refit for a shipped model: once a recipe has been
+chosen on person-wise splits, every person is trained on and only a sample of images is kept
+back to pick the checkpoint (the person-wise figures then belong to the earlier model).
 """
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ class TrainConfig:
     max_side: int = 1024
     val_fraction: float = 0.15
     test_fraction: float = 0.15
+    #: "person" (honest: val/test people never seen) or "image" (refit: every person trained on)
+    split_by: str = "person"
     seed: int = 0
     time_limit_min: float = 0.0
     augment: bool = True
@@ -63,8 +68,10 @@ def _downscale(image: np.ndarray, mask: np.ndarray, max_side: int):
 
 
 def load_splits(cfg: TrainConfig):
-    """Load every data set into memory, split by person; returns {split: [(img, mask, weight, name)]}."""
+    """Load every data set into memory, split by person (or image); returns {split: [(img, mask, weight, name)]}."""
     from tqdm import tqdm
+
+    from dataclasses import replace
 
     from segmentation.data import find_pairs, load_pair, split_pairs
 
@@ -72,6 +79,8 @@ def load_splits(cfg: TrainConfig):
     manifest: dict[str, dict[str, list[str]]] = {}
     for d in cfg.data:
         pairs = find_pairs(d)
+        if cfg.split_by == "image":
+            pairs = [replace(p, group=p.stem) for p in pairs]
         silver = any(p.mask.parent.name == "masks_silver" for p in pairs)
         weight = cfg.silver_weight if silver else 1.0
         splits = split_pairs(pairs, cfg.val_fraction, cfg.test_fraction, cfg.seed)
@@ -278,7 +287,7 @@ def train(cfg: TrainConfig) -> dict:
         by_set.setdefault(item[3].split("/")[0], []).append(item)
     report["test"] = {name: crop_scores(export, *fixed_set(items, cfg)) for name, items in by_set.items()}
     # the composite set is rebuilt with the *test* hands and val backgrounds, for an unseen-background figure
-    if not cfg.whole_image:
+    if not cfg.whole_image and splits["test"]:
         xc, yc, fams = composite_val_set(splits["test"], cfg, val_photos)
         report["composite_test"] = family_scores(export, xc, yc, fams)
     out.with_suffix(".train.json").write_text(json.dumps(report, indent=1))
@@ -317,6 +326,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patience", type=int, default=d.patience)
     p.add_argument("--silver-weight", type=float, default=d.silver_weight, help="loss weight of masks_silver/ sets")
     p.add_argument("--seed", type=int, default=d.seed)
+    p.add_argument("--split-by", choices=("person", "image"), default=d.split_by,
+                   help="unit of the val/test split: person (honest) or image (refit on every person)")
+    p.add_argument("--val-fraction", type=float, default=d.val_fraction)
+    p.add_argument("--test-fraction", type=float, default=d.test_fraction)
     p.add_argument("--time-limit", type=float, default=0.0, help="minutes; stop after the epoch that passes it")
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--no-composite", action="store_true",
@@ -340,10 +353,14 @@ def main(argv: list[str] | None = None) -> int:
         patience=args.patience, silver_weight=args.silver_weight, seed=args.seed,
         time_limit_min=args.time_limit, augment=not args.no_augment, resume=not args.no_resume,
         composite=not args.no_composite, backgrounds=args.backgrounds, init_from=args.init_from,
-        detector_boxes=args.detector_boxes,
+        detector_boxes=args.detector_boxes, split_by=args.split_by,
+        val_fraction=args.val_fraction, test_fraction=args.test_fraction,
     )
     if cfg.detector_boxes and not Path(cfg.detector_boxes).is_file():
         print(f"error: --detector-boxes {cfg.detector_boxes}: no such file", file=sys.stderr)
+        return 2
+    if not (0 <= cfg.val_fraction < 1 and 0 <= cfg.test_fraction < 1 and cfg.val_fraction + cfg.test_fraction < 1):
+        print("error: --val-fraction and --test-fraction must be in [0, 1) and sum to less than 1", file=sys.stderr)
         return 2
     if cfg.size % 16:
         print("error: --size must be a multiple of 16", file=sys.stderr)

@@ -88,3 +88,37 @@ def test_train_cli_rejects_bad_data(tmp_path, capsys):
     assert "expected images/" in capsys.readouterr().err
     assert main(["--data", str(tmp_path), "--out", str(tmp_path / "m.keras"), "--detector-boxes", str(tmp_path / "no.json")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_refit_split_trains_on_every_person(tmp_path):
+    """--split-by image: val is a sample of images, every person is in training, no test split."""
+    from segmentation.train import TrainConfig, load_splits
+
+    data = make_pair_folder(tmp_path / "data", n=20)
+    person = load_splits(TrainConfig(data=[str(data)]))[0]
+    assert {n.split("_")[1] for *_, n in person["test"]}.isdisjoint({n.split("_")[1] for *_, n in person["train"]})
+    splits, manifest = load_splits(TrainConfig(data=[str(data)], split_by="image", val_fraction=0.2, test_fraction=0.0))
+    assert splits["test"] == [] and len(splits["val"]) == 4 and len(splits["train"]) == 16
+    assert {n.split("_")[1] for *_, n in splits["train"]} == {"id00", "id01", "id02", "id03"}
+    assert set(manifest[str(data)]["val"]).isdisjoint(manifest[str(data)]["train"])
+
+
+def test_train_cli_rejects_bad_split_fractions(tmp_path, capsys):
+    from segmentation.train import main
+
+    data = make_pair_folder(tmp_path / "data")
+    assert main(["--data", str(data), "--val-fraction", "0.6", "--test-fraction", "0.5"]) == 2
+    assert "sum to less than 1" in capsys.readouterr().err
+
+
+def test_train_cli_refit_without_test_split(tmp_path):
+    from segmentation.train import main
+
+    data = make_pair_folder(tmp_path / "data")
+    out = tmp_path / "model.keras"
+    rc = main(["--data", str(data), "--out", str(out), "--work-dir", str(tmp_path / "run"), "--size", "32",
+               "--filters", "4,8,16", "--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "4",
+               "--split-by", "image", "--val-fraction", "0.25", "--test-fraction", "0"])
+    assert rc == 0 and out.is_file()
+    report = json.loads(out.with_suffix(".train.json").read_text())
+    assert report["test"] == {} and "composite_test" not in report and report["config"]["split_by"] == "image"
