@@ -1,4 +1,4 @@
-"""Compare pipeline settings (and models) on the *validation* persons, never the test ones.
+"""Compare pipeline settings (and models) on the *validation* split, never the test one.
 
 Every pipeline default that was tuned was chosen with this script; it exists so that choice can
 be rerun and checked. Detection runs once per image and is reused by every setting.
@@ -6,6 +6,8 @@ be rerun and checked. Detection runs once per image and is reused by every setti
     python benchmarks/val_sweep.py --data ../shared/data/hgr --highres runs/highres_hgr_val \
         --set max_grow=2 --set max_grow=4 [--model models/hand_unet.tflite --model runs/x.tflite]
 
+The split options are those of ``pipeline.evaluate``: ``--split-by image --val-fraction 0.1
+--test-fraction 0 --groups id06,id07`` names the images a refit model held back.
 ``--set`` takes comma-separated ``field=value`` overrides of ``PipelineConfig``; the defaults are
 always the first row. ``--highres`` is a folder made by ``benchmarks/make_highres_set.py --split val``.
 """
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.config import PipelineConfig  # noqa: E402
 from pipeline.imageio import read_mask, read_rgb  # noqa: E402
 from pipeline.metrics import aggregate, score_masks  # noqa: E402
+from segmentation.data import add_split_arguments  # noqa: E402
 
 
 class CachedDetector:
@@ -53,10 +56,10 @@ def parse_overrides(text: str) -> dict:
     return out
 
 
-def val_pairs(data: str) -> list[tuple[str, Path, Path]]:
-    from segmentation.data import find_pairs, split_pairs
+def split_pairs_of(data: str, args) -> list[tuple[str, Path, Path]]:
+    from segmentation.data import split_from_arguments
 
-    return [(p.stem, p.image, p.mask) for p in split_pairs(find_pairs(data))["val"]]
+    return [(p.stem, p.image, p.mask) for p in split_from_arguments(data, args)]
 
 
 def folder_pairs(folder: str) -> list[tuple[str, Path, Path]]:
@@ -67,11 +70,12 @@ def folder_pairs(folder: str) -> list[tuple[str, Path, Path]]:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", action="append", default=[], help="data folder whose person-wise val split is used")
+    p.add_argument("--data", action="append", default=[], help="data folder whose val split (see --split) is used")
     p.add_argument("--highres", action="append", default=[], help="images/+masks/ folder used whole (a val-only set)")
     p.add_argument("--set", action="append", default=[], dest="sets", help="PipelineConfig overrides, e.g. max_grow=4")
     p.add_argument("--model", action="append", default=[], help="segmentation model(s); default: the shipped one")
     p.add_argument("--out", help="also write the table as JSON here")
+    add_split_arguments(p, "which split of each --data folder to score (default: val)", default_split="val")
     args = p.parse_args(argv)
     from tqdm import tqdm
 
@@ -81,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     from segmentation.segmenter import Segmenter
 
     quiet_native_logs()
-    sets = {name: val_pairs(name) for name in args.data}
+    sets = {name: split_pairs_of(name, args) for name in args.data}
     sets.update({name: folder_pairs(name) for name in args.highres})
     detector = CachedDetector(create_detector(PipelineConfig().detector))
     results = []

@@ -19,6 +19,7 @@ import numpy as np
 from pipeline.imageio import IMAGE_EXTENSIONS, ImageReadError, read_mask, read_rgb, save_jpeg
 from pipeline.metrics import aggregate, score_masks
 from pipeline.options import add_pipeline_options, config_from_args, quiet_native_logs
+from segmentation.data import add_split_arguments, split_from_arguments
 
 
 def _by_stem(folder: Path, exts) -> dict[str, Path]:
@@ -104,8 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--masks", required=True, help="folder of ground-truth masks (same stems, 255 = hand)")
     p.add_argument("--pred", help="score these existing masks instead of running the pipeline")
     p.add_argument("-o", "--output", default="eval_report", help="report folder")
-    p.add_argument("--split", choices=("all", "train", "val", "test"), default="all",
-                   help="only the images of this person-wise split (seed 0, as in training)")
+    add_split_arguments(p, "only the images of this split of the folder above --images (seed 0, as in training)")
     p.add_argument("--worst", type=int, default=6, help="how many worst overlays to save")
     p.add_argument("--limit", type=int, default=0, help="evaluate only the first N pairs (0 = all)")
     add_pipeline_options(p)
@@ -117,10 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg = config_from_args(args)
         stems = None
-        if args.split != "all":
-            from segmentation.data import find_pairs, split_pairs
-
-            stems = {q.stem for q in split_pairs(find_pairs(Path(args.images).parent))[args.split]}
+        if args.split != "all" or args.groups:
+            stems = {q.stem for q in split_from_arguments(Path(args.images).parent, args)}
         pairs = pair_files(Path(args.images), Path(args.masks), stems)
     except (ValueError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)

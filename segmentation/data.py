@@ -8,14 +8,15 @@ Two folder layouts are understood:
   JPEG speckle is cleaned with a morphological opening and small-component removal).
 
 Splits are by *group* (a person id) whenever the stem carries one, so the validation figure
-measures new people rather than new frames of people the model has seen.
+measures new people rather than new frames of people the model has seen. ``split_by="image"``
+is for the refit of a shipped model on every person (see ``segmentation.train``).
 """
 from __future__ import annotations
 
 import hashlib
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -205,3 +206,39 @@ def split_pairs(
     for name in out:
         out[name].sort(key=lambda p: p.stem)
     return out
+
+
+SPLIT_UNITS = ("person", "image")
+
+
+def split_pairs_by(
+    pairs: Sequence[Pair], by: str = "person", val_fraction: float = 0.15, test_fraction: float = 0.15, seed: int = 0
+) -> dict[str, list[Pair]]:
+    """``split_pairs`` with a choice of unit; the pairs keep their person ``group`` either way."""
+    if by not in SPLIT_UNITS:
+        raise ValueError(f"split unit must be one of {SPLIT_UNITS}, not {by!r}")
+    if by == "person":
+        return split_pairs(pairs, val_fraction, test_fraction, seed)
+    person = {p.image: p.group for p in pairs}
+    out = split_pairs([replace(p, group=p.stem) for p in pairs], val_fraction, test_fraction, seed)
+    return {k: [replace(p, group=person[p.image]) for p in v] for k, v in out.items()}
+
+
+def add_split_arguments(parser, split_help: str, default_split: str = "all") -> None:
+    """The split options shared by ``pipeline.evaluate`` and ``benchmarks/val_sweep.py``: they must
+    name the same images as the training run they score."""
+    parser.add_argument("--split", choices=("all", "train", "val", "test"), default=default_split, help=split_help)
+    parser.add_argument("--split-by", choices=SPLIT_UNITS, default="person",
+                        help="unit of the split, as given to segmentation.train (default: person)")
+    parser.add_argument("--val-fraction", type=float, default=0.15, help="as given to segmentation.train")
+    parser.add_argument("--test-fraction", type=float, default=0.15, help="as given to segmentation.train")
+    parser.add_argument("--groups", default="", help="keep only these person ids, comma-separated (e.g. id06,id07)")
+
+
+def split_from_arguments(root: str | Path, args) -> list[Pair]:
+    """The pairs of ``root`` that the parsed split options select."""
+    pairs = find_pairs(root)
+    if args.split != "all":
+        pairs = split_pairs_by(pairs, args.split_by, args.val_fraction, args.test_fraction)[args.split]
+    groups = {g.strip() for g in args.groups.split(",") if g.strip()}
+    return [p for p in pairs if not groups or p.group in groups]

@@ -71,19 +71,15 @@ def load_splits(cfg: TrainConfig):
     """Load every data set into memory, split by person (or image); returns {split: [(img, mask, weight, name)]}."""
     from tqdm import tqdm
 
-    from dataclasses import replace
-
-    from segmentation.data import find_pairs, load_pair, split_pairs
+    from segmentation.data import find_pairs, load_pair, split_pairs_by
 
     out: dict[str, list] = {"train": [], "val": [], "test": []}
     manifest: dict[str, dict[str, list[str]]] = {}
     for d in cfg.data:
         pairs = find_pairs(d)
-        if cfg.split_by == "image":
-            pairs = [replace(p, group=p.stem) for p in pairs]
         silver = any(p.mask.parent.name == "masks_silver" for p in pairs)
         weight = cfg.silver_weight if silver else 1.0
-        splits = split_pairs(pairs, cfg.val_fraction, cfg.test_fraction, cfg.seed)
+        splits = split_pairs_by(pairs, cfg.split_by, cfg.val_fraction, cfg.test_fraction, cfg.seed)
         manifest[d] = {k: [p.stem for p in v] for k, v in splits.items()}
         for name, items in splits.items():
             for p in tqdm(items, desc=f"load {Path(d).name}/{name}", leave=False, disable=None):

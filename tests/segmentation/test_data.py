@@ -94,3 +94,27 @@ def test_split_is_by_group_deterministic_and_complete(tmp_path):
     assert sum(len(v) for v in a.values()) == 30
     groups = [{p.group for p in v} for v in a.values()]
     assert not (groups[0] & groups[1]) and not (groups[0] & groups[2]) and not (groups[1] & groups[2])
+
+
+def test_image_split_keeps_person_groups_and_argument_selection(tmp_path):
+    import argparse
+
+    from segmentation.data import add_split_arguments, split_from_arguments, split_pairs_by
+    from tests.conftest import make_pair_folder
+
+    root = make_pair_folder(tmp_path / "d", n=20)
+    pairs = find_pairs(root)
+    by_image = split_pairs_by(pairs, "image", 0.2, 0.0)
+    assert len(by_image["val"]) == 4 and not by_image["test"]
+    assert {p.group for p in by_image["train"]} == {"id00", "id01", "id02", "id03"}
+    assert all(p.group == group_of(p.stem) for p in by_image["val"])  # person ids survive the split
+    with pytest.raises(ValueError, match="split unit"):
+        split_pairs_by(pairs, "frame")
+
+    parser = argparse.ArgumentParser()
+    add_split_arguments(parser, "which split", default_split="val")
+    args = parser.parse_args(["--split-by", "image", "--val-fraction", "0.2", "--test-fraction", "0", "--groups", "id01, id02"])
+    chosen = split_from_arguments(root, args)
+    assert {p.stem for p in chosen} == {p.stem for p in by_image["val"] if p.group in ("id01", "id02")}
+    every = split_from_arguments(root, parser.parse_args(["--split", "all", "--groups", "id03"]))
+    assert len(every) == 5 and {p.group for p in every} == {"id03"}
