@@ -40,11 +40,18 @@ class PipelineConfig:
     require_hand: bool = False
     #: average with the horizontally flipped crop (slower, slightly smoother)
     tta_flip: bool = False
+    #: colour cast: "none", "grayworld" (white-balance every crop) or "auto" (segment both, keep
+    #: the surer mask per crop; see pipeline/colour.py)
+    colour: str = "none"
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
         if not 0.0 <= self.margin <= 2.0:
             raise ValueError(f"margin must be in [0, 2], got {self.margin}")
+        from pipeline.colour import COLOUR_MODES
+
+        if self.colour not in COLOUR_MODES:
+            raise ValueError(f"colour must be one of {COLOUR_MODES}, got {self.colour!r}")
         if self.max_hands < 1:
             raise ValueError("max_hands must be at least 1")

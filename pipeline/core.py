@@ -16,6 +16,7 @@ import numpy as np
 
 from detection.boxes import Box
 from detection.types import HandBox, HandDetector
+from pipeline.colour import segment_with_colour_mode
 from pipeline.config import PipelineConfig
 from pipeline.landmark_prior import apply_prior, to_crop
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
@@ -155,7 +156,7 @@ class Pipeline:
         for attempt in range(cfg.max_grow + 1):
             mats = [crop_matrix(r, size) for _, r, _ in pending]
             crops = np.stack([warp_crop(image, m, size) for m in mats])
-            softs = self.segmenter.predict(crops)
+            softs = segment_with_colour_mode(self.segmenter, crops, cfg.colour)
             nxt = []
             for (idx, r, chain), m, crop, s in zip(pending, mats, crops, softs):
                 if not chain:

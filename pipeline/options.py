@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 
+from pipeline.colour import COLOUR_MODES
 from pipeline.config import PipelineConfig
 
 _DEFAULTS = PipelineConfig()
@@ -26,6 +27,8 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--no-landmark-prior", action="store_true",
                    help="don't use hand landmarks as a shape prior (palm/finger bones, GrabCut rescue)")
     g.add_argument("--tta", action="store_true", help="average with a flipped crop (slower)")
+    g.add_argument("--colour", default=_DEFAULTS.colour, choices=COLOUR_MODES,
+                   help="colour-cast handling: auto segments each crop as shot and white-balanced and keeps the surer mask")
     g.add_argument("--model", default=None, help="segmentation model (.tflite or .keras); default: the shipped one")
 
 
@@ -40,6 +43,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         refine=not args.no_refine,
         landmark_prior=not args.no_landmark_prior,
         tta_flip=args.tta,
+        colour=args.colour,
     )
 
 

@@ -16,21 +16,44 @@ import sys
 from pathlib import Path
 
 
+class _ColourModel:
+    """A Keras model seen through the pipeline's colour-cast handling (``pipeline/colour.py``),
+    so a colour mode can be chosen on crops before it is tried on whole photos."""
+
+    def __init__(self, model, mode: str) -> None:
+        self.model, self.mode = model, mode
+
+    def predict(self, x, batch_size: int = 16, verbose: int = 0):
+        import numpy as np
+
+        from pipeline.colour import segment_with_colour_mode
+
+        class _Crops:
+            @staticmethod
+            def predict(crops):
+                return self.model.predict(crops.astype(np.float32), batch_size=batch_size, verbose=0)[..., 0]
+
+        crops = np.clip(np.round(x), 0, 255).astype(np.uint8)
+        return segment_with_colour_mode(_Crops, crops, self.mode)[..., None]
+
+
 def score_model(model_path: str | Path, data: list[str], split: str = "test", composite: bool = False,
-                seed: int = 0) -> dict:
+                seed: int = 0, colour: str = "none") -> dict:
     """``{data set name: {iou, dice, boundary_f1, n}}`` plus ``composite`` families when asked."""
     from segmentation.model import load_keras_model
     from segmentation.train import TrainConfig, composite_val_set, family_scores, fixed_set, load_backgrounds, load_splits
 
     model = load_keras_model(model_path)
     h, w = (int(v) for v in model.input_shape[1:3])
+    if colour != "none":
+        model = _ColourModel(model, colour)
     whole = h != w
     cfg = TrainConfig(data=list(data), size=h, whole_image=whole, whole_shape=(h, w), seed=seed)
     splits, _ = load_splits(cfg)
     by_set: dict[str, list] = {}
     for item in splits[split]:
         by_set.setdefault(item[3].split("/")[0], []).append(item)
-    report: dict = {"model": str(model_path), "split": split}
+    report: dict = {"model": str(model_path), "split": split, "colour": colour}
     for name, items in by_set.items():
         x, y = fixed_set(items, cfg)
         report[name] = family_scores(model, x, y, [name] * len(items))[name]
@@ -47,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--split", default="test", choices=("train", "val", "test"))
     p.add_argument("--composite", action="store_true",
                    help="also score the seeded composite set (this split's hands on unseen backgrounds)")
+    p.add_argument("--colour", default="none", choices=("none", "grayworld", "auto"),
+                   help="score through the pipeline's colour-cast handling (pipeline/colour.py)")
     p.add_argument("--out", default="", help="write the scores as JSON here")
     args = p.parse_args(argv)
     if not Path(args.model).is_file():
@@ -55,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     from segmentation.data import PairError
 
     try:
-        report = score_model(args.model, args.data, args.split, args.composite)
+        report = score_model(args.model, args.data, args.split, args.composite, colour=args.colour)
     except PairError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

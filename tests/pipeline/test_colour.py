@@ -1,0 +1,73 @@
+"""Colour-cast handling: grey-world balance, the certainty score, and the per-crop choice."""
+import numpy as np
+import pytest
+
+from detection.boxes import mask_box
+from pipeline.colour import gray_world, segment_with_colour_mode, uncertainty
+from pipeline.config import PipelineConfig
+from pipeline.core import Pipeline
+from tests.conftest import FakeDetector, draw_hand
+
+
+class CastSensitiveSegmenter:
+    """Sure of a square in the middle when the crop has no colour cast, unsure (0.5) when it has
+    one: the failure mode that grey-world balancing is meant to undo."""
+
+    size = 32
+
+    def __init__(self):
+        self.batches = []
+
+    def predict(self, crops):
+        crops = np.asarray(crops)
+        self.batches.append(len(crops))
+        out = np.full(crops.shape[:3], 0.5, np.float32)
+        for i, c in enumerate(crops):
+            means = c.reshape(-1, 3).mean(0)
+            if means.max() - means.min() < 8:
+                out[i] = 0.0
+                out[i, 8:24, 8:24] = 1.0
+        return out
+
+
+def test_gray_world_equalises_channel_means_per_crop():
+    rng = np.random.default_rng(0)
+    crops = rng.integers(0, 120, (2, 16, 16, 3)).astype(np.uint8)
+    crops[0, ..., 0] += 100  # warm cast on the first crop only
+    out = gray_world(crops)
+    assert out.dtype == np.uint8 and out.shape == crops.shape
+    means = out.reshape(2, -1, 3).mean(1)
+    assert np.ptp(means, axis=1).max() < 2
+    assert np.ptp(crops.reshape(2, -1, 3).mean(1)[0]) > 90
+
+
+def test_uncertainty_is_zero_for_sure_masks_and_half_for_coin_flips():
+    sure = np.zeros((1, 8, 8), np.float32)
+    sure[0, :4] = 1
+    assert uncertainty(sure)[0] == 0
+    assert uncertainty(np.full((1, 8, 8), 0.5, np.float32))[0] == pytest.approx(0.5)
+
+
+def test_auto_keeps_the_surer_mask_per_crop():
+    neutral = np.full((32, 32, 3), 120, np.uint8)
+    warm = neutral.copy()
+    warm[..., 0] = 200  # cast: the plain crop is segmented as a coin flip, the balanced one surely
+    crops = np.stack([neutral, warm])
+    seg = CastSensitiveSegmenter()
+    auto = segment_with_colour_mode(seg, crops, "auto")
+    assert seg.batches == [4]  # plain and balanced crops in one model call
+    assert uncertainty(auto).max() == 0
+    assert auto[1, 16, 16] == 1 and auto[1, 0, 0] == 0
+    plain = segment_with_colour_mode(seg, crops, "none")
+    assert uncertainty(plain)[1] == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="colour mode"):
+        segment_with_colour_mode(seg, crops, "sepia")
+
+
+def test_pipeline_colour_setting_is_validated_and_used():
+    with pytest.raises(ValueError, match="colour"):
+        PipelineConfig(colour="sepia")
+    img, mask = draw_hand(96, 96)
+    seg = CastSensitiveSegmenter()
+    Pipeline(FakeDetector([mask_box(mask)]), seg, PipelineConfig(colour="auto", max_grow=0)).process(img)
+    assert seg.batches == [2]
