@@ -19,7 +19,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.imageio import save_png  # noqa: E402
-from segmentation.data import find_pairs, load_pair, split_pairs  # noqa: E402
+from segmentation.data import add_split_arguments, load_pair, split_from_arguments  # noqa: E402
 
 W, H = 2160, 4000
 
@@ -47,14 +47,12 @@ def place(image: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> tupl
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", required=True)
-    p.add_argument("--split", default="test", choices=("train", "val", "test", "all"))
+    add_split_arguments(p, "which split of --data to place on canvases (default: test)", default_split="test")
     p.add_argument("--out", required=True)
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
-    pairs = find_pairs(args.data)
-    if args.split != "all":
-        pairs = split_pairs(pairs)[args.split]
+    pairs = split_from_arguments(args.data, args)
     if args.limit:
         pairs = pairs[: args.limit]
     out = Path(args.out)

@@ -17,9 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = {
-    "hgr_test": "HGR held-out persons (id06, id07), native size",
-    "hgr_test_2160x4000": "same images on 2160x4000 portrait canvases",
-    "hands11k_test": "11k Hands held-out subjects (silver masks)",
+    "hgr_test": "new people: HGR held-out persons (id06, id07), native size (person-wise model)",
+    "hgr_test_2160x4000": "new people: same images on 2160x4000 portrait canvases (person-wise model)",
+    "hands11k_test": "new people: 11k Hands held-out subjects, silver masks (person-wise model)",
+    "hgr_refit_val": "unseen photos: HGR photos the refit held back, native size (shipped model)",
+    "hgr_refit_val_2160x4000": "unseen photos: same images on 2160x4000 canvases (shipped model)",
+    "hands11k_refit_val": "unseen photos: 11k Hands photos the refit held back, silver masks (shipped model)",
 }
 
 
@@ -43,14 +46,13 @@ def table() -> str:
         t = json.loads(tones.read_text())
         out += ["", "11k Hands test by skin colour (IoU): " + ", ".join(
             f"{k} {v['iou']:.3f} (n={v['n']})" for k, v in t.items())]
-    train = ROOT / "models" / "hand_unet.train.json"
-    if train.exists():
-        r = json.loads(train.read_text())
-        comp = r.get("composite_test", {})
+    for train in (ROOT / "models" / "hand_unet.train.json", ROOT / "models" / "hand_unet_personwise.train.json"):
+        comp = json.loads(train.read_text()).get("composite_test", {}) if train.exists() else {}
         if comp:
             out += ["", "Crop-level composite test (held-out hands on unseen backgrounds, from "
-                    "`models/hand_unet.train.json`): " + ", ".join(
+                    f"`models/{train.name}`): " + ", ".join(
                         f"{k} IoU {v['iou']:.3f} / BF1 {v['boundary_f1']:.3f}" for k, v in comp.items())]
+            break
     speed = ROOT / "docs" / "speed.json"
     if speed.exists():
         out += ["", speed_text(json.loads(speed.read_text()))]
