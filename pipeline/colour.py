@@ -1,17 +1,24 @@
-"""Colour-cast handling at test time: segment a crop as shot and white-balanced, keep the surer one.
+"""Colour-cast rescue at test time: a crop the model is unsure of is tried again white-balanced.
 
 Why: under a warm lamp a white sheet turns beige, i.e. skin-coloured, and the U-Net's mask of
 such a crop dissolves into grey; the same crop after a grey-world white balance is segmented
-cleanly. Balancing every crop is no cure, though: when the hand fills the crop, grey-world
-drains the skin's own colour and *that* mask dissolves instead. So both versions are segmented
-(one batch) and, per crop, the mask the model is surer of is kept. "Surer" is the mean of
-``min(p, 1 - p)`` over the crop: low when the probabilities sit near 0 and 1.
+cleanly. Balancing every crop is no cure, though. When the hand fills the crop, grey-world
+drains the skin's own colour; on a strongly coloured table it tints the hand, and the model can
+then be confidently wrong (balancing every crop cost the composite validation set 3 IoU points,
+flat and textured backgrounds most). So the balanced version is only a rescue: it replaces the
+plain mask when the plain mask is unsure (``RESCUE_UNCERTAINTY``) and the balanced one is surer.
+Unsureness is the mean of ``min(p, 1 - p)`` over the crop: 0 when every probability is 0 or 1.
 """
 from __future__ import annotations
 
 import numpy as np
 
 COLOUR_MODES = ("none", "grayworld", "auto")
+
+#: Above this mean unsureness a crop's mask counts as failed. Chosen on the validation crops
+#: (real and composite, v4): their 99th percentile is 0.042; at 0.05 two of 472 crops switch,
+#: both for the better, while the warm-lamp sample photo that motivated the rescue sits at 0.063.
+RESCUE_UNCERTAINTY = 0.05
 
 
 def gray_world(crops: np.ndarray) -> np.ndarray:
@@ -28,15 +35,19 @@ def uncertainty(softs: np.ndarray) -> np.ndarray:
 
 
 def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str) -> np.ndarray:
-    """Soft masks (``N x S x S``) of the crops under one of ``COLOUR_MODES``."""
-    if mode == "none":
-        return segmenter.predict(crops)
+    """Soft masks (``N x S x S``) of the crops under one of ``COLOUR_MODES``; "auto" is the rescue
+    (only the unsure crops are segmented a second time)."""
+    if mode not in COLOUR_MODES:
+        raise ValueError(f"colour mode must be one of {COLOUR_MODES}, not {mode!r}")
     if mode == "grayworld":
         return segmenter.predict(gray_world(crops))
-    if mode != "auto":
-        raise ValueError(f"colour mode must be one of {COLOUR_MODES}, not {mode!r}")
-    n = len(crops)
-    both = segmenter.predict(np.concatenate([crops, gray_world(crops)]))
-    plain, balanced = both[:n], both[n:]
-    keep_balanced = uncertainty(balanced) < uncertainty(plain)
-    return np.where(keep_balanced[:, None, None], balanced, plain)
+    softs = segmenter.predict(crops)
+    if mode == "none":
+        return softs
+    unsure = np.flatnonzero(uncertainty(softs) > RESCUE_UNCERTAINTY)
+    if unsure.size:
+        balanced = segmenter.predict(gray_world(crops[unsure]))
+        better = uncertainty(balanced) < uncertainty(softs[unsure])
+        softs = softs.copy()
+        softs[unsure[better]] = balanced[better]
+    return softs

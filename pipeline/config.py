@@ -40,8 +40,8 @@ class PipelineConfig:
     require_hand: bool = False
     #: average with the horizontally flipped crop (slower, slightly smoother)
     tta_flip: bool = False
-    #: colour cast: "none", "grayworld" (white-balance every crop) or "auto" (segment both, keep
-    #: the surer mask per crop; see pipeline/colour.py)
+    #: colour cast: "none", "grayworld" (white-balance every crop) or "auto" (a crop the model is
+    #: unsure of is segmented again white-balanced, the surer mask kept; see pipeline/colour.py)
     colour: str = "none"
 
     def __post_init__(self) -> None:

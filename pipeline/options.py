@@ -28,7 +28,7 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                    help="don't use hand landmarks as a shape prior (palm/finger bones, GrabCut rescue)")
     g.add_argument("--tta", action="store_true", help="average with a flipped crop (slower)")
     g.add_argument("--colour", default=_DEFAULTS.colour, choices=COLOUR_MODES,
-                   help="colour-cast handling: auto segments each crop as shot and white-balanced and keeps the surer mask")
+                   help="colour-cast handling: auto re-segments an unsure crop white-balanced and keeps the surer mask")
     g.add_argument("--model", default=None, help="segmentation model (.tflite or .keras); default: the shipped one")
 
 

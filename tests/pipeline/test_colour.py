@@ -48,14 +48,14 @@ def test_uncertainty_is_zero_for_sure_masks_and_half_for_coin_flips():
     assert uncertainty(np.full((1, 8, 8), 0.5, np.float32))[0] == pytest.approx(0.5)
 
 
-def test_auto_keeps_the_surer_mask_per_crop():
+def test_auto_rescues_only_the_unsure_crop():
     neutral = np.full((32, 32, 3), 120, np.uint8)
     warm = neutral.copy()
     warm[..., 0] = 200  # cast: the plain crop is segmented as a coin flip, the balanced one surely
     crops = np.stack([neutral, warm])
     seg = CastSensitiveSegmenter()
     auto = segment_with_colour_mode(seg, crops, "auto")
-    assert seg.batches == [4]  # plain and balanced crops in one model call
+    assert seg.batches == [2, 1]  # both crops once, then only the unsure one balanced
     assert uncertainty(auto).max() == 0
     assert auto[1, 16, 16] == 1 and auto[1, 0, 0] == 0
     plain = segment_with_colour_mode(seg, crops, "none")
@@ -64,10 +64,27 @@ def test_auto_keeps_the_surer_mask_per_crop():
         segment_with_colour_mode(seg, crops, "sepia")
 
 
+def test_auto_leaves_a_sure_mask_alone_even_if_balancing_would_change_it():
+    class SureButCastDependent:
+        """Sure either way, but of different masks: balancing must not overrule a sure model."""
+
+        def predict(self, crops):
+            out = np.zeros(crops.shape[:3], np.float32)
+            for i, c in enumerate(crops):
+                means = c.reshape(-1, 3).mean(0)
+                out[i, : (8 if np.ptp(means) > 8 else 24)] = 1.0
+            return out
+
+    warm = np.full((1, 32, 32, 3), 120, np.uint8)
+    warm[..., 0] = 200
+    assert segment_with_colour_mode(SureButCastDependent(), warm, "auto")[0, :, 0].sum() == 8
+    assert segment_with_colour_mode(SureButCastDependent(), warm, "grayworld")[0, :, 0].sum() == 24
+
+
 def test_pipeline_colour_setting_is_validated_and_used():
     with pytest.raises(ValueError, match="colour"):
         PipelineConfig(colour="sepia")
-    img, mask = draw_hand(96, 96)
+    img, mask = draw_hand(96, 96)  # warm skin on a dark background: the plain crop is unsure here
     seg = CastSensitiveSegmenter()
     Pipeline(FakeDetector([mask_box(mask)]), seg, PipelineConfig(colour="auto", max_grow=0)).process(img)
-    assert seg.batches == [2]
+    assert seg.batches == [1, 1]
