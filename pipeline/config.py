@@ -42,7 +42,7 @@ class PipelineConfig:
     tta_flip: bool = False
     #: colour cast: "none", "grayworld" (white-balance every crop) or "auto" (a crop the model is
     #: unsure of is segmented again white-balanced, the surer mask kept; see pipeline/colour.py)
-    colour: str = "none"
+    colour: str = "auto"
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
