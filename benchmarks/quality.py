@@ -475,8 +475,8 @@ def write_report(out: Path, sections: list[dict], methods: list[Method], notes: 
         lines += ["Not measured in this run:", "", *[f"- {n}" for n in notes], ""]
     lines += [
         "Reading the table:", "",
-        "- Seconds per image exclude reading the file. They were measured on 2 CPU cores shared with a training "
-        "job (and run under `nice`), so compare them with each other, not with `benchmarks/speed.py`'s figures.",
+        "- Seconds per image exclude reading the file. They are single passes over the images (run under "
+        "`nice`), so compare them with each other, not with `benchmarks/speed.py`'s medians of repeated runs.",
         "- GrabCut's rectangle is the hand box plus margin, and everything outside it is fixed as background, so "
         "it can never reach a forearm that the ground truth includes (HGR's masks cover hand and forearm); the "
         "pipeline grows its crop along an arm instead.",
