@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.colour import COLOUR_MODES
 from segmentation.crops import DEFAULT_MARGIN
 
 
@@ -49,8 +50,6 @@ class PipelineConfig:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
         if not 0.0 <= self.margin <= 2.0:
             raise ValueError(f"margin must be in [0, 2], got {self.margin}")
-        from pipeline.colour import COLOUR_MODES
-
         if self.colour not in COLOUR_MODES:
             raise ValueError(f"colour must be one of {COLOUR_MODES}, got {self.colour!r}")
         if self.max_hands < 1:

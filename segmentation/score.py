@@ -14,6 +14,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from pipeline.colour import COLOUR_MODES, segment_with_colour_mode
 
 
 class _ColourModel:
@@ -24,17 +29,11 @@ class _ColourModel:
         self.model, self.mode = model, mode
 
     def predict(self, x, batch_size: int = 16, verbose: int = 0):
-        import numpy as np
-
-        from pipeline.colour import segment_with_colour_mode
-
-        class _Crops:
-            @staticmethod
-            def predict(crops):
-                return self.model.predict(crops.astype(np.float32), batch_size=batch_size, verbose=0)[..., 0]
-
+        # segment_with_colour_mode wants a segmenter: uint8 crops in, N x S x S soft masks out
+        segmenter = SimpleNamespace(
+            predict=lambda crops: self.model.predict(crops.astype(np.float32), batch_size=batch_size, verbose=0)[..., 0])
         crops = np.clip(np.round(x), 0, 255).astype(np.uint8)
-        return segment_with_colour_mode(_Crops, crops, self.mode)[..., None]
+        return segment_with_colour_mode(segmenter, crops, self.mode)[..., None]
 
 
 def score_model(model_path: str | Path, data: list[str], split: str = "test", composite: bool = False,
@@ -70,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--split", default="test", choices=("train", "val", "test"))
     p.add_argument("--composite", action="store_true",
                    help="also score the seeded composite set (this split's hands on unseen backgrounds)")
-    p.add_argument("--colour", default="none", choices=("none", "grayworld", "auto"),
+    p.add_argument("--colour", default="none", choices=COLOUR_MODES,
                    help="score through the pipeline's colour-cast handling (pipeline/colour.py)")
     p.add_argument("--out", default="", help="write the scores as JSON here")
     args = p.parse_args(argv)

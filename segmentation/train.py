@@ -308,6 +308,8 @@ class _TimeLimit:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from segmentation.data import SPLIT_UNITS
+
     d = TrainConfig()
     p = argparse.ArgumentParser(prog="python -m segmentation.train", description=__doc__.splitlines()[0])
     p.add_argument("--data", action="append", required=True, help="data folder (images/+masks/ or original/+no_bg/); repeatable")
@@ -323,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patience", type=int, default=d.patience)
     p.add_argument("--silver-weight", type=float, default=d.silver_weight, help="loss weight of masks_silver/ sets")
     p.add_argument("--seed", type=int, default=d.seed)
-    p.add_argument("--split-by", choices=("person", "image"), default=d.split_by,
+    p.add_argument("--split-by", choices=SPLIT_UNITS, default=d.split_by,
                    help="unit of the val/test split: person (honest) or image (refit on every person)")
     p.add_argument("--val-fraction", type=float, default=d.val_fraction)
     p.add_argument("--test-fraction", type=float, default=d.test_fraction)
