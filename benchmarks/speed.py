@@ -97,14 +97,16 @@ def time_one(pipeline, path: Path, out: Path) -> dict[str, float]:
 
 
 def io_floor(path: Path, out: Path) -> float:
+    """Decode the photo and write the product's two PNGs, with a fixed rectangle as the mask."""
     from pipeline.imageio import read_rgb, save_png
+    from pipeline.render import cutout_rgba
 
     t0 = time.perf_counter()
     image = read_rgb(path)
     mask = np.zeros(image.shape[:2], np.uint8)
     mask[image.shape[0] // 4: 3 * image.shape[0] // 4, image.shape[1] // 4: 3 * image.shape[1] // 4] = 255
     save_png(out / "mask.png", mask)
-    save_png(out / "cutout.png", np.dstack([image, mask]))
+    save_png(out / "cutout.png", cutout_rgba(image, mask))
     return time.perf_counter() - t0
 
 

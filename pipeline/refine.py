@@ -8,6 +8,10 @@ import cv2
 import numpy as np
 
 
+#: Points per row when the band's pixels are folded into a map for cv2.remap.
+_REMAP_ROW = 8192
+
+
 def _box(x: np.ndarray, r: int) -> np.ndarray:
     return cv2.boxFilter(x, -1, (2 * r + 1, 2 * r + 1), borderType=cv2.BORDER_REFLECT)
 
@@ -37,10 +41,13 @@ def guided_refine(
         return soft.copy()
     h, w = soft.shape
     s = subsample or max(1, radius)
-    lw, lh = max(1, round(w / s)), max(1, round(h / s))
+    lw, lh = max(1, w // s), max(1, h // s)
     r = max(1, round(radius / s))
-    guide = cv2.resize(image_rgb, (lw, lh), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
-    p = cv2.resize(soft.astype(np.float32), (lw, lh), interpolation=cv2.INTER_AREA)
+    # An exact integer reduction factor: OpenCV's area resize is ten times faster then. The last
+    # few (< s) rows and columns are left out of the fit and take the nearest coefficients.
+    guide = cv2.resize(image_rgb[:lh * s, :lw * s], (lw, lh), interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
+    p = cv2.resize(soft[:lh * s, :lw * s].astype(np.float32), (lw, lh), interpolation=cv2.INTER_AREA)
+    sx, sy = lw / min(w, lw * s), lh / min(h, lh * s)
     mean_i = _box(guide, r)
     mean_p = _box(p, r)
     cov_ip = _box(guide * p[..., None], r) - mean_i * mean_p[..., None]
@@ -54,9 +61,25 @@ def guided_refine(
     # Only the uncertain band of the upsampled mask can change side of the threshold; evaluating
     # the filter there alone keeps a 24 MP photo cheap. Elsewhere the mask is already decided.
     out = soft.astype(np.float32, copy=True)
-    ys, xs = (v.astype(np.int32) for v in np.nonzero((out > band[0]) & (out < band[1])))
-    if len(ys) == 0:
+    lo = float(np.nextafter(np.float32(band[0]), np.float32(1)))
+    hi = float(np.nextafter(np.float32(band[1]), np.float32(0)))
+    points = cv2.findNonZero(cv2.inRange(out, lo, hi))
+    if points is None:
         return out
+    xs, ys = points[:, 0, 0], points[:, 0, 1]
+    # Bilinear lookup of the coefficients at the band's pixels (centres aligned as cv2.resize
+    # aligns them) by one cv2.remap call; remap wants maps under 32767 on a side, so the list of
+    # points is folded into rows.
+    n = len(xs)
+    pad = -n % _REMAP_ROW
+    map_x = np.pad((xs + 0.5) * sx - 0.5, (0, pad)).astype(np.float32).reshape(-1, _REMAP_ROW)
+    map_y = np.pad((ys + 0.5) * sy - 0.5, (0, pad)).astype(np.float32).reshape(-1, _REMAP_ROW)
+    c = cv2.remap(coef, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).reshape(-1, 4)[:n]
+    flat = ys.astype(np.int64) * w + xs
+    rgb = np.take(image_rgb.reshape(-1, 3), flat, axis=0).astype(np.float32)
+    q = (c[:, 0] * rgb[:, 0] + c[:, 1] * rgb[:, 1] + c[:, 2] * rgb[:, 2]) * np.float32(1 / 255) + c[:, 3]
+    out.reshape(-1)[flat] = np.clip(q, 0.0, 1.0)
+    return out
     # bilinear lookup of the coefficients, in chunks: a wide band on a 24 MP photo is millions of
     # pixels, and whole-band temporaries would cost gigabytes
     for i in range(0, len(ys), 262144):
@@ -75,7 +98,7 @@ def guided_refine(
 def _overlapping(labels: np.ndarray, region: np.ndarray, n: int) -> np.ndarray:
     """Per component (labels 1..n-1): does it have a pixel inside ``region`` (bool)?"""
     hit = np.zeros(n, bool)
-    hit[np.unique(labels[region])] = True
+    hit[labels[region]] = True  # a scatter, not np.unique: no sort of millions of labels
     return hit[1:]
 
 
@@ -142,10 +165,11 @@ def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band:
     m = (mask > 0).astype(np.uint8)
     k = np.ones((3, 3), np.uint8)
     edge = (cv2.dilate(m, k, iterations=2) > 0) & (cv2.erode(m, k, iterations=2) == 0)
-    ramp = np.clip((soft - threshold) / band + 0.5, 0.0, 1.0)
-    alpha = m.astype(np.float32)
-    alpha[edge] = ramp[edge]
+    alpha = m * np.uint8(255)
+    # only the thin edge band is computed in float: the rest of a 24 MP plane is already decided
+    kept = m[edge] > 0
+    ramp = np.clip((soft[edge] - threshold) / band + 0.5, 0.0, 1.0)
     # the cleaned mask decides: pixels it kept stay at least half opaque, pixels it removed stay transparent
-    alpha[edge & (m > 0)] = np.maximum(alpha[edge & (m > 0)], 0.5)
-    alpha[edge & (m == 0)] = np.minimum(alpha[edge & (m == 0)], 0.49)
-    return np.round(alpha * 255).astype(np.uint8)
+    ramp = np.where(kept, np.maximum(ramp, 0.5), np.minimum(ramp, 0.49))
+    alpha[edge] = np.round(ramp * 255).astype(np.uint8)
+    return alpha

@@ -1,5 +1,6 @@
 import cv2
 import numpy as np
+import pytest
 
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from tests.conftest import draw_hand
@@ -83,3 +84,29 @@ def test_anchor_keeps_only_components_overlapping_it():
     out = remove_specks(m, anchor=anchor)
     assert out[2:8, 2:8].all() and not out[20:28, 20:28].any() and out.dtype == np.uint8
     assert not remove_specks(m, anchor=np.zeros_like(anchor)).any()
+
+
+@pytest.mark.parametrize("shape, radius", [((83, 61), 6), ((5, 7), 9), ((200, 37), 11)])
+def test_guided_refine_any_shape_and_view_changes_only_the_band(shape, radius):
+    """Sizes that are not multiples of the radius, smaller than it, and non-contiguous views."""
+    rng = np.random.default_rng(1)
+    h, w = shape
+    big = rng.integers(0, 256, (h + 10, w + 10, 3), np.uint8)
+    img = big[5:5 + h, 5:5 + w]  # a view with strides, as the pipeline passes a sub-rectangle
+    soft = np.zeros((h, w), np.float32)
+    soft[:, w // 2:] = 1.0
+    soft = cv2.GaussianBlur(soft, (0, 0), 3)
+    soft[0, 0], soft[-1, -1] = 0.0, 1.0
+    out = guided_refine(img, soft, radius=radius)
+    assert out.shape == soft.shape and out.dtype == np.float32
+    assert 0.0 <= out.min() and out.max() <= 1.0
+    decided = (soft <= 0.02) | (soft >= 0.98)
+    assert np.array_equal(out[decided], soft[decided])
+
+
+def test_guided_refine_flat_guide_keeps_the_soft_mask():
+    """With a flat guide a guided filter is a box blur of the mask: a smooth ramp stays a ramp."""
+    img = np.full((64, 64, 3), 128, np.uint8)
+    soft = np.tile(np.linspace(0, 1, 64, dtype=np.float32), (64, 1))
+    out = guided_refine(img, soft, radius=4)
+    assert np.abs(out - soft)[:, 8:-8].max() < 0.05
