@@ -50,6 +50,10 @@ class TrainConfig:
     augment: bool = True
     resume: bool = True
     composite: bool = True
+    #: share of training samples pasted on a new background, and the weights of the background
+    #: families (segmentation.composite.FAMILIES order); () = CompositeConfig's defaults
+    composite_p: float = 0.5
+    family_weights: tuple[float, ...] = ()
     init_from: str = ""  # start from these weights (fine-tuning) instead of random initialisation
     backgrounds: str = ""  # hand_boxes-style folder of background photos; "" = next to the first --data
     #: JSON of the detector's boxes per training image (``python -m segmentation.detector_boxes``);
@@ -162,7 +166,7 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
     boxes = [to_pixels(stored.get(name, []), img.shape[1], img.shape[0]) for img, _, _, name in items]
     if stored:
         log.info("detector boxes for %d of %d training images", sum(1 for b in boxes if b), len(items))
-    ccfg = CompositeConfig()
+    ccfg = CompositeConfig(p=cfg.composite_p, **({"family_weights": cfg.family_weights} if cfg.family_weights else {}))
     use_composite = cfg.composite and not cfg.whole_image
 
     def gen():
@@ -333,6 +337,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--no-composite", action="store_true",
                    help="don't paste hands on new backgrounds (copy-paste compositing is on by default)")
+    p.add_argument("--composite-p", type=float, default=d.composite_p,
+                   help="share of training samples pasted on a new background (default %(default)s)")
+    p.add_argument("--family-weights", default="",
+                   help="comma-separated weights of the background families photo,texture,flat,skin,distractor")
     p.add_argument("--backgrounds", default="",
                    help="folder of background photos in YOLO layout (default: hand_boxes next to the first --data)")
     p.add_argument("--no-resume", action="store_true", help="start afresh even if --work-dir holds a backup")
@@ -348,6 +356,18 @@ def main(argv: list[str] | None = None) -> int:
     # (5.4 s -> 3.1 s per batch of 8 at 256x256). Must be set before TensorFlow is imported.
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     args = build_parser().parse_args(argv)
+    from segmentation.composite import FAMILIES
+
+    try:
+        family_weights = tuple(float(v) for v in args.family_weights.split(",")) if args.family_weights else ()
+    except ValueError:
+        family_weights = (-1.0,)
+    if family_weights and (len(family_weights) != len(FAMILIES) or min(family_weights) < 0 or sum(family_weights) <= 0):
+        print(f"error: --family-weights needs {len(FAMILIES)} non-negative numbers ({','.join(FAMILIES)})", file=sys.stderr)
+        return 2
+    if not 0 <= args.composite_p <= 1:
+        print("error: --composite-p must be in [0, 1]", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     cfg = TrainConfig(
         data=args.data, out=args.out, work_dir=args.work_dir, size=args.size, whole_image=args.whole_image,
@@ -356,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         patience=args.patience, silver_weight=args.silver_weight, seed=args.seed,
         time_limit_min=args.time_limit, augment=not args.no_augment, resume=not args.no_resume,
         composite=not args.no_composite, backgrounds=args.backgrounds, init_from=args.init_from,
+        composite_p=args.composite_p, family_weights=family_weights,
         detector_boxes=args.detector_boxes, split_by=args.split_by,
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
     )

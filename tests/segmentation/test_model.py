@@ -111,6 +111,40 @@ def test_train_cli_rejects_bad_split_fractions(tmp_path, capsys):
     assert "sum to less than 1" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("args, message", [
+    (["--composite-p", "1.5"], "--composite-p"),
+    (["--family-weights", "1,2"], "--family-weights"),
+    (["--family-weights", "1,a,1,1,1"], "--family-weights"),
+    (["--family-weights", "0,0,0,0,0"], "--family-weights"),
+])
+def test_train_cli_rejects_bad_composite_options(tmp_path, capsys, args, message):
+    from segmentation.train import main
+
+    data = make_pair_folder(tmp_path / "data")
+    assert main(["--data", str(data), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_composite_options_reach_the_sampler(monkeypatch):
+    """--composite-p and --family-weights end up in the CompositeConfig the training data uses."""
+    import segmentation.composite as composite
+    from segmentation.train import TrainConfig, make_dataset
+
+    seen = []
+    real = composite.CompositeConfig
+
+    def spy(**kwargs):
+        seen.append(real(**kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(composite, "CompositeConfig", spy)
+    img = np.zeros((40, 40, 3), np.uint8)
+    msk = np.zeros((40, 40), np.uint8)
+    msk[10:30, 10:30] = 255
+    make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite_p=0.8, family_weights=(1, 0, 0, 0, 1)))
+    assert seen[-1].p == 0.8 and tuple(seen[-1].family_weights) == (1, 0, 0, 0, 1)
+
+
 def test_train_cli_refit_without_test_split(tmp_path):
     from segmentation.train import main
 
