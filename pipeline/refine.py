@@ -80,19 +80,6 @@ def guided_refine(
     q = (c[:, 0] * rgb[:, 0] + c[:, 1] * rgb[:, 1] + c[:, 2] * rgb[:, 2]) * np.float32(1 / 255) + c[:, 3]
     out.reshape(-1)[flat] = np.clip(q, 0.0, 1.0)
     return out
-    # bilinear lookup of the coefficients, in chunks: a wide band on a 24 MP photo is millions of
-    # pixels, and whole-band temporaries would cost gigabytes
-    for i in range(0, len(ys), 262144):
-        yy, xx = ys[i:i + 262144], xs[i:i + 262144]
-        fx = np.clip((xx + np.float32(0.5)) * np.float32(lw / w) - np.float32(0.5), 0, lw - 1).astype(np.float32)
-        fy = np.clip((yy + np.float32(0.5)) * np.float32(lh / h) - np.float32(0.5), 0, lh - 1).astype(np.float32)
-        x0, y0 = fx.astype(np.int32), fy.astype(np.int32)
-        x1, y1 = np.minimum(x0 + 1, lw - 1), np.minimum(y0 + 1, lh - 1)
-        wx, wy = (fx - x0)[:, None], (fy - y0)[:, None]
-        c = (coef[y0, x0] * (1 - wx) + coef[y0, x1] * wx) * (1 - wy) + (coef[y1, x0] * (1 - wx) + coef[y1, x1] * wx) * wy
-        q = (c[:, :3] * (image_rgb[yy, xx].astype(np.float32) / 255.0)).sum(axis=1) + c[:, 3]
-        out[yy, xx] = np.clip(q, 0.0, 1.0)
-    return out
 
 
 def _overlapping(labels: np.ndarray, region: np.ndarray, n: int) -> np.ndarray:
