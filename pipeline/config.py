@@ -23,6 +23,8 @@ class PipelineConfig:
     #: times a crop may grow when the mask runs off its edge (forearms past the hand box)
     max_grow: int = 4
     grow_factor: float = 1.5
+    #: keep a grown crop inside the photo where it fits (photo instead of zero padding)
+    clamp_grown: bool = False
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True
     refine_eps: float = 1e-3
@@ -37,6 +39,9 @@ class PipelineConfig:
     #: crop whose mask covers less than ``prior_agreement`` of them is re-segmented with GrabCut
     landmark_prior: bool = True
     prior_agreement: float = 0.8
+    #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
+    #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
+    grabcut_band: float = 0.0
     #: fail instead of segmenting the whole image when no hand is found
     require_hand: bool = False
     #: average with the horizontally flipped crop (slower, slightly smoother)

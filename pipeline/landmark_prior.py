@@ -64,16 +64,23 @@ def agreement(soft: np.ndarray, prior: np.ndarray, threshold: float) -> float:
 
 
 def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshold: float,
-                 iterations: int = 4) -> np.ndarray:
-    """Re-segment a crop with GrabCut: the prior is sure hand, a band around it probable hand, the
-    rest probable background. The model's mask is not trusted here (it disagreed with the
-    landmarks); GrabCut learns this photo's hand and background colours from the seeds.
+                 iterations: int = 4, band: float = 0.0) -> np.ndarray:
+    """Re-segment a crop with GrabCut: the prior is sure hand, the rest probable background (and,
+    with ``band`` > 0, a band that wide, as a fraction of the crop side, around the prior probable
+    hand). The model's mask is not trusted here (it disagreed with the landmarks); GrabCut learns
+    this photo's hand and background colours from the seeds.
+
+    The band is off by default: between spread fingers it is mostly background, and on pale wood
+    under a pale hand that background taught the hand's colour model the wood's colour, which
+    then kept whole planks between the fingers (``docs/val_sweep_grabcut_band.json``).
 
     Returns a float mask in [0, 1] (slightly smoothed so the paste-back stays anti-aliased).
     """
     gc = np.full(prior.shape, cv2.GC_PR_BGD, np.uint8)
-    near = cv2.dilate(prior.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=max(2, prior.shape[0] // 40)) > 0
-    gc[near] = cv2.GC_PR_FGD
+    if band > 0:
+        radius = max(1, int(round(band * prior.shape[0])))
+        near = cv2.dilate(prior.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=radius) > 0
+        gc[near] = cv2.GC_PR_FGD
     gc[prior] = cv2.GC_FGD
     bgd = np.zeros((1, 65), np.float64)
     fgd = np.zeros((1, 65), np.float64)
@@ -87,7 +94,7 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
 
 
 def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
-                min_agreement: float) -> tuple[np.ndarray, bool]:
+                min_agreement: float, band: float = 0.0) -> tuple[np.ndarray, bool]:
     """The crop's soft mask corrected by the landmark prior; also says whether GrabCut ran.
 
     The whole skeleton decides whether the model is trusted and seeds GrabCut when it is not;
@@ -97,5 +104,5 @@ def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshol
     prior = palm | _bones(points, soft.shape[0])
     rerun = agreement(soft, prior, threshold) < min_agreement
     if rerun:
-        return np.maximum(grabcut_soft(crop, prior, soft, threshold), prior.astype(np.float32)), True
+        return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band), prior.astype(np.float32)), True
     return np.maximum(soft, palm.astype(np.float32)), False

@@ -87,3 +87,44 @@ def test_a_trusted_mask_gains_the_palm_but_not_the_finger_bones():
     assert out[on_bone[1], on_bone[0]] == 0
     palm = hand_prior(pts, 320, fingers=False)
     assert palm.sum() > 500 and (out[palm] == 1).all()
+
+
+def close_fingered_hand(size=320, spread=14.0):
+    """A palm and five fingers only ``spread`` degrees apart (narrow gaps), with matching landmarks."""
+    mask = np.zeros((size, size), np.uint8)
+    cx, cy, r = size // 2, int(size * 0.65), int(size * 0.14)
+    cv2.circle(mask, (cx, cy), r, 255, -1)
+    pts = [(cx, cy + r * 0.9)]
+    for ang in np.linspace(-2 * spread, 2 * spread, 5):
+        a = np.deg2rad(ang)
+        cv2.line(mask, (cx, cy), (int(cx + np.sin(a) * r * 3.2), int(cy - np.cos(a) * r * 3.2)), 255, r // 3)
+        for k in (0.8, 1.7, 2.4, 3.1):
+            pts.append((cx + np.sin(a) * r * k, cy - np.cos(a) * r * k))
+    return mask, np.array(pts, np.float64), (cx, cy, r)
+
+
+def test_grabcut_keeps_the_gaps_between_fingers_on_a_surface_of_skin_colour():
+    """Pale wood under a pale hand: the gaps between the fingers must stay background.
+
+    A GrabCut seeded with a "probable hand" band around the skeleton learnt the wood's colour
+    from the gaps the band covered and then kept them (samples/hand_on_wood_table.jpg).
+    """
+    truth, pts, (cx, cy, r) = close_fingered_hand()
+    rng = np.random.default_rng(5)
+    shape = (*truth.shape, 3)
+    wood = (rng.normal(0, 6, shape) + [215, 180, 140]).clip(0, 255).astype(np.uint8)
+    wood[::24] = (wood[::24] * 0.8).astype(np.uint8)  # plank seams
+    skin = (rng.normal(0, 6, shape) + [230, 195, 170]).clip(0, 255).astype(np.uint8)
+    crop = np.where(truth[..., None] > 0, skin, wood)
+    inverted = (truth == 0).astype(np.float32)  # the model took the wood for the hand
+    out, rerun = apply_prior(crop, inverted, pts, 0.5, 0.8)
+    assert rerun
+    # the narrow wedges between neighbouring fingers, within their reach
+    reach = np.zeros(truth.shape, np.uint8)
+    cv2.circle(reach, (cx, cy), int(r * 3.0), 1, -1)
+    gaps = (reach > 0) & (truth == 0)
+    gaps[cy - r:] = False
+    assert gaps.sum() > 300
+    assert (out[gaps] > 0.5).mean() < 0.05  # with a band of 0.025 of the crop: 0.25
+    p, t = out > 0.5, truth > 0
+    assert (p & t).sum() / (p | t).sum() > 0.95
