@@ -24,6 +24,13 @@ python benchmarks/by_group.py --per-image docs/eval/hands11k_test/per_image.csv 
 [ -d runs/highres_hgr/masks ] || python benchmarks/make_highres_set.py --data "$DATA/hgr" --split test --out runs/highres_hgr
 python -m pipeline.evaluate --images runs/highres_hgr/images --masks runs/highres_hgr/masks --model "$PERSONWISE" -o docs/eval/hgr_test_2160x4000
 
+# new scenes: the held-out hands of both test splits put back in place on backgrounds never used
+# in training (five families), scored through the whole pipeline, then broken down by family
+[ -d runs/scene_test/masks ] || python benchmarks/make_scene_set.py --data "$DATA/hands11k" --data "$DATA/hgr" --split test --out runs/scene_test
+python -m pipeline.evaluate --images runs/scene_test/images --masks runs/scene_test/masks --model "$PERSONWISE" -o docs/eval/scene_test
+python benchmarks/by_group.py --per-image docs/eval/scene_test/per_image.csv --meta runs/scene_test/families.csv \
+    --column family --name-column name -o docs/eval/scene_test/by_family.json
+
 # handcut against GrabCut, a skin-colour threshold and selfie segmentation (docs/benchmarks.md)
 python benchmarks/quality.py --images "$DATA/hgr/images" --masks "$DATA/hgr/masks" \
     --images "$DATA/hands11k/images" --masks "$DATA/hands11k/masks_silver" --split test --model "$PERSONWISE" -o docs/benchmarks

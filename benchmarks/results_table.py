@@ -20,6 +20,7 @@ SETS = {
     "hgr_test": "new people: HGR held-out persons (id06, id07), native size (person-wise model)",
     "hgr_test_2160x4000": "new people: same images on 2160x4000 portrait canvases (person-wise model)",
     "hands11k_test": "new people: 11k Hands held-out subjects, silver masks (person-wise model)",
+    "scene_test": "new scenes: both test splits' hands on unseen backgrounds, whole pipeline (person-wise model)",
     "hgr_refit_val": "unseen photos: HGR photos the refit held back, native size (shipped model)",
     "hgr_refit_val_2160x4000": "unseen photos: same images on 2160x4000 canvases (shipped model)",
     "hands11k_refit_val": "unseen photos: 11k Hands photos the refit held back, silver masks (shipped model)",
@@ -46,6 +47,11 @@ def table() -> str:
         t = json.loads(tones.read_text())
         out += ["", "11k Hands test by skin colour (IoU): " + ", ".join(
             f"{k} {v['iou']:.3f} (n={v['n']})" for k, v in t.items())]
+    families = ROOT / "docs" / "eval" / "scene_test" / "by_family.json"
+    if families.exists():
+        t = json.loads(families.read_text())
+        out += ["", "New scenes by background family (IoU / BF1; `benchmarks/make_scene_set.py`): " + ", ".join(
+            f"{k} {v['iou']:.3f} / {v['boundary_f1']:.3f} (n={v['n']})" for k, v in t.items())]
     for train in (ROOT / "models" / "hand_unet.train.json", ROOT / "models" / "hand_unet_personwise.train.json"):
         comp = json.loads(train.read_text()).get("composite_test", {}) if train.exists() else {}
         if comp:

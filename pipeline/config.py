@@ -23,8 +23,6 @@ class PipelineConfig:
     #: times a crop may grow when the mask runs off its edge (forearms past the hand box)
     max_grow: int = 4
     grow_factor: float = 1.5
-    #: keep a grown crop inside the photo where it fits (photo instead of zero padding)
-    clamp_grown: bool = False
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True
     refine_eps: float = 1e-3

@@ -54,16 +54,13 @@ class NoHandFound(RuntimeError):
     """Raised by ``process`` when ``require_hand`` is set and the detector found nothing."""
 
 
-def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshold: float, factor: float,
-                clamp: bool = False) -> Box | None:
+def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshold: float, factor: float) -> Box | None:
     """A larger square region when the mask runs off a crop edge that lies inside the image.
 
     Only arm-like crossings count (at least 1 % of the edge); a mask flooding more than 60 % of
     any edge means the crop's prediction is unreliable and nothing grows. The side grows by
     ``factor``; on an axis where only one edge is touched, the opposite edge stays put so the crop
-    extends towards the touched side. With ``clamp``, the grown square is kept inside the image
-    along every axis it fits in (and grows no larger than the image's longer side), so the U-Net
-    sees photo, not zero padding, wherever the photo has some. Returns None when nothing to grow.
+    extends towards the touched side. Returns None when nothing to grow.
     """
     fg = soft > threshold
     n = fg.shape[0]
@@ -94,24 +91,9 @@ def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshol
         c = (lo + hi) / 2
         return c - side / 2, c + side / 2
 
-    if clamp:
-        side = max(x1 - x0, min(side, float(max(width, height))))
     nx0, nx1 = axis(x0, x1, touch["left"], touch["right"])
     ny0, ny1 = axis(y0, y1, touch["top"], touch["bottom"])
-    if clamp:
-        nx0, nx1 = _inside(nx0, nx1, width)
-        ny0, ny1 = _inside(ny0, ny1, height)
-        if max(abs(a - b) for a, b in zip((nx0, ny0, nx1, ny1), region)) < 1.0:
-            return None
     return (nx0, ny0, nx1, ny1)
-
-
-def _inside(lo: float, hi: float, limit: int) -> tuple[float, float]:
-    """Shift ``[lo, hi)`` into ``[0, limit)`` when it fits; otherwise leave it where it is."""
-    if hi - lo > limit:
-        return lo, hi
-    shift = max(0.0, -lo) - max(0.0, hi - limit)
-    return lo + shift, hi + shift
 
 
 def _edge_ramp(size: int, band: float = 0.08) -> np.ndarray:
@@ -180,11 +162,12 @@ class Pipeline:
                 if not chain:
                     lms = hands[idx].landmarks if idx is not None else None
                     if cfg.landmark_prior and lms is not None:
-                        s, _ = apply_prior(crop, s, to_crop(lms, m), cfg.threshold, cfg.prior_agreement, cfg.grabcut_band)
+                        s, _ = apply_prior(crop, s, to_crop(lms, m), cfg.threshold, cfg.prior_agreement,
+                                            cfg.grabcut_band)
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:
-                    grown = grow_region(r, s, w, h, cfg.threshold, cfg.grow_factor, cfg.clamp_grown)
+                    grown = grow_region(r, s, w, h, cfg.threshold, cfg.grow_factor)
                 if grown is not None:
                     nxt.append((idx, grown, chain))
                 else:

@@ -71,19 +71,6 @@ def test_grow_region_only_towards_touched_inner_edges():
     assert grow_region((0, 0, 100, 100), soft, 500, 100, 0.5, 1.5) is None  # bottom is the image edge
 
 
-def test_clamped_growth_stays_inside_the_photo_where_it_fits():
-    soft = np.zeros((32, 32), np.float32)
-    soft[10:32, 14:18] = 1  # runs off the bottom edge
-    # a 360x480 photo: the grown square (capped at the longer side, 480) fits vertically and is
-    # shifted up inside the photo; it cannot fit across, so it stays centred there
-    r = grow_region((100, 300, 250, 450), soft, 360, 480, 0.5, 4.0, clamp=True)
-    assert r == pytest.approx((-65, 0, 415, 480))
-    unclamped = grow_region((100, 300, 250, 450), soft, 360, 480, 0.5, 4.0)
-    assert unclamped == pytest.approx((-125, 300, 475, 900))
-    # already as large as allowed and inside the photo vertically: nothing left to grow
-    assert grow_region((-60, 0, 420, 480), soft, 360, 480, 0.5, 1.5, clamp=True) is None
-
-
 def test_rejects_non_rgb_uint8():
     with pytest.raises(ValueError):
         Pipeline(FakeDetector([]), ColourSegmenter()).process(np.zeros((10, 10), np.uint8))

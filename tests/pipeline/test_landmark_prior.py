@@ -128,3 +128,4 @@ def test_grabcut_keeps_the_gaps_between_fingers_on_a_surface_of_skin_colour():
     assert (out[gaps] > 0.5).mean() < 0.05  # with a band of 0.025 of the crop: 0.25
     p, t = out > 0.5, truth > 0
     assert (p & t).sum() / (p | t).sum() > 0.95
+
