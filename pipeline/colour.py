@@ -7,8 +7,9 @@ drains the skin's own colour; on a strongly coloured table it tints the hand, an
 then be confidently wrong: keeping the surer of the two masks for *every* crop cost the
 composite validation crops 3 IoU points, flat and textured backgrounds most. So the balanced
 version is only a rescue: it replaces the plain mask when the plain mask is unsure
-(``RESCUE_UNCERTAINTY``) and the balanced one is surer. ``benchmarks/colour_threshold.py``
-prints the figures behind both choices.
+(``RESCUE_UNCERTAINTY``) and the balanced one is surer and, where the hand's landmarks are known,
+covers at least as much of its skeleton. ``benchmarks/colour_threshold.py`` prints the figures
+behind the first two rules; ``docs/val_sweep_colour_landmarks.json`` those behind the third.
 Unsureness is the mean of ``min(p, 1 - p)`` over the crop: 0 when every probability is 0 or 1.
 """
 from __future__ import annotations
@@ -37,9 +38,25 @@ def uncertainty(softs: np.ndarray) -> np.ndarray:
     return np.minimum(softs, 1.0 - softs).mean(axis=(1, 2))
 
 
-def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str) -> np.ndarray:
+def _covered(softs: np.ndarray, priors: list[np.ndarray | None]) -> np.ndarray:
+    """Per crop: share of its landmark prior the mask calls hand (1.0 where there is no prior)."""
+    out = np.ones(len(softs))
+    for i, (soft, prior) in enumerate(zip(softs, priors)):
+        if prior is not None and prior.any():
+            out[i] = float((soft[prior] > 0.5).mean())
+    return out
+
+
+def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str,
+                             priors: list[np.ndarray | None] | None = None) -> np.ndarray:
     """Soft masks (``N x S x S``) of the crops under one of ``COLOUR_MODES``; "auto" is the rescue
-    (only the unsure crops are segmented a second time)."""
+    (only the unsure crops are segmented a second time).
+
+    ``priors`` (one ``S x S`` bool landmark skeleton or None per crop) let "auto" refuse a
+    balanced mask that covers less of the hand's skeleton than the plain one: on a strongly
+    coloured background grey-world can tint the hand itself, and the model then turns sure of a
+    mask that has left the hand (a new-scenes validation photo went from IoU 0.88 to 0.32).
+    """
     if mode not in COLOUR_MODES:
         raise ValueError(f"colour mode must be one of {COLOUR_MODES}, not {mode!r}")
     if mode == "grayworld":
@@ -51,6 +68,9 @@ def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str) -> np.ndar
     if unsure.size:
         balanced = segmenter.predict(gray_world(crops[unsure]))
         better = uncertainty(balanced) < uncertainty(softs[unsure])
+        if priors is not None:
+            keep = [priors[i] for i in unsure]
+            better &= _covered(balanced, keep) >= _covered(softs[unsure], keep)
         softs = softs.copy()
         softs[unsure[better]] = balanced[better]
     return softs

@@ -18,7 +18,7 @@ from detection.boxes import Box
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_with_colour_mode
 from pipeline.config import PipelineConfig
-from pipeline.landmark_prior import apply_prior, to_crop
+from pipeline.landmark_prior import apply_prior, hand_prior, to_crop
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from segmentation.crops import crop_matrix, crop_square, letterbox_region, paste_soft, warp_crop
 
@@ -156,7 +156,12 @@ class Pipeline:
         for attempt in range(cfg.max_grow + 1):
             mats = [crop_matrix(r, size) for _, r, _ in pending]
             crops = np.stack([warp_crop(image, m, size) for m in mats])
-            softs = segment_with_colour_mode(self.segmenter, crops, cfg.colour)
+            priors = None
+            if cfg.landmark_prior:
+                priors = [hand_prior(to_crop(hands[idx].landmarks, m), size)
+                          if idx is not None and hands[idx].landmarks is not None else None
+                          for (idx, _, _), m in zip(pending, mats)]
+            softs = segment_with_colour_mode(self.segmenter, crops, cfg.colour, priors)
             nxt = []
             for (idx, r, chain), m, crop, s in zip(pending, mats, crops, softs):
                 if not chain:

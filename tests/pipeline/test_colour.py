@@ -81,6 +81,34 @@ def test_auto_leaves_a_sure_mask_alone_even_if_balancing_would_change_it():
     assert segment_with_colour_mode(SureButCastDependent(), warm, "grayworld")[0, :, 0].sum() == 24
 
 
+def test_auto_refuses_a_balanced_mask_that_leaves_the_landmarks():
+    """The balanced crop is segmented surely, but of a region beside the hand's skeleton: the
+    unsure plain mask is kept. With the skeleton under the balanced mask, the rescue happens."""
+
+    class UnsurePlainSureElsewhere:
+        def predict(self, crops):
+            out = np.full(crops.shape[:3], 0.5, np.float32)
+            out[:, 16:] = 0.6  # plain: unsure, but leaning to hand over the lower half
+            for i, c in enumerate(crops):
+                if np.ptp(c.reshape(-1, 3).mean(0)) < 8:  # balanced: sure of the top rows
+                    out[i] = 0.0
+                    out[i, :8] = 1.0
+            return out
+
+    warm = np.full((1, 32, 32, 3), 120, np.uint8)
+    warm[..., 0] = 200
+    away = np.zeros((32, 32), bool)
+    away[20:28, 10:20] = True  # the skeleton lies below the balanced mask
+    under = np.zeros((32, 32), bool)
+    under[2:6, 10:20] = True
+    seg = UnsurePlainSureElsewhere()
+    kept = segment_with_colour_mode(seg, warm, "auto", [away])
+    assert uncertainty(kept)[0] > 0.4 and kept[0, 24, 15] == pytest.approx(0.6)
+    rescued = segment_with_colour_mode(seg, warm, "auto", [under])
+    assert uncertainty(rescued)[0] == 0 and rescued[0, :8].min() == 1
+    assert uncertainty(segment_with_colour_mode(seg, warm, "auto", [None]))[0] == 0  # no landmarks: as before
+
+
 def test_pipeline_colour_setting_is_validated_and_used():
     with pytest.raises(ValueError, match="colour"):
         PipelineConfig(colour="sepia")
