@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 import numpy as np
-from PIL import Image
 
 from pipeline.core import Pipeline, PipelineResult
 from pipeline.imageio import ImageReadError, heif_supported, read_rgb
+from pipeline.png import encode_png  # re-exported for the UI: one PNG writer for the CLI and the app
 from pipeline.render import composite, cutout_rgba
 
 #: Largest upload accepted, in megabytes. A phone photo is 3-12 MB; 50 MB leaves room for
@@ -145,17 +145,6 @@ def output_stems(names: list[str]) -> list[str]:
 def cutout_image(image: np.ndarray, alpha: np.ndarray, background: Background) -> np.ndarray:
     """The cut-out as the CLI writes it: RGBA when transparent, else the hand over a flat colour."""
     return cutout_rgba(image, alpha) if background is None else composite(image, alpha, background)
-
-
-def encode_png(array: np.ndarray) -> bytes:
-    """PNG bytes of an ``HxW`` / ``HxWx3`` / ``HxWx4`` uint8 array, at full resolution.
-
-    compress_level 1 like ``pipeline.imageio.save_png``: several times faster than the default
-    on big photos, for slightly larger files.
-    """
-    buf = io.BytesIO()
-    Image.fromarray(array).save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
 
 
 def results_zip(outcomes: list[Outcome], background: Background) -> bytes:

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from pipeline.png import encode_png
+
 #: Largest image accepted, in pixels (about 100 MP: a 2160x4000 photo is 8.6 MP).
 #: Decoding more would risk exhausting memory on a 2-core/24 GB machine.
 MAX_PIXELS = 100_000_000
@@ -127,20 +129,6 @@ def _atomic_write(path: Path, write) -> None:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def encode_png(array: np.ndarray) -> bytes:
-    """PNG bytes of a ``HxW`` (L) or ``HxWx3/4`` (RGB/RGBA) uint8 array.
-
-    zlib level 1 with Pillow: an 8.6 MP cut-out is most of the I/O time, and on the machines
-    measured Pillow's encoder was 1.6x faster than OpenCV's at the same level (files a little
-    larger than at the default level, never lossy; ``benchmarks/speed.py`` times it).
-    """
-    if array.dtype != np.uint8 or array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (3, 4)):
-        raise ValueError("encode_png expects an HxW, HxWx3 or HxWx4 uint8 array")
-    buf = io.BytesIO()
-    Image.fromarray(array).save(buf, format="PNG", compress_level=1)
-    return buf.getvalue()
 
 
 def save_png(path: Path, array: np.ndarray) -> None:

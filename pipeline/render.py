@@ -7,19 +7,68 @@ import numpy as np
 from detection.boxes import Box
 
 
+def decontaminate(image: np.ndarray, alpha: np.ndarray, steps: tuple[int, ...] = (2, 4, 6),
+                  inplace: bool = False) -> np.ndarray:
+    """The photo with its semi-transparent edge pixels recoloured from the hand next to them.
+
+    A pixel on the hand's edge is partly background in the photo: keeping its colour puts a thin
+    dark (or table-coloured) outline around the cut-out on any new background. Each pixel with
+    0 < alpha < 255 takes instead the mean colour of the fully opaque pixels found ``steps``
+    pixels further into the hand (along the alpha gradient), what editors call decontaminating
+    colours. Opaque and transparent pixels are unchanged, and so is an edge pixel with no opaque
+    pixel within reach. Only the edge pixels are visited, three samples each, so it costs a few
+    tens of milliseconds on a 2160x4000 photo (a 7x7 window mean cost 100 ms there and looked
+    the same). ``inplace`` writes into ``image`` (safe: only opaque pixels are read, only edge
+    pixels written).
+    """
+    pts = cv2.findNonZero(cv2.inRange(alpha, 1, 254))
+    if pts is None:
+        return image
+    h, w = alpha.shape
+    xs, ys = pts[:, 0, 0].astype(np.int64), pts[:, 0, 1].astype(np.int64)
+    flat_a = alpha.reshape(-1)
+
+    def alpha_at(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return flat_a[np.clip(y, 0, h - 1) * w + np.clip(x, 0, w - 1)].astype(np.float32)
+
+    gx = alpha_at(xs + 1, ys) - alpha_at(xs - 1, ys)
+    gy = alpha_at(xs, ys + 1) - alpha_at(xs, ys - 1)
+    norm = np.hypot(gx, gy)
+    norm[norm == 0] = 1.0
+    ux, uy = gx / norm, gy / norm  # unit step towards higher alpha: into the hand
+    flat_rgb = image.reshape(-1, 3)
+    total = np.zeros((len(xs), 3), np.float32)
+    count = np.zeros(len(xs), np.float32)
+    for step in steps:
+        qx = np.clip(np.rint(xs + ux * step).astype(np.int64), 0, w - 1)
+        qy = np.clip(np.rint(ys + uy * step).astype(np.int64), 0, h - 1)
+        idx = qy * w + qx
+        solid = flat_a[idx] == 255
+        count += solid
+        total += flat_rgb[idx] * solid[:, None]
+    found = count > 0
+    out = image if inplace and image.flags.c_contiguous else image.copy()
+    flat_out = out.reshape(-1, 3)
+    flat_out[(ys * w + xs)[found]] = np.round(total[found] / count[found, None]).astype(np.uint8)
+    return out
+
+
 def cutout_rgba(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
-    """``HxWx4 uint8``: the original pixels at full resolution with the mask as alpha.
+    """``HxWx4 uint8``: the original pixels at full resolution with the mask as alpha, the edge
+    band's colours decontaminated (:func:`decontaminate`).
 
     Fully transparent pixels get RGB 0: they are invisible either way, and the long zero runs
     make the PNG several times smaller and faster to write.
     """
     keep = cv2.compare(alpha, 0, cv2.CMP_GT)
     rgb = cv2.bitwise_and(image, image, mask=keep)  # OpenCV: 5x faster than numpy's masked assignment
+    decontaminate(rgb, alpha, inplace=True)
     return cv2.merge((*cv2.split(rgb), alpha))
 
 
 def composite(image: np.ndarray, alpha: np.ndarray, color: tuple[int, int, int]) -> np.ndarray:
-    """``HxWx3 uint8``: the hand over a flat colour, blended by alpha."""
+    """``HxWx3 uint8``: the hand (edge colours decontaminated) over a flat colour, blended by alpha."""
+    image = decontaminate(image, alpha)
     a = alpha.astype(np.float32)[..., None] / 255.0
     bg = np.array(color, np.float32)
     return np.round(image * a + bg * (1 - a)).astype(np.uint8)
