@@ -38,16 +38,49 @@ def warp_crop(
     """Resample ``image`` through ``matrix`` into a ``size x size`` (or ``(H, W)``) crop, zero outside.
 
     INTER_AREA is not available for warps, so strong downscales are pre-blurred to avoid aliasing.
+    Only the part of the image the crop reads is blurred (plus the kernel's reach), which gives
+    exactly the pixels a blur of the whole photo would, at a fraction of the cost on a big photo.
     """
     scale = float(np.sqrt(abs(np.linalg.det(matrix[:, :2]))))
+    dsize = (size, size) if isinstance(size, int) else (size[1], size[0])
     src = image
     if not nearest and scale < 0.5:
         sigma = 0.5 / scale * 0.6
         k = int(2 * round(3 * sigma) + 1)
-        src = cv2.GaussianBlur(image, (k, k), sigma)
+        x0, y0, x1, y1 = _source_rect(matrix, dsize, image.shape[:2], k // 2 + 2)
+        if x1 <= x0 or y1 <= y0:
+            return np.zeros((dsize[1], dsize[0], *image.shape[2:]), image.dtype)
+        src = _blur_window(image, (x0, y0, x1, y1), k, sigma)
+        matrix = matrix.copy()
+        matrix[:, 2] += matrix[:, 0] * x0 + matrix[:, 1] * y0
     flags = cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR
-    dsize = (size, size) if isinstance(size, int) else (size[1], size[0])
     return cv2.warpAffine(src, matrix, dsize, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def _source_rect(matrix: np.ndarray, dsize: tuple[int, int], shape: tuple[int, int], pad: int
+                 ) -> tuple[int, int, int, int]:
+    """The image rectangle (x0, y0, x1, y1) a warp into ``dsize`` reads, grown by ``pad``, clipped."""
+    inv = cv2.invertAffineTransform(matrix)
+    w, h = dsize
+    corners = np.array([[-1, -1, 1], [w, -1, 1], [-1, h, 1], [w, h, 1]], np.float64) @ inv.T
+    x0 = int(max(0, np.floor(corners[:, 0].min()) - pad))
+    y0 = int(max(0, np.floor(corners[:, 1].min()) - pad))
+    x1 = int(min(shape[1], np.ceil(corners[:, 0].max()) + pad + 1))
+    y1 = int(min(shape[0], np.ceil(corners[:, 1].max()) + pad + 1))
+    return x0, y0, x1, y1
+
+
+def _blur_window(image: np.ndarray, rect: tuple[int, int, int, int], k: int, sigma: float) -> np.ndarray:
+    """The whole image's Gaussian blur, computed for the window ``rect`` only."""
+    x0, y0, x1, y1 = rect
+    r = k // 2
+    h, w = image.shape[:2]
+    # Read the kernel's reach around the window where the image has it; where the window meets the
+    # image's border, OpenCV's default reflection (BORDER_REFLECT_101) is applied as for the whole image.
+    ox0, oy0, ox1, oy1 = max(0, x0 - r), max(0, y0 - r), min(w, x1 + r), min(h, y1 + r)
+    outer = image[oy0:oy1, ox0:ox1]
+    blurred = cv2.GaussianBlur(outer, (k, k), sigma, borderType=cv2.BORDER_REFLECT_101)
+    return blurred[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0]
 
 
 def paste_soft(

@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -120,3 +121,18 @@ def test_detector_boxes_are_ignored_without_the_option():
     a = make_crop_sample(img, mask, 64, np.random.default_rng(3), AugmentConfig(detector_box_p=0.0), hand_boxes=[(0, 0, 10, 10)])
     b = make_crop_sample(img, mask, 64, np.random.default_rng(3), AugmentConfig(detector_box_p=0.0))
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+
+
+@pytest.mark.parametrize("region", [(20, 30, 150, 160), (-40, -30, 90, 100), (150, 250, 260, 330), (-50, -50, 260, 350),
+                                    (900, 900, 1000, 1000)])
+def test_downscaling_crop_blurs_only_its_window_but_matches_a_whole_image_blur(region):
+    """The anti-aliasing blur is computed on the crop's window only; the pixels must be the same."""
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, (300, 210, 3), dtype=np.uint8)
+    matrix = crop_matrix(region, 32)  # a strong downscale: the pre-blur is on
+    scale = float(np.sqrt(abs(np.linalg.det(matrix[:, :2]))))
+    sigma = 0.5 / scale * 0.6
+    k = int(2 * round(3 * sigma) + 1)
+    whole = cv2.warpAffine(cv2.GaussianBlur(image, (k, k), sigma), matrix, (32, 32), flags=cv2.INTER_LINEAR,
+                           borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    assert np.array_equal(warp_crop(image, matrix, 32), whole)
