@@ -72,6 +72,14 @@ def load_detector(name: str, max_hands: int):
     return factory.create_detector(name, max_hands=max_hands)
 
 
+@st.cache_resource(show_spinner="Loading the face detector…")
+def load_face_detector():
+    """One face detector for the whole server (it keeps faces out of the masks)."""
+    from detection.faces import MediaPipeFaceDetector
+
+    return MediaPipeFaceDetector()
+
+
 @st.cache_resource(show_spinner="Loading the segmentation model…", max_entries=2)
 def load_segmenter(path: str, mtime: float):
     """One model per file version (``mtime`` keys a replaced file), loaded once and shared."""
@@ -88,7 +96,7 @@ def build_pipeline(config: PipelineConfig) -> Pipeline:
     """
     detector = load_detector(config.detector, config.max_hands)
     path, mtime = model_identity()
-    return Pipeline(detector, load_segmenter(path, mtime), config)
+    return Pipeline(detector, load_segmenter(path, mtime), config, load_face_detector())
 
 
 def pipeline_key(pipeline: Pipeline) -> tuple:

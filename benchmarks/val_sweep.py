@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
     from detection.factory import create_detector
+    from detection.faces import MediaPipeFaceDetector
     from pipeline.core import Pipeline
     from pipeline.options import quiet_native_logs
     from segmentation.segmenter import Segmenter
@@ -88,12 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     sets = {name: split_pairs_of(name, args) for name in args.data}
     sets.update({name: folder_pairs(name) for name in args.highres})
     detector = CachedDetector(create_detector(PipelineConfig().detector))
+    faces = CachedDetector(MediaPipeFaceDetector())
     results = []
     for model in args.model or [None]:
         segmenters = {flip: Segmenter(model, tta_flip=flip) for flip in (False, True)}
         for overrides in [""] + args.sets:
             cfg = dataclasses.replace(PipelineConfig(), **parse_overrides(overrides))
-            pipe = Pipeline(detector, segmenters[cfg.tta_flip], cfg)
+            pipe = Pipeline(detector, segmenters[cfg.tta_flip], cfg, faces)
             row = {"model": model or "default", "set": overrides or "defaults"}
             for name, pairs in sets.items():
                 scores = [score_masks(pipe.process(read_rgb(i)).mask, read_mask(m))

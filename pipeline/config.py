@@ -40,6 +40,10 @@ class PipelineConfig:
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0
+    #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
+    #: background (a face mostly inside a hand's box is the face detector firing on the hand
+    #: and is ignored; see detection/faces.py)
+    face_guard: bool = True
     #: fail instead of segmenting the whole image when no hand is found
     require_hand: bool = False
     #: average with the horizontally flipped crop (slower, slightly smoother)

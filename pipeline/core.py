@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from detection.boxes import Box
+from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_with_colour_mode
 from pipeline.config import PipelineConfig
@@ -34,6 +35,7 @@ class PipelineResult:
         regions: the crop regions finally segmented, full-resolution ``xyxy``.
         timings: seconds per stage (``detect``, ``segment``, ``refine``, ``total``).
         fallback_used: True when no hand was found and the whole image was segmented.
+        faces: face boxes kept out of the mask (``config.face_guard``), full-resolution ``xyxy``.
     """
 
     mask: np.ndarray
@@ -42,6 +44,7 @@ class PipelineResult:
     regions: list[Box]
     timings: dict[str, float] = field(default_factory=dict)
     fallback_used: bool = False
+    faces: list[Box] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.mask.dtype != np.uint8 or self.mask.ndim != 2:
@@ -126,10 +129,14 @@ def paste_chain(chain: list[tuple[Box, np.ndarray, np.ndarray]], shape: tuple[in
 class Pipeline:
     """Detector + segmenter + settings, built once and reused for every image."""
 
-    def __init__(self, detector: HandDetector, segmenter, config: PipelineConfig | None = None) -> None:
+    def __init__(self, detector: HandDetector, segmenter, config: PipelineConfig | None = None,
+                 face_detector=None) -> None:
+        """``face_detector`` (``detect(image) -> list[Box]``, see :mod:`detection.faces`) lets
+        ``config.face_guard`` keep faces out of the masks; without one the guard is off."""
         self.detector = detector
         self.segmenter = segmenter
         self.config = config or PipelineConfig()
+        self.face_detector = face_detector
 
     def process(self, image: np.ndarray) -> PipelineResult:
         """Segment every hand in an ``HxWx3 uint8 RGB`` image at its full resolution.
@@ -143,10 +150,13 @@ class Pipeline:
         h, w = image.shape[:2]
         t0 = time.perf_counter()
         hands = sorted(self.detector.detect(image), key=lambda b: -b.score)[: cfg.max_hands]
-        t1 = time.perf_counter()
         fallback = not hands
         if fallback and cfg.require_hand:
             raise NoHandFound("no hand found")
+        faces: list[Box] = []
+        if cfg.face_guard and self.face_detector is not None and hands:
+            faces = faces_apart_from_hands(self.face_detector.detect(image), [b.xyxy for b in hands])
+        t1 = time.perf_counter()
         regions = [crop_square(b.xyxy, cfg.margin) for b in hands] or [letterbox_region(w, h)]
 
         size = self.segmenter.size
@@ -208,6 +218,13 @@ class Pipeline:
             del patches
             if cfg.refine and upscale > 1.0:
                 sub = guided_refine(image[y0:y1, x0:x1], sub, int(math.ceil(upscale)), cfg.refine_eps)
+            if faces:
+                excluded = face_exclusion((y1 - y0, x1 - x0), [shift(f, x0, y0) for f in faces],
+                                          [shift(b.xyxy, x0, y0) for b in hands],
+                                          [forearm_band(b.landmarks) - (x0, y0) for b in hands
+                                           if b.landmarks is not None])
+                if excluded is not None:
+                    sub[excluded] = 0.0
             m = np.where(sub > cfg.threshold, 255, 0).astype(np.uint8)
             anchor = None
             if cfg.anchor_to_hands and not fallback:
@@ -224,16 +241,24 @@ class Pipeline:
             alpha=alpha,
             hands=hands,
             regions=[chain[-1][0] for chain in done],
+            faces=faces,
             timings={"detect": t1 - t0, "segment": t2 - t1, "refine": t3 - t2, "total": t3 - t0},
             fallback_used=fallback,
         )
 
 
+def shift(box: Box, dx: float, dy: float) -> Box:
+    """``box`` in the coordinates of a window whose top-left corner is ``(dx, dy)``."""
+    return (box[0] - dx, box[1] - dy, box[2] - dx, box[3] - dy)
+
+
 def build_pipeline(config: PipelineConfig | None = None, model_path: str | None = None) -> Pipeline:
     """Load the detector named in ``config`` and the segmentation model; do this once per process."""
     from detection.factory import create_detector
+    from detection.faces import MediaPipeFaceDetector
     from segmentation.segmenter import Segmenter
 
     cfg = config or PipelineConfig()
     detector = create_detector(cfg.detector, max_hands=cfg.max_hands)
-    return Pipeline(detector, Segmenter(model_path, tta_flip=cfg.tta_flip), cfg)
+    faces = MediaPipeFaceDetector() if cfg.face_guard else None
+    return Pipeline(detector, Segmenter(model_path, tta_flip=cfg.tta_flip), cfg, faces)

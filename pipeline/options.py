@@ -26,6 +26,8 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--no-refine", action="store_true", help="skip the guided-filter edge refinement")
     g.add_argument("--no-landmark-prior", action="store_true",
                    help="don't use hand landmarks as a shape prior (palm/finger bones, GrabCut rescue)")
+    g.add_argument("--no-face-guard", action="store_true",
+                   help="don't keep detected faces out of the masks")
     g.add_argument("--tta", action="store_true", help="average with a flipped crop (slower)")
     g.add_argument("--colour", default=_DEFAULTS.colour, choices=COLOUR_MODES,
                    help="colour-cast handling: auto re-segments an unsure crop white-balanced and keeps the surer mask")
@@ -42,6 +44,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         require_hand=args.require_hand,
         refine=not args.no_refine,
         landmark_prior=not args.no_landmark_prior,
+        face_guard=not args.no_face_guard,
         tta_flip=args.tta,
         colour=args.colour,
     )
