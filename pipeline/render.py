@@ -74,8 +74,10 @@ def composite(image: np.ndarray, alpha: np.ndarray, color: tuple[int, int, int])
     return np.round(image * a + bg * (1 - a)).astype(np.uint8)
 
 
-def overlay(image: np.ndarray, mask: np.ndarray, boxes: list[Box] = (), color=(0, 255, 0)) -> np.ndarray:
-    """Tint the hand, outline its contour and draw boxes, for a quick visual check."""
+def overlay(image: np.ndarray, mask: np.ndarray, boxes: list[Box] = (), color=(0, 255, 0),
+            faces: list[Box] = ()) -> np.ndarray:
+    """Tint the hand, outline its contour and draw the hand boxes (magenta) and the faces kept
+    out of the mask (orange), for a quick visual check."""
     out = image.copy()
     m = mask > 0
     out[m] = (0.6 * out[m] + 0.4 * np.array(color)).astype(np.uint8)
@@ -84,6 +86,8 @@ def overlay(image: np.ndarray, mask: np.ndarray, boxes: list[Box] = (), color=(0
     cv2.drawContours(out, contours, -1, (255, 255, 0), thick, cv2.LINE_AA)
     for b in boxes:
         cv2.rectangle(out, (int(b[0]), int(b[1])), (int(b[2]), int(b[3])), (255, 0, 255), thick)
+    for b in faces:
+        cv2.rectangle(out, (int(b[0]), int(b[1])), (int(b[2]), int(b[3])), (255, 140, 0), thick)
     return out
 
 

@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                 elif kind == "cutout":
                     save_png(path, composite(image, result.alpha, bg) if bg else cutout_rgba(image, result.alpha))
                 else:
-                    save_jpeg(path, overlay(image, result.mask, [h.xyxy for h in result.hands]))
+                    save_jpeg(path, overlay(image, result.mask, [h.xyxy for h in result.hands], faces=result.faces))
         except OSError as exc:
             summary.failed += 1
             tqdm.write(f"error: {job.source}: cannot write output ({exc.strerror or exc})", file=sys.stderr)
