@@ -12,6 +12,7 @@ import math
 import time
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 
 from detection.boxes import Box
@@ -225,7 +226,7 @@ class Pipeline:
                                            if b.landmarks is not None])
                 if excluded is not None:
                     sub[excluded] = 0.0
-            m = np.where(sub > cfg.threshold, 255, 0).astype(np.uint8)
+            m = cv2.compare(sub, cfg.threshold, cv2.CMP_GT)  # 0/255 uint8; np.where made an int64 plane
             anchor = None
             if cfg.anchor_to_hands and not fallback:
                 anchor = np.zeros(m.shape, bool)

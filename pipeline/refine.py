@@ -55,7 +55,7 @@ def guided_refine(
     ii = guide[..., :, None] * guide[..., None, :]
     var = _box(ii.reshape(lh, lw, 9), r).reshape(lh, lw, 3, 3) - mean_i[..., :, None] * mean_i[..., None, :]
     var += eps * np.eye(3, dtype=np.float32)
-    a = np.linalg.solve(var, cov_ip[..., None])[..., 0]
+    a = _solve_sym3(var, cov_ip)
     b = mean_p - (a * mean_i).sum(axis=2)
     coef = np.dstack([_box(a, r), _box(b, r)]).astype(np.float32)  # lh x lw x 4: (a_r, a_g, a_b, b)
     # Only the uncertain band of the upsampled mask can change side of the threshold; evaluating
@@ -80,6 +80,25 @@ def guided_refine(
     q = (c[:, 0] * rgb[:, 0] + c[:, 1] * rgb[:, 1] + c[:, 2] * rgb[:, 2]) * np.float32(1 / 255) + c[:, 3]
     out.reshape(-1)[flat] = np.clip(q, 0.0, 1.0)
     return out
+
+
+def _solve_sym3(m: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``x`` with ``m @ x = v`` per pixel, for symmetric positive definite 3x3 ``m`` (``...x3x3``).
+
+    The adjugate in closed form, in float64: five times faster than ``np.linalg.solve``'s batched
+    LU on the fit grid, and as exact for these well-conditioned (eps-regularised) systems.
+    """
+    m = m.astype(np.float64)
+    a, b, c = m[..., 0, 0], m[..., 0, 1], m[..., 0, 2]
+    d, e, f = m[..., 1, 1], m[..., 1, 2], m[..., 2, 2]
+    i00, i01, i02 = d * f - e * e, c * e - b * f, b * e - c * d
+    i11, i12, i22 = a * f - c * c, b * c - a * e, a * d - b * b
+    det = a * i00 + b * i01 + c * i02
+    v0, v1, v2 = (v[..., k].astype(np.float64) for k in range(3))
+    x = np.stack([i00 * v0 + i01 * v1 + i02 * v2,
+                  i01 * v0 + i11 * v1 + i12 * v2,
+                  i02 * v0 + i12 * v1 + i22 * v2], axis=-1) / det[..., None]
+    return x.astype(np.float32)
 
 
 def _overlapping(labels: np.ndarray, region: np.ndarray, n: int) -> np.ndarray:
@@ -113,8 +132,19 @@ def remove_specks(mask: np.ndarray, min_fraction: float = 0.02, keep: np.ndarray
         ok &= areas >= min_fraction * areas[ok].max()
     if keep is not None:
         ok |= _overlapping(labels, keep, n)
-    lut = np.concatenate([[0], np.where(ok, 255, 0)]).astype(np.uint8)
-    return lut[labels]
+    return _set_components(m * np.uint8(255), labels, stats, np.flatnonzero(~ok) + 1, 0)
+
+
+def _set_components(out: np.ndarray, labels: np.ndarray, stats: np.ndarray, which: np.ndarray,
+                    value: int) -> np.ndarray:
+    """``out`` with the pixels of components ``which`` set to ``value``, each within its own
+    bounding box: on a big photo the components changed are few and small (specks, holes), and a
+    lookup over every pixel cost tens of milliseconds."""
+    for k in which:
+        x, y, w, h = stats[k, :4]
+        window = out[y:y + h, x:x + w]
+        window[labels[y:y + h, x:x + w] == k] = value
+    return out
 
 
 def fill_holes(mask: np.ndarray, max_fraction: float = 0.05) -> np.ndarray:
@@ -126,7 +156,7 @@ def fill_holes(mask: np.ndarray, max_fraction: float = 0.05) -> np.ndarray:
     ring) is real and stays.
     """
     m = (mask > 0).astype(np.uint8)
-    area = int(m.sum())
+    area = cv2.countNonZero(m)
     if area == 0:
         return m * 255
     bg = (1 - m).astype(np.uint8)
@@ -136,10 +166,9 @@ def fill_holes(mask: np.ndarray, max_fraction: float = 0.05) -> np.ndarray:
     small = (stats[:, cv2.CC_STAT_AREA] <= max_fraction * area)
     small[outside] = False
     small[0] = False  # label 0 is the hand itself in the padded background image
-    fill = small[labels[1:-1, 1:-1]] & (bg > 0)
-    out = m.copy()
-    out[fill] = 1
-    return out * 255
+    # the labels' boxes are in padded coordinates: fill a padded copy of the mask, then unpad
+    filled = _set_components(np.uint8(1) - padded, labels, stats, np.flatnonzero(small), 1)
+    return filled[1:-1, 1:-1] * np.uint8(255)
 
 
 def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band: float = 0.25) -> np.ndarray:

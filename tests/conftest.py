@@ -83,8 +83,11 @@ def hand_image():
 @pytest.fixture(scope="session")
 def tiny_model_path(tmp_path_factory) -> Path:
     """An untrained 32x32 U-Net saved to disk: exercises loading and shapes, not quality."""
+    import keras
+
     from segmentation.model import build_unet
 
+    keras.utils.set_random_seed(0)  # the same untrained weights every run: no test depends on luck
     path = tmp_path_factory.mktemp("model") / "tiny.keras"
     build_unet((32, 32), (4, 8, 16), dropout=0.0).save(path)
     return path
