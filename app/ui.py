@@ -187,7 +187,7 @@ def show_outcome(outcome: Outcome, stem: str, index: int, controls: Controls, he
     else:
         cut, cut_caption = composite(img_s, alpha_s, controls.background), "Cut-out"
     views = [(img_s, "Original"), (mask_s, "Mask"),
-             (overlay_view(img_s, mask_s, res.hands, scale, controls.show_detections), "Overlay"),
+             (overlay_view(img_s, mask_s, res.hands, scale, controls.show_detections, res.faces), "Overlay"),
              (cut, cut_caption)]
     for col, (picture, caption) in zip(st.columns(4), views):
         col.image(picture, caption=caption, width="stretch")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from detection.boxes import Box
 from detection.types import HandBox
 from pipeline.render import composite, overlay
 
@@ -72,12 +73,14 @@ def draw_landmarks(image: np.ndarray, hands: list[HandBox], scale: float = 1.0) 
 
 
 def overlay_view(image: np.ndarray, mask: np.ndarray, hands: list[HandBox], scale: float,
-                 show_detections: bool) -> np.ndarray:
-    """Tinted mask with contour (``render.overlay``); detector boxes and landmarks when asked for.
+                 show_detections: bool, faces: list[Box] = ()) -> np.ndarray:
+    """Tinted mask with contour (``render.overlay``); detector boxes, landmarks and the faces kept
+    out of the mask when asked for.
 
     ``image`` and ``mask`` are already shrunk by ``scale``; the hands are in full-resolution
     pixels and are scaled here.
     """
     boxes = [tuple(v * scale for v in h.xyxy) for h in hands] if show_detections else []
-    out = overlay(image, mask, boxes)
+    face_boxes = [tuple(v * scale for v in f) for f in faces] if show_detections else []
+    out = overlay(image, mask, boxes, faces=face_boxes)
     return draw_landmarks(out, hands, scale) if show_detections else out

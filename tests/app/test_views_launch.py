@@ -57,6 +57,10 @@ def test_overlay_draws_detections_only_when_asked():
     assert not plain.any()
     assert tuple(shown[50, 10]) == (255, 0, 255)  # left edge of the box, in render.overlay's colour
     assert shown[30, 20].any()
+    face = (60.0, 5.0, 95.0, 40.0)
+    with_face = overlay_view(img, mask, hands, 1.0, show_detections=True, faces=[face])
+    assert tuple(with_face[20, 60]) == (255, 140, 0)  # the face kept out of the mask, in orange
+    assert not overlay_view(img, mask, hands, 1.0, show_detections=False, faces=[face]).any()
 
 
 def test_launch_command_runs_the_app_script_headless_without_telemetry():
