@@ -55,3 +55,11 @@ def test_cli_keeps_native_library_logs_off_the_terminal(tmp_path):
     lines = [x for x in out.stderr.splitlines() if x.strip()]
     assert any(x.startswith("error:") and "broken.jpg" in x for x in lines)
     assert not [x for x in lines if "W0000" in x or "XNNPACK" in x or "absl" in x], lines
+
+
+def test_face_guard_is_on_and_sees_no_face_on_a_hand_photo(pipeline):
+    """The shipped pipeline carries the face detector; on a photo of a hand alone nothing is
+    taken out as a face (a 'face' the detector finds on the hand itself is ignored)."""
+    assert pipeline.config.face_guard and pipeline.face_detector is not None
+    r = pipeline.process(read_rgb(SAMPLES / "palm_open.jpg"))
+    assert r.faces == []
