@@ -41,10 +41,20 @@ def clip_box(box: Box, width: int, height: int) -> Box:
     return (x0, y0, x1, y1)
 
 
-def box_iou(a: Box, b: Box) -> float:
+def offset_box(box: Box, dx: float, dy: float) -> Box:
+    """``box`` in the coordinates of a window whose top-left corner is ``(dx, dy)``."""
+    return (box[0] - dx, box[1] - dy, box[2] - dx, box[3] - dy)
+
+
+def box_intersection(a: Box, b: Box) -> float:
+    """Area shared by the two boxes (0 when apart)."""
     ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
     iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
+    return ix * iy
+
+
+def box_iou(a: Box, b: Box) -> float:
+    inter = box_intersection(a, b)
     union = box_area(a) + box_area(b) - inter
     return inter / union if union > 0 else 0.0
 

@@ -16,7 +16,7 @@ import threading
 import cv2
 import numpy as np
 
-from detection.boxes import Box, box_area
+from detection.boxes import Box, box_area, box_intersection, expand_box
 
 
 class MediaPipeFaceDetector:
@@ -56,13 +56,6 @@ class MediaPipeFaceDetector:
         return boxes
 
 
-def _overlap(a: Box, b: Box) -> float:
-    """Area of ``a`` inside ``b``."""
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    return max(0.0, w) * max(0.0, h)
-
-
 def faces_apart_from_hands(faces: list[Box], hands: list[Box], max_inside: float = 0.5) -> list[Box]:
     """The face boxes less than ``max_inside`` of whose area lies inside any one hand box.
 
@@ -71,7 +64,7 @@ def faces_apart_from_hands(faces: list[Box], hands: list[Box], max_inside: float
     only partly.
     """
     return [f for f in faces
-            if all(_overlap(f, hb) < max_inside * max(box_area(f), 1e-6) for hb in hands)]
+            if all(box_intersection(f, hb) < max_inside * max(box_area(f), 1e-6) for hb in hands)]
 
 
 def forearm_band(landmarks: np.ndarray, length: float = 3.0, width: float = 1.6) -> np.ndarray:
@@ -111,9 +104,9 @@ def face_exclusion(shape: tuple[int, int], faces: list[Box], hands: list[Box],
         cv2.ellipse(out, (round(cx), round(cy)), (max(1, round(ax)), max(1, round(ay))), 0, 0, 360, 1, -1)
     if not out.any():
         return None
-    for x0, y0, x1, y1 in hands:
-        mx, my = hand_reach * (x1 - x0), hand_reach * (y1 - y0)
-        out[max(0, int(y0 - my)):max(0, int(np.ceil(y1 + my))), max(0, int(x0 - mx)):max(0, int(np.ceil(x1 + mx)))] = 0
+    for hand in hands:
+        x0, y0, x1, y1 = expand_box(hand, hand_reach)
+        out[max(0, int(y0)):max(0, int(np.ceil(y1))), max(0, int(x0)):max(0, int(np.ceil(x1)))] = 0
     for arm in arms:
         cv2.fillConvexPoly(out, np.round(arm).astype(np.int32), 0)
     return out.astype(bool) if out.any() else None

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from detection.boxes import Box
+from detection.boxes import Box, offset_box
 from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_with_colour_mode
@@ -220,8 +220,8 @@ class Pipeline:
             if cfg.refine and upscale > 1.0:
                 sub = guided_refine(image[y0:y1, x0:x1], sub, int(math.ceil(upscale)), cfg.refine_eps)
             if faces:
-                excluded = face_exclusion((y1 - y0, x1 - x0), [shift(f, x0, y0) for f in faces],
-                                          [shift(b.xyxy, x0, y0) for b in hands],
+                excluded = face_exclusion((y1 - y0, x1 - x0), [offset_box(f, x0, y0) for f in faces],
+                                          [offset_box(b.xyxy, x0, y0) for b in hands],
                                           [forearm_band(b.landmarks) - (x0, y0) for b in hands
                                            if b.landmarks is not None])
                 if excluded is not None:
@@ -246,11 +246,6 @@ class Pipeline:
             timings={"detect": t1 - t0, "segment": t2 - t1, "refine": t3 - t2, "total": t3 - t0},
             fallback_used=fallback,
         )
-
-
-def shift(box: Box, dx: float, dy: float) -> Box:
-    """``box`` in the coordinates of a window whose top-left corner is ``(dx, dy)``."""
-    return (box[0] - dx, box[1] - dy, box[2] - dx, box[3] - dy)
 
 
 def build_pipeline(config: PipelineConfig | None = None, model_path: str | None = None) -> Pipeline:
