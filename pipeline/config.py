@@ -40,6 +40,9 @@ class PipelineConfig:
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0
+    #: a fingertip the model cut off from its hand (a ring, an over-exposed joint) is joined back
+    #: along the finger's landmark bones (see pipeline/landmark_prior.bridge_fingers)
+    finger_bridge: bool = True
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)

@@ -20,7 +20,7 @@ from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_with_colour_mode
 from pipeline.config import PipelineConfig
-from pipeline.landmark_prior import apply_prior, hand_prior, to_crop
+from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, to_crop
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from segmentation.crops import crop_matrix, crop_square, letterbox_region, paste_soft, warp_crop
 
@@ -178,8 +178,11 @@ class Pipeline:
                 if not chain:
                     lms = hands[idx].landmarks if idx is not None else None
                     if cfg.landmark_prior and lms is not None:
-                        s, _ = apply_prior(crop, s, to_crop(lms, m), cfg.threshold, cfg.prior_agreement,
-                                            cfg.grabcut_band)
+                        points = to_crop(lms, m)
+                        s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
+                                               cfg.grabcut_band)
+                        if cfg.finger_bridge and not rerun:
+                            s, _ = bridge_fingers(s, points, cfg.threshold)
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:

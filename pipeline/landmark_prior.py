@@ -6,7 +6,9 @@ colours. Two uses, both in crop pixels:
 * the palm polygon is hand: a bright palm, a coin or a ring lying on it can never become a hole;
 * when the model's mask leaves most of the palm and finger skeleton uncovered, its colour model
   has been fooled (pale skin on light wood, say) and the crop is re-segmented with GrabCut seeded
-  by the skeleton, which learns this photo's own hand and background colours.
+  by the skeleton, which learns this photo's own hand and background colours;
+* a fingertip the mask cut off from its hand (an over-exposed joint) is joined back along the
+  finger's bones (:func:`bridge_fingers`).
 
 The finger bones are *not* added to a mask the model got right: landmarks of bent or crossed
 fingers are often a few pixels off, and painting them in put background along finger edges
@@ -106,3 +108,79 @@ def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshol
     if rerun:
         return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band), prior.astype(np.float32)), True
     return np.maximum(soft, palm.astype(np.float32)), False
+
+
+def _finger_path(points: np.ndarray, finger: tuple[int, ...], size: int) -> np.ndarray:
+    """``Nx2`` int pixel samples, about one per pixel, along a finger's bones from its knuckle
+    to just short of its tip (the tip landmark sits on the finger's edge), clipped to the crop."""
+    joints = points[list(finger)].astype(np.float64)
+    joints[-1] = joints[-2] + 0.85 * (joints[-1] - joints[-2])
+    samples = []
+    for a, b in zip(joints[:-1], joints[1:]):
+        n = max(2, int(np.ceil(np.linalg.norm(b - a))))
+        samples.append(a + np.linspace(0.0, 1.0, n, endpoint=False)[:, None] * (b - a))
+    samples.append(joints[-1:])
+    path = np.round(np.concatenate(samples)).astype(np.int32)
+    return np.clip(path, 0, size - 1)
+
+
+def bridge_fingers(soft: np.ndarray, points: np.ndarray, threshold: float,
+                   max_gap: float = 0.5, min_tip: float = 0.12) -> tuple[np.ndarray, int]:
+    """Reconnect a fingertip the model cut off from its hand; returns the mask and how many.
+
+    A ring, a plaster, a crease in shadow or an over-exposed joint can drop below the threshold
+    across a whole finger while the skin above it is found: the tip then floats free of the hand,
+    is removed as a speck, and the cut-out loses the finger. A finger cannot be in two pieces, so
+    where a finger's bone line (from the landmarks) leaves the hand's component, crosses a gap
+    and enters a separate, finger-sized piece that runs on towards the tip, the gap is painted
+    in along the bone, as wide as the finger measured on both sides of it.
+
+    Deliberately narrow, so a mask the model got right is never touched: the gap may span at most
+    ``max_gap`` of the bone line, the tip piece must cover at least ``min_tip`` of it and be no
+    larger than a finger, and a finger missing altogether is not drawn from landmarks alone
+    (bent fingers' landmarks are often off; see the module docstring).
+    """
+    size = soft.shape[0]
+    fg = (soft > threshold).astype(np.uint8)
+    if not fg.any():
+        return soft, 0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
+    knuckles = float(np.linalg.norm(points[5] - points[17]))
+    if knuckles < 4:
+        return soft, 0
+    max_piece = 0.5 * knuckles * knuckles
+    dist = None
+    paint = np.zeros(soft.shape, np.uint8)
+    bridged = 0
+    for finger in FINGERS:
+        path = _finger_path(points, finger, size)
+        on = labels[path[:, 1], path[:, 0]]
+        base = on[0]
+        if base == 0:
+            continue
+        n = len(path)
+        left = np.flatnonzero(on != base)
+        if not len(left):
+            continue
+        start = left[0]  # first sample off the hand's component
+        rest = on[start:]
+        foreign = np.flatnonzero(rest != 0)
+        if not len(foreign):
+            continue
+        end = start + foreign[0]
+        tip = on[end]
+        if tip == base or end - start > max_gap * n:
+            continue
+        if stats[tip, cv2.CC_STAT_AREA] > max_piece or (on[end:] == tip).sum() < min_tip * n:
+            continue
+        if dist is None:
+            dist = cv2.distanceTransform(fg, cv2.DIST_L2, 3)
+        # the piece's widest inscribed circle: the bone line often runs off the finger's centre,
+        # so the distance to the edge along it would make the bridge too thin
+        radius = float(np.clip(dist[labels == tip].max(), 1.0, 0.15 * knuckles))
+        seg = path[max(0, start - 1):end + 1].reshape(-1, 1, 2)
+        cv2.polylines(paint, [seg], False, 255, max(1, int(round(2 * radius))), cv2.LINE_AA)
+        bridged += 1
+    if not bridged:
+        return soft, 0
+    return np.maximum(soft, paint.astype(np.float32) / 255.0), bridged

@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from pipeline.landmark_prior import agreement, apply_prior, hand_prior, to_crop
+from pipeline.landmark_prior import agreement, apply_prior, bridge_fingers, hand_prior, to_crop
 from tests.conftest import draw_hand
 
 
@@ -129,3 +129,57 @@ def test_grabcut_keeps_the_gaps_between_fingers_on_a_surface_of_skin_colour():
     p, t = out > 0.5, truth > 0
     assert (p & t).sum() / (p | t).sum() > 0.95
 
+
+
+def _cut_index_finger(radius=9):
+    """draw_hand's mask on a 320x320 crop with the index finger cut through between two joints:
+    the fingertip floats free of the hand, as behind a ring or an over-exposed joint."""
+    _, mask = draw_hand()
+    pts = synthetic_landmarks()
+    soft = np.zeros((320, 320), np.float32)
+    soft[:240] = mask > 0
+    truth = soft.copy()
+    gap = np.round(pts[6] + 0.5 * (pts[7] - pts[6])).astype(int)
+    cut = np.zeros((320, 320), np.uint8)
+    cv2.circle(cut, tuple(int(v) for v in gap), radius, 1, -1)
+    soft[cut > 0] = 0
+    return soft, truth, cut > 0, pts
+
+
+def test_a_fingertip_cut_off_from_the_hand_is_joined_back():
+    soft, truth, cut, pts = _cut_index_finger()
+    assert cv2.connectedComponents((soft > 0.5).astype(np.uint8))[0] == 3  # background, hand, tip
+    out, bridged = bridge_fingers(soft, pts, 0.5)
+    assert bridged == 1
+    assert cv2.connectedComponents((out > 0.5).astype(np.uint8))[0] == 2
+    assert (out[cut & (truth > 0)] > 0.5).mean() > 0.9  # the finger is whole again
+    near = cv2.dilate(truth.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    assert (out[~near] == 0).all()  # and no wider than the finger (3 px of anti-aliasing aside)
+
+
+def test_a_whole_mask_is_left_alone():
+    _, mask = draw_hand()
+    soft = np.zeros((320, 320), np.float32)
+    soft[:240] = mask > 0
+    out, bridged = bridge_fingers(soft, synthetic_landmarks(), 0.5)
+    assert bridged == 0 and np.array_equal(out, soft)
+
+
+def test_a_missing_fingertip_is_not_drawn_from_landmarks_alone():
+    soft, _, _, pts = _cut_index_finger()
+    tip = np.zeros((320, 320), np.uint8)
+    cv2.line(tip, tuple(int(v) for v in pts[6]), tuple(int(v) for v in 2 * pts[8] - pts[7]), 1, 20)
+    soft[tip > 0] = 0  # nothing of the finger past its middle joint
+    out, bridged = bridge_fingers(soft, pts, 0.5)
+    assert bridged == 0 and np.array_equal(out, soft)
+
+
+def test_a_large_blob_beyond_the_gap_is_not_taken_for_a_fingertip():
+    soft, _, _, pts = _cut_index_finger()
+    beyond = tuple(int(v) for v in 2 * pts[8] - pts[7])
+    cv2.circle(soft, beyond, 8, 1.0, -1)  # a fingertip a little longer than drawn: still a finger
+    assert bridge_fingers(soft, pts, 0.5)[1] == 1
+    cv2.circle(soft, beyond, 25, 1.0, -1)  # a skin-coloured object swallowing the tip: not a finger
+    assert cv2.connectedComponents((soft > 0.5).astype(np.uint8))[0] == 3  # still apart from the hand
+    out, bridged = bridge_fingers(soft, pts, 0.5)
+    assert bridged == 0 and np.array_equal(out, soft)

@@ -63,3 +63,15 @@ def test_face_guard_is_on_and_sees_no_face_on_a_hand_photo(pipeline):
     assert pipeline.config.face_guard and pipeline.face_detector is not None
     r = pipeline.process(read_rgb(SAMPLES / "palm_open.jpg"))
     assert r.faces == []
+
+
+def test_every_finger_of_the_sample_palm_reaches_its_tip(pipeline):
+    """palm_open.jpg's over-exposed little finger drops out of the U-Net's mask at its middle
+    joint; the landmark bridge must join the free fingertip back instead of removing it as a speck."""
+    r = pipeline.process(read_rgb(SAMPLES / "palm_open.jpg"))
+    lm = r.hands[0].landmarks
+    for dip, tip in ((3, 4), (7, 8), (11, 12), (15, 16), (19, 20)):
+        x, y = np.round(lm[dip] + 0.6 * (lm[tip] - lm[dip])).astype(int)
+        assert r.mask[y, x] == 255, f"finger ending at landmark {tip} is cut off"
+    between = np.round(lm[18] + 0.5 * (lm[19] - lm[18])).astype(int)  # the joint the U-Net misses
+    assert r.mask[between[1], between[0]] == 255
