@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from detection.boxes import Box, box_area, box_iou
+from detection.boxes import Box, box_area, box_containment, box_iou
 from detection.types import HandBox, HandDetector
 
 MERGE_MODES = ("add", "fallback", "union")
@@ -48,16 +48,8 @@ class MergeConfig:
             raise ValueError(f"unknown merge mode {self.mode!r}; choose one of: {', '.join(MERGE_MODES)}")
 
 
-def _containment(a: Box, b: Box) -> float:
-    """Share of the smaller box that lies inside the other one."""
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    small = min(box_area(a), box_area(b))
-    return ix * iy / small if small > 0 else 0.0
-
-
 def same_hand(a: Box, b: Box, config: MergeConfig) -> bool:
-    return box_iou(a, b) >= config.iou or _containment(a, b) >= config.containment
+    return box_iou(a, b) >= config.iou or box_containment(a, b) >= config.containment
 
 
 def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config: MergeConfig = MergeConfig()) -> list[HandBox]:

@@ -59,6 +59,12 @@ def box_iou(a: Box, b: Box) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def box_containment(a: Box, b: Box) -> float:
+    """Share of the smaller box that lies inside the other one (1.0: one holds the other)."""
+    small = min(box_area(a), box_area(b))
+    return box_intersection(a, b) / small if small > 0 else 0.0
+
+
 def mask_box(mask: np.ndarray) -> Box | None:
     """Tight box around the non-zero pixels of ``HxW`` mask, or None when it is empty."""
     ys, xs = np.nonzero(mask)

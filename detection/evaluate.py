@@ -197,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--split", choices=("all", "train", "val", "test"), default="all",
                    help="evaluate only this person-wise split (seed 0, as in training); box folders use val "
                         "for val and test")
+    p.add_argument("--one-look", action="store_true",
+                   help="also run mediapipe and auto without MediaPipe's second look for more hands")
     p.add_argument("--margin", type=float, default=DEFAULT_MARGIN)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("-o", "--output", help="write the full results as JSON here")
@@ -204,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     detectors = {name: create_detector(name) for name in args.detector or DETECTORS}
     for mode in args.merge or []:
         detectors[f"auto[{mode}]"] = create_detector("auto", merge=mode)
+    if args.one_look:
+        detectors["mediapipe[1]"] = create_detector("mediapipe", second_look=False)
+        detectors["auto[1]"] = create_detector("auto", mediapipe_options={"second_look": False})
     results = {}
     print(HEADER, flush=True)
     for d in args.data:

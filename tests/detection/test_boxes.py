@@ -53,3 +53,12 @@ def test_mask_box_and_coverage():
     assert mask_coverage(m, [(30, 10, 35, 20)]) == pytest.approx(0.5)
     assert mask_coverage(m, []) == 0.0
     assert mask_coverage(m, [(30, 10, 35, 20), (35, 10, 40, 20)]) == 1.0
+
+
+def test_box_containment():
+    from detection.boxes import box_containment
+
+    assert box_containment((0, 0, 10, 10), (2, 2, 4, 4)) == 1.0  # the small box lies inside
+    assert box_containment((0, 0, 10, 10), (5, 0, 25, 10)) == 0.5  # half of the smaller one
+    assert box_containment((0, 0, 1, 1), (2, 2, 3, 3)) == 0.0
+    assert box_containment((0, 0, 0, 0), (0, 0, 1, 1)) == 0.0  # an empty box is inside nothing

@@ -30,6 +30,39 @@ def test_finds_hand_on_sample_photo(detector):
     assert (x1 - x0) * (y1 - y0) > 0.2 * image.shape[0] * image.shape[1]  # the palm fills the photo
 
 
+def _two_samples_side_by_side():
+    import cv2
+
+    a, b = read_rgb(SAMPLES / "palm_open.jpg"), read_rgb(SAMPLES / "hand_on_wood_table.jpg")
+    b = cv2.resize(b, (round(b.shape[1] * a.shape[0] / b.shape[0]), a.shape[0]), interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(np.concatenate([a, b], axis=1)), a.shape[1]
+
+
+def test_second_look_finds_the_hand_a_first_look_missed(detector):
+    """Two sample photos side by side: MediaPipe's single pass returns only the left hand (the
+    order matters to it); the second look, with that hand painted over, finds the other one."""
+    image, split = _two_samples_side_by_side()
+    single = create_detector("mediapipe", second_look=False)
+    try:
+        assert len(single.detect(image)) == 1  # the miss this guards against
+    finally:
+        single.close()
+    hands = detector.detect(image)
+    assert len(hands) == 2
+    left, right = sorted(hands, key=lambda h: h.xyxy[0])
+    assert left.xyxy[2] <= split + 5 and right.xyxy[0] >= split  # one hand per photo
+    assert right.landmarks.shape == (21, 2) and right.source == "mediapipe"
+
+
+def test_second_look_respects_max_hands():
+    image, _ = _two_samples_side_by_side()
+    one = create_detector("mediapipe", max_hands=1)
+    try:
+        assert len(one.detect(image)) == 1
+    finally:
+        one.close()
+
+
 def test_large_photo_boxes_are_in_full_resolution(detector):
     image = read_rgb(SAMPLES / "hand_on_table_large.jpg")  # 2400x2400, detected on a downscaled copy
     hands = detector.detect(image)
