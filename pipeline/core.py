@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 import cv2
@@ -138,6 +139,12 @@ class Pipeline:
         self.segmenter = segmenter
         self.config = config or PipelineConfig()
         self.face_detector = face_detector
+        self._faces_pool: ThreadPoolExecutor | None = None
+
+    def _face_worker(self) -> ThreadPoolExecutor:
+        if self._faces_pool is None:
+            self._faces_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="face-detector")
+        return self._faces_pool
 
     def process(self, image: np.ndarray) -> PipelineResult:
         """Segment every hand in an ``HxWx3 uint8 RGB`` image at its full resolution.
@@ -150,13 +157,24 @@ class Pipeline:
             raise ValueError("process expects an HxWx3 uint8 RGB image")
         h, w = image.shape[:2]
         t0 = time.perf_counter()
-        hands = sorted(self.detector.detect(image), key=lambda b: -b.score)[: cfg.max_hands]
+        # Faces are looked for on a worker thread while the hands are detected (the detectors'
+        # native code releases the GIL); the result is only used if a hand is found.
+        face_job = None
+        if cfg.face_guard and self.face_detector is not None:
+            face_job = self._face_worker().submit(self.face_detector.detect, image)
+        try:
+            hands = sorted(self.detector.detect(image), key=lambda b: -b.score)[: cfg.max_hands]
+            found_faces = face_job.result() if face_job is not None else []
+        except BaseException:
+            if face_job is not None:
+                wait([face_job])
+            raise
         fallback = not hands
         if fallback and cfg.require_hand:
             raise NoHandFound("no hand found")
         faces: list[Box] = []
-        if cfg.face_guard and self.face_detector is not None and hands:
-            faces = faces_apart_from_hands(self.face_detector.detect(image), [b.xyxy for b in hands])
+        if found_faces and hands:
+            faces = faces_apart_from_hands(found_faces, [b.xyxy for b in hands])
         t1 = time.perf_counter()
         regions = [crop_square(b.xyxy, cfg.margin) for b in hands] or [letterbox_region(w, h)]
 
