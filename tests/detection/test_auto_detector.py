@@ -101,3 +101,33 @@ def test_union_ignores_a_yolo_box_that_swallows_the_hand_many_times_over():
     out = merge_boxes([a], [huge], MergeConfig("union"))
     assert [h.xyxy for h in out] == [a.xyxy]  # neither grown nor added as a second hand
     assert out[0].source == "mediapipe"
+
+
+class Failing:
+    name = "failing"
+
+    def __init__(self, message):
+        self.message = message
+
+    def detect(self, image_rgb):
+        raise RuntimeError(self.message)
+
+
+def test_the_two_detectors_run_side_by_side_and_errors_reach_the_caller():
+    import threading
+
+    seen = {}
+
+    class Where(Fake):
+        def detect(self, image_rgb):
+            seen[self.name] = threading.current_thread().name
+            return super().detect(image_rgb)
+
+    image = np.zeros((8, 8, 3), np.uint8)
+    auto = AutoHandDetector(Where("mediapipe", [mp(0, 0, 4, 4)]), Where("yolo", [yolo(0, 0, 4, 4)]))
+    assert len(auto.detect(image)) == 1
+    assert seen["mediapipe"] == threading.current_thread().name and seen["yolo"] != seen["mediapipe"]
+    with pytest.raises(RuntimeError, match="yolo broke"):
+        AutoHandDetector(Fake("mediapipe", []), Failing("yolo broke")).detect(image)
+    with pytest.raises(RuntimeError, match="mediapipe broke"):
+        AutoHandDetector(Failing("mediapipe broke"), Failing("yolo broke")).detect(image)
