@@ -13,7 +13,6 @@ photo looks.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detection.boxes import box_area  # noqa: E402
-from detection.evaluate import box_items, match_detections  # noqa: E402
+from detection.evaluate import box_items, match_detections, write_results  # noqa: E402
 
 
 def _scaled(image: np.ndarray, boxes: list, factor: float) -> tuple[np.ndarray, list]:
@@ -106,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<22}{r['mosaics']:>8}{r['boxes']:>7}{r['recall50']:>7.3f}{r['precision50']:>7.3f}"
               f"{r['all_found']:>10.3f}{r['ms_per_image']:>8.0f}", flush=True)
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(json.dumps({"command": "python benchmarks/multi_hand.py " + " ".join(
-            argv if argv is not None else sys.argv[1:]), "results": results}, indent=1))
+        write_results(args.output, "python benchmarks/multi_hand.py", argv, results)
     return 0
 
 

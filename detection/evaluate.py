@@ -227,10 +227,16 @@ def main(argv: list[str] | None = None) -> int:
             results[f"{Path(d).name}/{name}"] = r
             print(format_row(Path(d).name, name, r), flush=True)
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(json.dumps({"command": "python -m detection.evaluate " + " ".join(
-            argv if argv is not None else sys.argv[1:]), "results": results}, indent=1))
+        write_results(args.output, "python -m detection.evaluate", argv, results)
     return 0
+
+
+def write_results(path: str | Path, program: str, argv: list[str] | None, results: dict) -> None:
+    """The results as JSON, with the command line that produced them (so anyone can rerun it)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    command = " ".join([program, *(argv if argv is not None else sys.argv[1:])])
+    path.write_text(json.dumps({"command": command, "results": results}, indent=1))
 
 
 if __name__ == "__main__":
