@@ -79,3 +79,14 @@ def test_evaluate_boxes_counts_hits_and_false_alarms(tmp_path):
     assert r["recall50"] == 0.5 and r["precision50"] == 0.5
     assert 0 < r["map50"] <= 0.5
     assert "fake" in format_row("x", "fake", r)
+
+
+def test_results_json_names_the_command_that_made_it(tmp_path):
+    import json
+
+    from detection.evaluate import write_results
+
+    out = tmp_path / "deep" / "r.json"
+    write_results(out, "python -m detection.evaluate", ["--data", "d", "--split", "val"], {"d/auto": {"recall50": 0.9}})
+    saved = json.loads(out.read_text())
+    assert saved == {"command": "python -m detection.evaluate --data d --split val", "results": {"d/auto": {"recall50": 0.9}}}
