@@ -125,7 +125,7 @@ def _finger_path(points: np.ndarray, finger: tuple[int, ...], size: int) -> np.n
 
 
 def bridge_fingers(soft: np.ndarray, points: np.ndarray, threshold: float,
-                   max_gap: float = 0.5, min_tip: float = 0.12) -> tuple[np.ndarray, int]:
+                   max_gap: float = 0.6, min_tip: float = 0.1) -> tuple[np.ndarray, int]:
     """Reconnect a fingertip the model cut off from its hand; returns the mask and how many.
 
     A ring, a plaster, a crease in shadow or an over-exposed joint can drop below the threshold
@@ -159,17 +159,14 @@ def bridge_fingers(soft: np.ndarray, points: np.ndarray, threshold: float,
         if base == 0:
             continue
         n = len(path)
-        left = np.flatnonzero(on != base)
-        if not len(left):
-            continue
-        start = left[0]  # first sample off the hand's component
-        rest = on[start:]
-        foreign = np.flatnonzero(rest != 0)
+        foreign = np.flatnonzero((on != 0) & (on != base))
         if not len(foreign):
             continue
-        end = start + foreign[0]
+        end = int(foreign[0])  # where the bone line enters another piece
         tip = on[end]
-        if tip == base or end - start > max_gap * n:
+        # the last sample on the hand before it (the line may graze the finger's edge earlier)
+        start = int(np.flatnonzero(on[:end] == base)[-1]) + 1
+        if end - start > max_gap * n:
             continue
         if stats[tip, cv2.CC_STAT_AREA] > max_piece or (on[end:] == tip).sum() < min_tip * n:
             continue
