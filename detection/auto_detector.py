@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Sequence
 
-from detection.boxes import Box, box_area, box_containment, box_iou
+from detection.boxes import Box, box_area, same_object
 from detection.types import HandBox, HandDetector
 
 MERGE_MODES = ("add", "fallback", "union")
@@ -50,7 +50,7 @@ class MergeConfig:
 
 
 def same_hand(a: Box, b: Box, config: MergeConfig) -> bool:
-    return box_iou(a, b) >= config.iou or box_containment(a, b) >= config.containment
+    return same_object(a, b, config.iou, config.containment)
 
 
 def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config: MergeConfig = MergeConfig()) -> list[HandBox]:

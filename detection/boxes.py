@@ -65,6 +65,12 @@ def box_containment(a: Box, b: Box) -> float:
     return box_intersection(a, b) / small if small > 0 else 0.0
 
 
+def same_object(a: Box, b: Box, iou: float = 0.3, containment: float = 0.6) -> bool:
+    """Do two boxes mark the same thing: IoU at least ``iou``, or at least ``containment`` of the
+    smaller one inside the other (a tight hand box inside a hand-plus-forearm box)."""
+    return box_iou(a, b) >= iou or box_containment(a, b) >= containment
+
+
 def mask_box(mask: np.ndarray) -> Box | None:
     """Tight box around the non-zero pixels of ``HxW`` mask, or None when it is empty."""
     ys, xs = np.nonzero(mask)

@@ -6,8 +6,11 @@ import threading
 import cv2
 import numpy as np
 
-from detection.boxes import box_containment, box_iou, expand_box
+from detection.boxes import expand_box, same_object
 from detection.types import HandBox
+
+#: long side of the copy the second look runs on (see ``MediaPipeHandDetector._look_again``)
+SECOND_LOOK_SIDE = 640
 
 
 class MediaPipeHandDetector:
@@ -41,8 +44,6 @@ class MediaPipeHandDetector:
         mp = import_mediapipe()
         self.max_side = max_side
         self.retry_padded = retry_padded
-        self.second_look = second_look
-        self.second_look_side = 640
         self.max_hands = max_hands
         self._hands = mp.solutions.hands.Hands(
             static_image_mode=True,
@@ -81,7 +82,7 @@ class MediaPipeHandDetector:
                 small, top, side + 2 * pad - sh - top, left, side + 2 * pad - sw - left, cv2.BORDER_CONSTANT, value=0
             )
             hands = self._run(padded, (left, top), scale, (w, h))
-        if hands and self.second_look and len(hands) < self.max_hands:
+        if hands and self._second is not None and len(hands) < self.max_hands:
             hands += self._look_again(small, hands, scale, (w, h))
         return hands[: self.max_hands]
 
@@ -93,12 +94,10 @@ class MediaPipeHandDetector:
 
         The look is taken at most 640 px on a side: the palm detector sees 192 px whatever it is
         given, and the smaller copy takes a third of the time off this extra pass."""
-        factor = min(1.0, self.second_look_side / max(small.shape[:2]))
-        covered = small if factor == 1.0 else cv2.resize(
+        factor = min(1.0, SECOND_LOOK_SIDE / max(small.shape[:2]))
+        covered = small.copy() if factor == 1.0 else cv2.resize(
             small, (max(1, round(small.shape[1] * factor)), max(1, round(small.shape[0] * factor))),
             interpolation=cv2.INTER_AREA)
-        if covered is small:
-            covered = small.copy()
         fill = covered.reshape(-1, 3).mean(axis=0).astype(np.uint8)
         ch, cw = covered.shape[:2]
         s = scale * factor
@@ -106,8 +105,7 @@ class MediaPipeHandDetector:
             x0, y0, x1, y1 = (v * s for v in expand_box(hand.xyxy, 0.1))
             covered[max(0, int(y0)):min(ch, int(np.ceil(y1))), max(0, int(x0)):min(cw, int(np.ceil(x1)))] = fill
         more = self._run(covered, (0, 0), s, full, graph=self._second)
-        return [m for m in more
-                if all(box_iou(m.xyxy, f.xyxy) < 0.3 and box_containment(m.xyxy, f.xyxy) < 0.6 for f in found)]
+        return [m for m in more if not any(same_object(m.xyxy, f.xyxy) for f in found)]
 
     def _run(self, rgb: np.ndarray, offset: tuple[int, int], scale: float, full: tuple[int, int],
              graph=None) -> list[HandBox]:

@@ -133,7 +133,7 @@ def bridge_fingers(soft: np.ndarray, points: np.ndarray, threshold: float,
     is removed as a speck, and the cut-out loses the finger. A finger cannot be in two pieces, so
     where a finger's bone line (from the landmarks) leaves the hand's component, crosses a gap
     and enters a separate, finger-sized piece that runs on towards the tip, the gap is painted
-    in along the bone, as wide as the finger measured on both sides of it.
+    in along the bone, as wide as the tip piece is at its widest.
 
     Deliberately narrow, so a mask the model got right is never touched: the gap may span at most
     ``max_gap`` of the bone line, the tip piece must cover at least ``min_tip`` of it and be no
@@ -144,7 +144,7 @@ def bridge_fingers(soft: np.ndarray, points: np.ndarray, threshold: float,
     fg = (soft > threshold).astype(np.uint8)
     if not fg.any():
         return soft, 0
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
     knuckles = float(np.linalg.norm(points[5] - points[17]))
     if knuckles < 4:
         return soft, 0

@@ -62,3 +62,12 @@ def test_box_containment():
     assert box_containment((0, 0, 10, 10), (5, 0, 25, 10)) == 0.5  # half of the smaller one
     assert box_containment((0, 0, 1, 1), (2, 2, 3, 3)) == 0.0
     assert box_containment((0, 0, 0, 0), (0, 0, 1, 1)) == 0.0  # an empty box is inside nothing
+
+
+def test_same_object_by_overlap_or_containment():
+    from detection.boxes import same_object
+
+    assert same_object((0, 0, 10, 10), (1, 0, 11, 10))  # IoU 0.82
+    assert same_object((0, 0, 100, 100), (10, 10, 30, 30))  # small box inside: IoU 0.04, contained
+    assert not same_object((0, 0, 10, 10), (8, 0, 18, 10))  # IoU 0.11, 20 % of either inside
+    assert same_object((0, 0, 10, 10), (8, 0, 18, 10), iou=0.1)
