@@ -100,6 +100,11 @@ def box_items(root: str | Path, split: str) -> list[tuple[Path, Path]]:
     return items
 
 
+def count_labels(label: Path) -> int:
+    """Boxes in a YOLO label file (a missing file is a photo without hands)."""
+    return sum(1 for line in label.read_text().splitlines() if line.strip()) if label.is_file() else 0
+
+
 # ---------------------------------------------------------------- evaluation loops
 def evaluate(detector, pairs, margin: float = DEFAULT_MARGIN, progress: bool = True) -> dict:
     """Coverage recall on mask pairs (see the module docstring)."""
@@ -200,6 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--one-look", action="store_true",
                    help="also run mediapipe and auto without MediaPipe's second look for more hands")
     p.add_argument("--margin", type=float, default=DEFAULT_MARGIN)
+    p.add_argument("--min-hands", type=int, default=1,
+                   help="box folders: only photos with at least this many labelled hands (2: real "
+                        "photos of several hands)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("-o", "--output", help="write the full results as JSON here")
     args = p.parse_args(argv)
@@ -214,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     for d in args.data:
         box_data = is_box_folder(d)
         if box_data:
-            items = box_items(d, args.split)
+            items = [it for it in box_items(d, args.split) if count_labels(it[1]) >= args.min_hands]
         else:
             pairs = find_pairs(d)
             if args.split != "all":

@@ -10,6 +10,7 @@ import pytest
 from detection.evaluate import (
     average_precision,
     box_items,
+    count_labels,
     box_on_mask,
     evaluate_boxes,
     format_row,
@@ -70,6 +71,21 @@ def test_box_folder_and_splits(tmp_path):
     assert sorted(p.name for p, _ in box_items(root, "all")) == ["a.jpg", "b.jpg"]
     (tmp_path / "masks").mkdir()
     assert not is_box_folder(tmp_path / "masks")
+
+
+def test_min_hands_keeps_photos_with_several_labelled_hands(tmp_path, monkeypatch):
+    import json
+
+    from detection import evaluate as ev
+
+    root = _box_folder(tmp_path)  # a.jpg has two boxes, b.jpg no label file at all
+    assert sorted(count_labels(label) for _, label in box_items(root, "all")) == [0, 2]
+    monkeypatch.setattr(ev, "create_detector", lambda name, **kw: FakeDetector([]))
+    results = tmp_path / "r.json"
+    assert ev.main(["--data", str(root), "--detector", "mediapipe", "--min-hands", "2", "--quiet",
+                    "-o", str(results)]) == 0
+    (row,) = json.loads(results.read_text())["results"].values()
+    assert row["images"] == 1  # only a.jpg
 
 
 def test_evaluate_boxes_counts_hits_and_false_alarms(tmp_path):
