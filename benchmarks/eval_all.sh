@@ -31,6 +31,10 @@ python -m pipeline.evaluate --images runs/scene_test/images --masks runs/scene_t
 python benchmarks/by_group.py --per-image docs/eval/scene_test/per_image.csv --meta runs/scene_test/families.csv \
     --column family --name-column name -o docs/eval/scene_test/by_family.json
 
+# where the mistakes lie: on the hand, in the forearm cone, elsewhere (README, "What does not work yet")
+python benchmarks/error_sources.py --data "$DATA/hgr" --data "$DATA/hands11k" --highres runs/scene_test \
+    --split test --model "$PERSONWISE" -o docs/error_sources_test.json
+
 # handcut against GrabCut, a skin-colour threshold and selfie segmentation (docs/benchmarks.md)
 python benchmarks/quality.py --images "$DATA/hgr/images" --masks "$DATA/hgr/masks" \
     --images "$DATA/hands11k/images" --masks "$DATA/hands11k/masks_silver" --split test --model "$PERSONWISE" -o docs/benchmarks
