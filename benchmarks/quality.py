@@ -461,7 +461,8 @@ def write_report(out: Path, sections: list[dict], methods: list[Method], notes: 
         f"`{PipelineConfig().detector}`.",
         "- **GrabCut (MediaPipe box)**: `cv2.grabCut` with `GC_INIT_WITH_RECT`, 5 iterations, on a copy shrunk to "
         "at most 800 px on the long side and upsampled back; the rectangle is the union of the MediaPipe boxes the "
-        "pipeline found, each grown by the pipeline's margin (0.25 per side). No box means an empty mask. Its "
+        f"pipeline found, each grown by the pipeline's margin ({PipelineConfig().margin:g} per side). No box means "
+        "an empty mask. Its "
         "time includes MediaPipe's detection.",
         "- **YCrCb skin threshold**: Cr 133-173 and Cb 77-127, opened and closed with an elliptic kernel of 1 % of "
         "the short side, components under 10 % of the largest dropped. No detector.",
