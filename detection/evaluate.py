@@ -28,7 +28,8 @@ import numpy as np
 
 from detection.boxes import Box, box_area, box_iou, clip_box, mask_coverage
 from detection.factory import DETECTORS, create_detector
-from segmentation.crops import DEFAULT_MARGIN, crop_square
+from pipeline.config import PipelineConfig
+from segmentation.crops import crop_square
 from segmentation.data import find_pairs, load_pair, split_pairs
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
@@ -106,7 +107,7 @@ def count_labels(label: Path) -> int:
 
 
 # ---------------------------------------------------------------- evaluation loops
-def evaluate(detector, pairs, margin: float = DEFAULT_MARGIN, progress: bool = True) -> dict:
+def evaluate(detector, pairs, margin: float = PipelineConfig().margin, progress: bool = True) -> dict:
     """Coverage recall on mask pairs (see the module docstring)."""
     from tqdm import tqdm
 
@@ -204,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
                         "for val and test")
     p.add_argument("--one-look", action="store_true",
                    help="also run mediapipe and auto without MediaPipe's second look for more hands")
-    p.add_argument("--margin", type=float, default=DEFAULT_MARGIN)
+    p.add_argument("--margin", type=float, default=PipelineConfig().margin,
+                   help="crop margin per side for the 'crop >= 90 %%' column (default: the pipeline's)")
     p.add_argument("--min-hands", type=int, default=1,
                    help="box folders: only photos with at least this many labelled hands (2: real "
                         "photos of several hands)")
