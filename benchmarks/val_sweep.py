@@ -8,8 +8,9 @@ be rerun and checked. Detection runs once per image and is reused by every setti
 
 The split options are those of ``pipeline.evaluate``: ``--split-by image --val-fraction 0.1
 --test-fraction 0 --groups id06,id07`` names the images a refit model held back.
-``--set`` takes comma-separated ``field=value`` overrides of ``PipelineConfig``; the defaults are
-always the first row. ``--highres`` is a folder made by ``benchmarks/make_highres_set.py --split val``.
+``--set`` takes comma-separated ``field=value`` overrides of ``PipelineConfig``, or of the auto
+detector's ``MergeConfig`` as ``merge.field=value`` (such a row gets its own detections); the
+defaults are always the first row. ``--highres`` is a folder made by ``benchmarks/make_highres_set.py --split val``.
 """
 from __future__ import annotations
 
@@ -45,13 +46,20 @@ class CachedDetector:
 
 
 def parse_overrides(text: str) -> dict:
-    defaults = PipelineConfig()
+    """``field=value,...`` -> typed overrides; ``merge.field`` keys are the auto detector's
+    :class:`~detection.auto_detector.MergeConfig` fields and keep their prefix."""
+    from detection.auto_detector import MergeConfig
+
+    defaults = {"": PipelineConfig(), "merge.": MergeConfig()}
     out = {}
     for item in filter(None, text.split(",")):
         key, _, value = item.partition("=")
-        if not hasattr(defaults, key):
-            raise SystemExit(f"error: unknown PipelineConfig field {key!r}")
-        default = getattr(defaults, key)
+        prefix = "merge." if key.startswith("merge.") else ""
+        field = key[len(prefix):]
+        if not hasattr(defaults[prefix], field):
+            kind = "MergeConfig" if prefix else "PipelineConfig"
+            raise SystemExit(f"error: unknown {kind} field {field!r}")
+        default = getattr(defaults[prefix], field)
         out[key] = value.lower() in ("1", "true", "yes") if isinstance(default, bool) else type(default)(value)
     return out
 
@@ -88,14 +96,24 @@ def main(argv: list[str] | None = None) -> int:
     quiet_native_logs()
     sets = {name: split_pairs_of(name, args) for name in args.data}
     sets.update({name: folder_pairs(name) for name in args.highres})
-    detector = CachedDetector(create_detector(PipelineConfig().detector))
+    detectors: dict[tuple, CachedDetector] = {}
+
+    def detector_for(merge: dict) -> CachedDetector:
+        key = tuple(sorted(merge.items()))
+        if key not in detectors:
+            options = {"merge_options": merge} if merge else {}
+            detectors[key] = CachedDetector(create_detector(PipelineConfig().detector, **options))
+        return detectors[key]
+
     faces = CachedDetector(MediaPipeFaceDetector())
     results = []
     for model in args.model or [None]:
         segmenters = {flip: Segmenter(model, tta_flip=flip) for flip in (False, True)}
         for overrides in [""] + args.sets:
-            cfg = dataclasses.replace(PipelineConfig(), **parse_overrides(overrides))
-            pipe = Pipeline(detector, segmenters[cfg.tta_flip], cfg, faces)
+            parsed = parse_overrides(overrides)
+            merge = {k[len("merge."):]: v for k, v in parsed.items() if k.startswith("merge.")}
+            cfg = dataclasses.replace(PipelineConfig(), **{k: v for k, v in parsed.items() if not k.startswith("merge.")})
+            pipe = Pipeline(detector_for(merge), segmenters[cfg.tta_flip], cfg, faces)
             row = {"model": model or "default", "set": overrides or "defaults"}
             for name, pairs in sets.items():
                 scores = [score_masks(pipe.process(read_rgb(i)).mask, read_mask(m))

@@ -12,9 +12,10 @@ DETECTORS = ("mediapipe", "yolo", "auto")
 def create_detector(name: str = "mediapipe", **options: Any) -> HandDetector:
     """Build a detector by name; options go to its constructor.
 
-    ``max_hands`` works for every backend. For ``auto``, ``merge`` (see
-    :class:`detection.auto_detector.MergeConfig`), ``mediapipe_options`` and ``yolo_options``
-    (dicts, passed to each backend) are accepted.
+    ``max_hands`` works for every backend. For ``auto``, ``merge`` (the mode, see
+    :class:`detection.auto_detector.MergeConfig`), ``merge_options`` (other ``MergeConfig``
+    fields), ``mediapipe_options`` and ``yolo_options`` (dicts, passed to each backend) are
+    accepted.
 
     Raises:
         ValueError: unknown name (the message lists the valid ones).
@@ -34,6 +35,7 @@ def create_detector(name: str = "mediapipe", **options: Any) -> HandDetector:
         opts = dict(options)
         max_hands = opts.pop("max_hands", 4)
         merge = opts.pop("merge", MergeConfig.mode)
+        merge_opts = opts.pop("merge_options", {})
         mp_opts = {"max_hands": max_hands, **opts.pop("mediapipe_options", {})}
         yolo_opts = {"max_hands": max_hands, **opts.pop("yolo_options", {})}
         if opts:
@@ -41,6 +43,6 @@ def create_detector(name: str = "mediapipe", **options: Any) -> HandDetector:
         return AutoHandDetector(
             create_detector("mediapipe", **mp_opts),
             create_detector("yolo", **yolo_opts),
-            MergeConfig(mode=merge, max_hands=max_hands),
+            MergeConfig(mode=merge, max_hands=max_hands, **merge_opts),
         )
     raise ValueError(f"unknown detector {name!r}; choose one of: {', '.join(DETECTORS)}")

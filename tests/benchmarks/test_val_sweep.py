@@ -11,11 +11,14 @@ def test_overrides_take_the_field_types():
     assert parse_overrides("max_grow=3,landmark_prior=false,threshold=0.4,tta_flip=true") == {
         "max_grow": 3, "landmark_prior": False, "threshold": 0.4, "tta_flip": True}
     assert parse_overrides("") == {}
+    assert parse_overrides("merge.max_growth=16,margin=0.1") == {"merge.max_growth": 16.0, "margin": 0.1}
 
 
 def test_unknown_field_is_rejected():
     with pytest.raises(SystemExit, match="unknown PipelineConfig field"):
         parse_overrides("max_grwo=3")
+    with pytest.raises(SystemExit, match="unknown MergeConfig field"):
+        parse_overrides("merge.max_grwoth=3")
 
 
 def test_detection_runs_once_per_distinct_image():

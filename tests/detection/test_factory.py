@@ -35,6 +35,7 @@ def test_auto_builds_both_with_shared_max_hands():
     assert det.config.max_hands == 3 and det.config.mode == "fallback"
     assert det.secondary.max_hands == 3 and det.secondary.min_confidence == 0.4
     assert det.primary.name == "mediapipe"
+    assert create_detector("auto", merge_options={"max_growth": 9.0}).config.max_growth == 9.0
 
 
 def test_auto_rejects_unknown_options():
