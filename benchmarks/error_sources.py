@@ -50,6 +50,8 @@ def regions_of(shape: tuple[int, int], landmarks: list[np.ndarray]) -> np.ndarra
 
 
 def image_errors(pred: np.ndarray, truth: np.ndarray, region: np.ndarray | None) -> dict:
+    """One image's pixel errors, split by region when the hand had landmarks. Pixel counts, not
+    per-image scores, so a few large mistakes weigh what they cost in the mean IoU."""
     p, t = pred > 0, truth > 0
     fp, fn = p & ~t, ~p & t
     out = {"fp": int(fp.sum()), "fn": int(fn.sum()), "tp": int((p & t).sum())}
