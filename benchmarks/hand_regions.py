@@ -36,11 +36,10 @@ def draw_hand(canvas: np.ndarray, points: np.ndarray, finger_reach: float = 0.35
     palm = palm_length(points)
     radius = max(1, int(round(finger_reach * palm)))
     pts = np.round(points).astype(np.int32)
-    cv2.fillConvexPoly(canvas, cv2.convexHull(pts[list(PALM)]), 1)
-    for finger in FINGERS:
-        chain = pts[[0, *finger]]
-        cv2.polylines(canvas, [chain], False, 1, 2 * radius + 1)
     hull = cv2.convexHull(pts[list(PALM)])
+    cv2.fillConvexPoly(canvas, hull, 1)
+    for finger in FINGERS:
+        cv2.polylines(canvas, [pts[[0, *finger]]], False, 1, 2 * radius + 1)
     cv2.polylines(canvas, [hull], True, 1, 2 * radius + 1)
 
 
