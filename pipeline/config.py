@@ -25,6 +25,11 @@ class PipelineConfig:
     #: times a crop may grow when the mask runs off its edge (forearms past the hand box)
     max_grow: int = 4
     grow_factor: float = 1.5
+    #: a second, wider look at each hand: the crop with this margin (0: off) supplies the mask
+    #: *outside* the hand's box wherever it is surer than the tight crop. A forearm the tight crop
+    #: ended at the wrist, inside the crop, never triggers growth; seen with the elbow in the
+    #: crop, the U-Net continues it (see ``pipeline.core.paste_context``)
+    context_margin: float = 0.0
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True
     refine_eps: float = 1e-3
@@ -62,6 +67,8 @@ class PipelineConfig:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
         if not 0.0 <= self.margin <= 2.0:
             raise ValueError(f"margin must be in [0, 2], got {self.margin}")
+        if not 0.0 <= self.context_margin <= 4.0:
+            raise ValueError(f"context_margin must be in [0, 4], got {self.context_margin}")
         if self.colour not in COLOUR_MODES:
             raise ValueError(f"colour must be one of {COLOUR_MODES}, got {self.colour!r}")
         if self.max_hands < 1:

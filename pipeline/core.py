@@ -128,6 +128,47 @@ def paste_chain(chain: list[tuple[Box, np.ndarray, np.ndarray]], shape: tuple[in
     return patch, box
 
 
+def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.ndarray, matrix: np.ndarray,
+                  hand: Box, shape: tuple[int, int]):
+    """Add a wide crop's soft mask to a hand's pasted mask, outside the hand's own box only.
+
+    Inside the hand box the tight crops' mask stands unchanged (the fingers are segmented at
+    their finest there); outside it, each pixel takes the surer of the two, so a forearm the
+    wide crop saw whole is kept where the tight crop had stopped at the wrist. (A forearm the
+    tight crop ended well inside the hand's box stays ended there.) Returns ``(patch, box)`` over
+    the union of both rectangles.
+    """
+    h, w = shape
+    hx0, hy0, hx1, hy1 = (int(round(v)) for v in hand)
+    # Find, in crop pixels, where the wide crop has anything to add (outside the hand box), and
+    # paste only that rectangle: the pasting and the refinement after it then cost what the
+    # forearm costs, not a crop nine times the hand's area.
+    (sx, _, tx), (_, sy, ty) = matrix
+    n = soft.shape[0]
+    c0, c1 = (int(np.clip(v, 0, n)) for v in (np.ceil(hx0 * sx + tx), np.floor(hx1 * sx + tx)))
+    r0, r1 = (int(np.clip(v, 0, n)) for v in (np.ceil(hy0 * sy + ty), np.floor(hy1 * sy + ty)))
+    outside = soft > 1e-3
+    outside[r0:r1, c0:c1] = False
+    rows, cols = np.flatnonzero(outside.any(axis=1)), np.flatnonzero(outside.any(axis=0))
+    if not rows.size:
+        return patch, box
+    roi = (int(max(0, np.floor((cols[0] - 1 - tx) / sx))), int(max(0, np.floor((rows[0] - 1 - ty) / sy))),
+           int(min(w, np.ceil((cols[-1] + 2 - tx) / sx))), int(min(h, np.ceil((rows[-1] + 2 - ty) / sy))))
+    ctx, cbox = paste_soft(soft, matrix, shape, roi=roi)
+    if not ctx.size:
+        return patch, box
+    ctx[max(0, hy0 - cbox[1]):max(0, hy1 - cbox[1]), max(0, hx0 - cbox[0]):max(0, hx1 - cbox[0])] = 0.0
+    if not patch.size:
+        return ctx, cbox
+    x0, y0 = min(box[0], cbox[0]), min(box[1], cbox[1])
+    x1, y1 = max(box[2], cbox[2]), max(box[3], cbox[3])
+    out = np.zeros((y1 - y0, x1 - x0), np.float32)
+    out[box[1] - y0:box[3] - y0, box[0] - x0:box[2] - x0] = patch
+    view = out[cbox[1] - y0:cbox[3] - y0, cbox[0] - x0:cbox[2] - x0]
+    np.maximum(view, ctx, out=view)
+    return out, (x0, y0, x1, y1)
+
+
 class Pipeline:
     """Detector + segmenter + settings, built once and reused for every image."""
 
@@ -180,7 +221,7 @@ class Pipeline:
 
         size = self.segmenter.size
         # one chain per hand: the crops tried, smallest (sharpest) first, the last one final
-        done: list[list[tuple[Box, np.ndarray, np.ndarray]]] = []
+        done: list[tuple[int | None, list[tuple[Box, np.ndarray, np.ndarray]]]] = []
         pending = [(i if not fallback else None, r, []) for i, r in enumerate(regions)]
         for attempt in range(cfg.max_grow + 1):
             mats = [crop_matrix(r, size) for _, r, _ in pending]
@@ -208,16 +249,19 @@ class Pipeline:
                 if grown is not None:
                     nxt.append((idx, grown, chain))
                 else:
-                    done.append(chain)
+                    done.append((idx, chain))
             pending = nxt
             if not pending:
                 break
+        contexts = self._context_looks(image, hands) if cfg.context_margin > 0 and not fallback else {}
         t2 = time.perf_counter()
 
         patches = []
         upscale = 1.0
-        for chain in done:
+        for idx, chain in done:
             patch, box = paste_chain(chain, (h, w))
+            if idx in contexts:
+                patch, box = paste_context(patch, box, *contexts[idx], hands[idx].xyxy, (h, w))
             if patch.size:
                 patches.append((patch, box))
                 r = chain[-1][0]
@@ -262,11 +306,23 @@ class Pipeline:
             mask=mask,
             alpha=alpha,
             hands=hands,
-            regions=[chain[-1][0] for chain in done],
+            regions=[chain[-1][0] for _, chain in done],
             faces=faces,
             timings={"detect": t1 - t0, "segment": t2 - t1, "refine": t3 - t2, "total": t3 - t0},
             fallback_used=fallback,
         )
+
+    def _context_looks(self, image: np.ndarray, hands: list[HandBox]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Hand index -> ``(soft, matrix)`` of its wide crop (``config.context_margin``), one batch."""
+        cfg, size = self.config, self.segmenter.size
+        mats = [crop_matrix(crop_square(b.xyxy, cfg.context_margin), size) for b in hands]
+        crops = np.stack([warp_crop(image, m, size) for m in mats])
+        priors = None
+        if cfg.landmark_prior:
+            priors = [hand_prior(to_crop(b.landmarks, m), size) if b.landmarks is not None else None
+                      for b, m in zip(hands, mats)]
+        softs = segment_with_colour_mode(self.segmenter, crops, cfg.colour, priors)
+        return {i: (s, m) for i, (s, m) in enumerate(zip(softs, mats))}
 
 
 def build_pipeline(config: PipelineConfig | None = None, model_path: str | None = None) -> Pipeline:

@@ -124,3 +124,54 @@ def test_grown_crop_keeps_the_first_crops_detail_inside_it():
     assert 0.0 < edge < 0.3 + 1e-3
     single, _ = paste_chain(chain[1:], (200, 200))
     assert np.allclose(single[5:-5, 5:-5], 0.3, atol=1e-3)  # one crop: pasted as before
+
+
+def test_paste_context_adds_the_wide_crop_outside_the_hand_box_only():
+    from pipeline.core import paste_context
+    from segmentation.crops import crop_matrix
+
+    patch = np.zeros((100, 100), np.float32)
+    patch[20:60, 20:60] = 0.9  # the tight crops' mask, box (50, 50)-(150, 150)
+    wide = np.full((64, 64), 0.7, np.float32)  # the wide crop calls everything hand
+    wide_r = (0.0, 0.0, 200.0, 200.0)
+    out, box = paste_context(patch, (50, 50, 150, 150), wide, crop_matrix(wide_r, 64), (60, 60, 140, 140), (200, 200))
+    assert box == (0, 0, 200, 200) and out.shape == (200, 200)
+    assert out[100, 100] == pytest.approx(0.9)  # inside the hand box: the tight mask alone
+    assert out[130, 130] == 0.0  # ... even where the wide crop says hand
+    assert out[145, 100] == pytest.approx(0.7, abs=1e-3)  # outside the box: the surer of the two
+    assert out[10, 10] == pytest.approx(0.7, abs=1e-3)  # beyond the tight crops: the wide one
+
+
+class WristStopper(ColourSegmenter):
+    """A model that ends the forearm at the wrist (here: the hand box's lower edge) in its first
+    (tight) batch, like the U-Net on a dark forearm it sees only the start of, and sees it whole
+    in later, wider crops."""
+
+    def predict(self, crops):
+        out = super().predict(crops)
+        if len(self.batches) == 1:
+            out[:, int(0.93 * out.shape[1]):] = 0.0
+        return out
+
+
+def test_context_look_continues_a_forearm_the_tight_crop_ended():
+    img, mask = draw_hand(400, 300)
+    img[250:400, 135:165] = (205, 150, 120)  # forearm down to the image edge
+    mask[250:400, 135:165] = 255
+    hand_only = (90.0, 60.0, 210.0, 260.0)
+    results = {}
+    for cm in (0.0, 1.0):
+        seg = WristStopper(size=96)
+        results[cm] = Pipeline(FakeDetector([hand_only]), seg, PipelineConfig(margin=0.1, max_grow=0,
+                                                                              context_margin=cm)).process(img)
+        assert len(seg.batches) == (2 if cm else 1)  # one extra model call, all hands in one batch
+    assert results[0.0].mask[380, 150] == 0  # stopped at the wrist
+    assert results[1.0].mask[380, 150] == 255  # the wide look carries it on to the image edge
+    assert iou(results[1.0].mask, mask) > iou(results[0.0].mask, mask)
+    y0, y1, x0, x1 = 60, 260, 90, 210  # inside the hand box, the tight crop's mask stands
+    assert (results[1.0].mask[y0:y1, x0:x1] == results[0.0].mask[y0:y1, x0:x1]).mean() > 0.99
+
+
+def test_context_margin_is_validated():
+    with pytest.raises(ValueError):
+        PipelineConfig(context_margin=-0.5)
