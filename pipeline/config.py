@@ -25,11 +25,13 @@ class PipelineConfig:
     #: times a crop may grow when the mask runs off its edge (forearms past the hand box)
     max_grow: int = 4
     grow_factor: float = 1.5
-    #: a second, wider look at each hand: the crop with this margin (0: off) supplies the mask
-    #: *outside* the hand's box wherever it is surer than the tight crop. A forearm the tight crop
-    #: ended at the wrist, inside the crop, never triggers growth; seen with the elbow in the
-    #: crop, the U-Net continues it (see ``pipeline.core.paste_context``)
+    #: a second, wider look at each hand with landmarks: the crop with this margin (0: off) adds
+    #: what it sees as hand outside the hand's box, new to the mask and touching the wrist (within
+    #: ``context_reach`` palm lengths of it). A forearm the tight crop ended at the wrist, inside
+    #: the crop, never triggers growth; seen with the elbow in the crop, the U-Net continues it
+    #: (see ``pipeline.core.paste_context``)
     context_margin: float = 0.0
+    context_reach: float = 0.5
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True
     refine_eps: float = 1e-3

@@ -129,15 +129,18 @@ def paste_chain(chain: list[tuple[Box, np.ndarray, np.ndarray]], shape: tuple[in
 
 
 def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.ndarray, matrix: np.ndarray,
-                  hand: Box, shape: tuple[int, int]):
-    """Add a wide crop's soft mask to a hand's pasted mask, outside the hand's own box only.
+                  hand: Box, wrist: tuple[float, float], reach: float, shape: tuple[int, int], threshold: float):
+    """Continue a hand's pasted mask with a wide crop's forearm, where it leaves from the wrist.
 
-    Inside the hand box the tight crops' mask stands unchanged (the fingers are segmented at
-    their finest there); outside it, each pixel takes the surer of the two, so a forearm the
-    wide crop saw whole is kept where the tight crop had stopped at the wrist. (A forearm the
-    tight crop ended well inside the hand's box stays ended there.) Returns ``(patch, box)`` over
-    the union of both rectangles.
+    What the wide crop adds must lie outside the hand's box (inside it the tight crops segment
+    the fingers at their finest) and belong to a region, new to the mask, that touches the disk
+    of radius ``reach`` around the wrist landmark: a forearm the tight crop stopped at the wrist
+    is carried on, while what the coarser wide crop wrongly joins to the fingers or to an arm
+    already in the mask (a skin-coloured patch, a sleeve, the floor) is not. Returns
+    ``(patch, box)``, over the union of both rectangles when something was added.
     """
+    if not patch.size:
+        return patch, box
     h, w = shape
     hx0, hy0, hx1, hy1 = (int(round(v)) for v in hand)
     # Find, in crop pixels, where the wide crop has anything to add (outside the hand box), and
@@ -147,25 +150,34 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     n = soft.shape[0]
     c0, c1 = (int(np.clip(v, 0, n)) for v in (np.ceil(hx0 * sx + tx), np.floor(hx1 * sx + tx)))
     r0, r1 = (int(np.clip(v, 0, n)) for v in (np.ceil(hy0 * sy + ty), np.floor(hy1 * sy + ty)))
-    outside = soft > 1e-3
+    outside = soft > threshold
     outside[r0:r1, c0:c1] = False
     rows, cols = np.flatnonzero(outside.any(axis=1)), np.flatnonzero(outside.any(axis=0))
     if not rows.size:
         return patch, box
-    roi = (int(max(0, np.floor((cols[0] - 1 - tx) / sx))), int(max(0, np.floor((rows[0] - 1 - ty) / sy))),
-           int(min(w, np.ceil((cols[-1] + 2 - tx) / sx))), int(min(h, np.ceil((rows[-1] + 2 - ty) / sy))))
+    roi = (int(max(0, np.floor((cols[0] - 2 - tx) / sx))), int(max(0, np.floor((rows[0] - 2 - ty) / sy))),
+           int(min(w, np.ceil((cols[-1] + 3 - tx) / sx))), int(min(h, np.ceil((rows[-1] + 3 - ty) / sy))))
     ctx, cbox = paste_soft(soft, matrix, shape, roi=roi)
     if not ctx.size:
         return patch, box
     ctx[max(0, hy0 - cbox[1]):max(0, hy1 - cbox[1]), max(0, hx0 - cbox[0]):max(0, hx1 - cbox[0])] = 0.0
-    if not patch.size:
-        return ctx, cbox
     x0, y0 = min(box[0], cbox[0]), min(box[1], cbox[1])
     x1, y1 = max(box[2], cbox[2]), max(box[3], cbox[3])
     out = np.zeros((y1 - y0, x1 - x0), np.float32)
     out[box[1] - y0:box[3] - y0, box[0] - x0:box[2] - x0] = patch
     view = out[cbox[1] - y0:cbox[3] - y0, cbox[0] - x0:cbox[2] - x0]
-    np.maximum(view, ctx, out=view)
+    new = ((ctx > threshold) & (view <= threshold)).astype(np.uint8)
+    count, labels = cv2.connectedComponents(new, connectivity=8)
+    disk = np.zeros(new.shape, np.uint8)
+    cv2.circle(disk, (round(wrist[0] - cbox[0]), round(wrist[1] - cbox[1])), max(1, round(reach)), 1, -1)
+    ids = np.unique(labels[(disk > 0) & (new > 0)])
+    ids = ids[ids > 0]
+    if count <= 1 or not ids.size:
+        return patch, box
+    # the kept regions plus the wide crop's soft edge around them (about one crop pixel)
+    k = 2 * int(np.ceil(1.0 / sx)) + 1
+    keep = cv2.dilate(np.isin(labels, ids).astype(np.uint8), np.ones((k, k), np.uint8))
+    np.maximum(view, ctx * keep, out=view)
     return out, (x0, y0, x1, y1)
 
 
@@ -253,7 +265,10 @@ class Pipeline:
             pending = nxt
             if not pending:
                 break
-        contexts = self._context_looks(image, hands) if cfg.context_margin > 0 and not fallback else {}
+        # the wide look only ever adds a forearm: it needs the landmarks to know where one can be
+        contexts = {}
+        if cfg.context_margin > 0 and not fallback:
+            contexts = self._context_looks(image, [(i, b) for i, b in enumerate(hands) if b.landmarks is not None])
         t2 = time.perf_counter()
 
         patches = []
@@ -261,7 +276,10 @@ class Pipeline:
         for idx, chain in done:
             patch, box = paste_chain(chain, (h, w))
             if idx in contexts:
-                patch, box = paste_context(patch, box, *contexts[idx], hands[idx].xyxy, (h, w))
+                lms = hands[idx].landmarks
+                palm = float(np.hypot(*(lms[0] - lms[9])))  # wrist to middle knuckle
+                patch, box = paste_context(patch, box, *contexts[idx], hands[idx].xyxy, tuple(lms[0]),
+                                           cfg.context_reach * palm, (h, w), cfg.threshold)
             if patch.size:
                 patches.append((patch, box))
                 r = chain[-1][0]
@@ -312,17 +330,19 @@ class Pipeline:
             fallback_used=fallback,
         )
 
-    def _context_looks(self, image: np.ndarray, hands: list[HandBox]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    def _context_looks(self, image: np.ndarray, hands: list[tuple[int, HandBox]]
+                       ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """Hand index -> ``(soft, matrix)`` of its wide crop (``config.context_margin``), one batch."""
+        if not hands:
+            return {}
         cfg, size = self.config, self.segmenter.size
-        mats = [crop_matrix(crop_square(b.xyxy, cfg.context_margin), size) for b in hands]
+        mats = [crop_matrix(crop_square(b.xyxy, cfg.context_margin), size) for _, b in hands]
         crops = np.stack([warp_crop(image, m, size) for m in mats])
         priors = None
         if cfg.landmark_prior:
-            priors = [hand_prior(to_crop(b.landmarks, m), size) if b.landmarks is not None else None
-                      for b, m in zip(hands, mats)]
+            priors = [hand_prior(to_crop(b.landmarks, m), size) for (_, b), m in zip(hands, mats)]
         softs = segment_with_colour_mode(self.segmenter, crops, cfg.colour, priors)
-        return {i: (s, m) for i, (s, m) in enumerate(zip(softs, mats))}
+        return {i: (s, m) for (i, _), s, m in zip(hands, softs, mats)}
 
 
 def build_pipeline(config: PipelineConfig | None = None, model_path: str | None = None) -> Pipeline:

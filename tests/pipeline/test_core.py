@@ -3,6 +3,7 @@ import pytest
 
 from detection.boxes import mask_box
 from pipeline.config import PipelineConfig
+from detection.types import HandBox
 from pipeline.core import NoHandFound, Pipeline, grow_region
 from tests.conftest import ColourSegmenter, FakeDetector, draw_hand
 
@@ -126,20 +127,28 @@ def test_grown_crop_keeps_the_first_crops_detail_inside_it():
     assert np.allclose(single[5:-5, 5:-5], 0.3, atol=1e-3)  # one crop: pasted as before
 
 
-def test_paste_context_adds_the_wide_crop_outside_the_hand_box_only():
+def test_paste_context_continues_only_what_leaves_from_the_wrist():
     from pipeline.core import paste_context
     from segmentation.crops import crop_matrix
 
     patch = np.zeros((100, 100), np.float32)
-    patch[20:60, 20:60] = 0.9  # the tight crops' mask, box (50, 50)-(150, 150)
-    wide = np.full((64, 64), 0.7, np.float32)  # the wide crop calls everything hand
-    wide_r = (0.0, 0.0, 200.0, 200.0)
-    out, box = paste_context(patch, (50, 50, 150, 150), wide, crop_matrix(wide_r, 64), (60, 60, 140, 140), (200, 200))
-    assert box == (0, 0, 200, 200) and out.shape == (200, 200)
-    assert out[100, 100] == pytest.approx(0.9)  # inside the hand box: the tight mask alone
-    assert out[130, 130] == 0.0  # ... even where the wide crop says hand
-    assert out[145, 100] == pytest.approx(0.7, abs=1e-3)  # outside the box: the surer of the two
-    assert out[10, 10] == pytest.approx(0.7, abs=1e-3)  # beyond the tight crops: the wide one
+    patch[20:60, 40:60] = 0.9  # the tight crops' mask, box (50, 50)-(150, 150): hand down to y=110
+    wide = np.zeros((100, 100), np.float32)  # the wide crop, region (0, 0)-(200, 200), 2 px per pixel
+    wide[30:55, 45:55] = 0.8  # the hand again, seen coarser
+    wide[55:100, 45:55] = 0.8  # and the forearm from the wrist down to the image edge
+    wide[5:20, 5:20] = 0.8  # a skin-coloured patch far from the wrist
+    wide[30:55, 75:90] = 0.8  # and one beside the box, joined to nothing at the wrist
+    m = crop_matrix((0.0, 0.0, 200.0, 200.0), 100)
+    out, box = paste_context(patch, (50, 50, 150, 150), wide, m, (60, 60, 140, 115), (100, 108), 20.0,
+                             (200, 200), 0.5)
+    assert box[3] == 200 and out.shape == (box[3] - box[1], box[2] - box[0])
+    at = lambda x, y: out[y - box[1], x - box[0]]  # noqa: E731
+    assert at(100, 190) == pytest.approx(0.8, abs=1e-3)  # the forearm, carried on to the edge
+    assert at(100, 90) == pytest.approx(0.9)  # inside the hand box: the tight mask alone
+    assert at(25, 25) == 0.0 and at(165, 80) == 0.0  # nothing that does not leave from the wrist
+    same, same_box = paste_context(patch, (50, 50, 150, 150), wide, m, (60, 60, 140, 115), (100, 20), 20.0,
+                                   (200, 200), 0.5)
+    assert same is patch and same_box == (50, 50, 150, 150)  # no wrist contact: nothing added
 
 
 class WristStopper(ColourSegmenter):
@@ -154,22 +163,46 @@ class WristStopper(ColourSegmenter):
         return out
 
 
+class LandmarkDetector(FakeDetector):
+    """Fixed boxes with a hand skeleton pointing up: wrist at the box's lower edge."""
+
+    def detect(self, image_rgb):
+        out = []
+        for x0, y0, x1, y1 in self.boxes:
+            cx = (x0 + x1) / 2
+            lms = np.tile([cx, (y0 + y1) / 2], (21, 1)).astype(np.float64)
+            lms[0] = (cx, y1 - 5)  # wrist
+            lms[9] = (cx, y0 + 0.5 * (y1 - y0))  # middle knuckle
+            lms[5], lms[17] = (x0 + 30, y0 + 110), (x1 - 30, y0 + 110)  # index and little knuckles
+            out.append(HandBox((x0, y0, x1, y1), 0.9, landmarks=lms, source="fake"))
+        return out
+
+
 def test_context_look_continues_a_forearm_the_tight_crop_ended():
     img, mask = draw_hand(400, 300)
     img[250:400, 135:165] = (205, 150, 120)  # forearm down to the image edge
     mask[250:400, 135:165] = 255
+    img[0:40, 130:170] = (205, 150, 120)  # skin above the fingers: not leaving from the wrist
     hand_only = (90.0, 60.0, 210.0, 260.0)
     results = {}
     for cm in (0.0, 1.0):
         seg = WristStopper(size=96)
-        results[cm] = Pipeline(FakeDetector([hand_only]), seg, PipelineConfig(margin=0.1, max_grow=0,
-                                                                              context_margin=cm)).process(img)
+        cfg = PipelineConfig(margin=0.1, max_grow=0, landmark_prior=False, context_margin=cm)
+        results[cm] = Pipeline(LandmarkDetector([hand_only]), seg, cfg).process(img)
         assert len(seg.batches) == (2 if cm else 1)  # one extra model call, all hands in one batch
     assert results[0.0].mask[380, 150] == 0  # stopped at the wrist
     assert results[1.0].mask[380, 150] == 255  # the wide look carries it on to the image edge
     assert iou(results[1.0].mask, mask) > iou(results[0.0].mask, mask)
+    assert not results[1.0].mask[0:40].any()  # the wide look adds nothing that does not leave from the wrist
     y0, y1, x0, x1 = 60, 260, 90, 210  # inside the hand box, the tight crop's mask stands
     assert (results[1.0].mask[y0:y1, x0:x1] == results[0.0].mask[y0:y1, x0:x1]).mean() > 0.99
+
+
+def test_context_look_needs_landmarks():
+    img, _ = draw_hand(400, 300)
+    seg = WristStopper(size=96)
+    Pipeline(FakeDetector([(90.0, 60.0, 210.0, 260.0)]), seg, PipelineConfig(max_grow=0, context_margin=1.0)).process(img)
+    assert seg.batches == [1]  # a box-only detection gets no wide look
 
 
 def test_context_margin_is_validated():
