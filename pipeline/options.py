@@ -20,6 +20,9 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--threshold", type=float, default=_DEFAULTS.threshold, help="mask probability threshold (0-1)")
     g.add_argument("--margin", type=float, default=_DEFAULTS.margin,
                    help="crop margin per side, as a fraction of the hand box")
+    g.add_argument("--context-margin", type=float, default=_DEFAULTS.context_margin,
+                   help="also segment a crop with this margin and continue, from it, a forearm the first "
+                        "crop ended at the wrist (0: off; 1.0 is the measured setting, see docs/rejected)")
     g.add_argument("--max-hands", type=int, default=_DEFAULTS.max_hands)
     g.add_argument("--require-hand", action="store_true",
                    help="treat 'no hand found' as a failure instead of segmenting the whole image")
@@ -40,6 +43,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         detector=args.detector,
         threshold=args.threshold,
         margin=args.margin,
+        context_margin=args.context_margin,
         max_hands=args.max_hands,
         require_hand=args.require_hand,
         refine=not args.no_refine,

@@ -208,3 +208,15 @@ def test_context_look_needs_landmarks():
 def test_context_margin_is_validated():
     with pytest.raises(ValueError):
         PipelineConfig(context_margin=-0.5)
+
+
+def test_cli_options_reach_the_config():
+    import argparse
+
+    from pipeline.options import add_pipeline_options, config_from_args
+
+    p = argparse.ArgumentParser()
+    add_pipeline_options(p)
+    cfg = config_from_args(p.parse_args(["--context-margin", "1.0", "--margin", "0.2", "--threshold", "0.6"]))
+    assert (cfg.context_margin, cfg.margin, cfg.threshold) == (1.0, 0.2, 0.6)
+    assert config_from_args(p.parse_args([])) == PipelineConfig()

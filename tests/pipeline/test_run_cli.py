@@ -151,6 +151,7 @@ def test_bad_arguments_exit_2(tmp_path, photos, tiny_model_path, capsys):
     assert run([tmp_path / "empty", "-o", tmp_path / "o"], tiny_model_path) == 2
     assert run([photos, "-o", photos / "out"], tiny_model_path) == 2  # would write into the input
     assert run([photos, "-o", tmp_path / "o", "--threshold", "3"], tiny_model_path) == 2
+    assert run([photos, "-o", tmp_path / "o", "--context-margin", "-1"], tiny_model_path) == 2
     assert run([photos, "-o", tmp_path / "o", "--bg-color", "nope"], tiny_model_path) == 2
     err = capsys.readouterr().err
     assert "no such file" in err and "no image files" in err and "inside the input" in err
