@@ -36,7 +36,7 @@ from app.processing import (
     results_zip,
 )
 from app.views import on_checkerboard, overlay_view, preview_scale, shrink
-from pipeline.config import PipelineConfig
+from pipeline.config import WIDE_LOOK_MARGIN, PipelineConfig
 from pipeline.core import Pipeline
 from pipeline.render import composite, parse_color
 
@@ -133,11 +133,18 @@ def sidebar_controls(detectors: tuple[str, ...]) -> Controls:
         "Crop margin", 0.0, 1.0, float(DEFAULTS.margin), 0.05,
         help="Context around each detected hand, per side, as a fraction of the hand box.",
     )
+    forearm = sb.checkbox(
+        "Continue forearms cut at the wrist", value=DEFAULTS.context_margin > 0,
+        help="Also segments a crop three times the hand's size and carries on, from it, a forearm the "
+             "first crop ended at the wrist. One more model run per hand; off by default, as on the "
+             "validation photos it made the edges slightly less precise.",
+    )
     mode = sb.radio("Output background", ["Transparent", "Colour"], horizontal=True,
                     help="Transparent gives an RGBA cut-out; Colour puts the hand on a flat colour (RGB).")
     colour = sb.color_picker("Background colour", "#FFFFFF", disabled=mode == "Transparent")
     show = sb.toggle("Show detected boxes and landmarks", value=False)
-    config = dataclasses.replace(DEFAULTS, detector=detector, threshold=threshold, margin=margin)
+    config = dataclasses.replace(DEFAULTS, detector=detector, threshold=threshold, margin=margin,
+                                 context_margin=WIDE_LOOK_MARGIN if forearm else 0.0)
     return Controls(config, None if mode == "Transparent" else parse_color(colour), show)
 
 

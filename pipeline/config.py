@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from pipeline.colour import COLOUR_MODES
 
 
+#: the measured setting of ``PipelineConfig.context_margin`` when the wide look is wanted
+#: (docs/rejected/README.md); the app's forearm switch turns it on
+WIDE_LOOK_MARGIN = 1.0
+
+
 @dataclass(frozen=True)
 class PipelineConfig:
     #: "auto" (MediaPipe + our YOLO, boxes merged) measured best; see docs/detection.md

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from detection.boxes import mask_box
 from detection.factory import DETECTORS
-from pipeline.config import PipelineConfig
+from pipeline.config import WIDE_LOOK_MARGIN, PipelineConfig
 from pipeline.core import Pipeline
 from tests.conftest import REPO, FakeDetector, draw_hand
 
@@ -37,6 +37,7 @@ class Spy:
     detectors: list[str] = field(default_factory=list)
     segmenters: list[str] = field(default_factory=list)
     processed: list[float] = field(default_factory=list)
+    configs: list = field(default_factory=list)
     boxes: list = field(default_factory=list)
     detector_error: Exception | None = None
 
@@ -64,6 +65,7 @@ def spy(monkeypatch, tiny_model_path):
 
     def process(self, image):
         s.processed.append(self.config.threshold)
+        s.configs.append(self.config)
         return real_process(self, image)
 
     monkeypatch.setenv("HANDCUT_MODEL", str(tiny_model_path))
@@ -105,6 +107,8 @@ def test_empty_page_offers_the_factory_detectors_and_config_defaults(spy):
     assert (threshold.label, threshold.value) == ("Threshold", DEFAULTS.threshold)
     assert (margin.label, margin.value) == ("Crop margin", DEFAULTS.margin)
     assert at.sidebar.radio[0].value == "Transparent"
+    forearm = at.sidebar.checkbox[0]
+    assert forearm.label == "Continue forearms cut at the wrist" and forearm.value == (DEFAULTS.context_margin > 0)
     label = at.file_uploader[0].label
     assert "JPEG, PNG, WebP" in label and "50 MB" in label and "50 MP" in label
     try:
@@ -185,6 +189,8 @@ def test_controls_reuse_the_models_and_recompute_only_what_changed(spy):
     assert len(spy.processed) == 4  # (margin is 0.5 now, a new combination)
     at.sidebar.slider[1].set_value(DEFAULTS.margin).run()
     assert len(spy.processed) == 4  # threshold 0.5 + default margin was the first run: cached
+    at.sidebar.checkbox[0].set_value(True).run()  # the wide look for forearms: a pipeline setting
+    assert len(spy.processed) == 5 and spy.configs[-1].context_margin == WIDE_LOOK_MARGIN
 
     assert not at.exception and not at.error
     assert spy.detectors == [DEFAULTS.detector] and len(spy.segmenters) == 1  # never reloaded
