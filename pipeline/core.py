@@ -278,8 +278,11 @@ class Pipeline:
             if idx in contexts:
                 lms = hands[idx].landmarks
                 palm = float(np.hypot(*(lms[0] - lms[9])))  # wrist to middle knuckle
+                before = patch
                 patch, box = paste_context(patch, box, *contexts[idx], hands[idx].xyxy, tuple(lms[0]),
                                            cfg.context_reach * palm, (h, w), cfg.threshold)
+                if patch is not before:  # the wide crop's coarser edge sets the refinement's reach
+                    upscale = max(upscale, 1.0 / float(contexts[idx][1][0, 0]))
             if patch.size:
                 patches.append((patch, box))
                 r = chain[-1][0]
