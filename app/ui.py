@@ -136,8 +136,7 @@ def sidebar_controls(detectors: tuple[str, ...]) -> Controls:
     forearm = sb.checkbox(
         "Continue forearms cut at the wrist", value=DEFAULTS.context_margin > 0,
         help="Also segments a crop three times the hand's size and carries on, from it, a forearm the "
-             "first crop ended at the wrist. One more model run per hand; off by default, as on the "
-             "validation photos it made the edges slightly less precise.",
+             "first crop ended at the wrist. One more model run per hand.",
     )
     mode = sb.radio("Output background", ["Transparent", "Colour"], horizontal=True,
                     help="Transparent gives an RGBA cut-out; Colour puts the hand on a flat colour (RGB).")

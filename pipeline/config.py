@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pipeline.colour import COLOUR_MODES
 
 
-#: the measured setting of ``PipelineConfig.context_margin`` when the wide look is wanted
-#: (docs/rejected/README.md); the app's forearm switch turns it on
+#: the wide look's crop margin, chosen on validation (docs/val_sweep_wide_look.json)
 WIDE_LOOK_MARGIN = 1.0
 
 
@@ -34,8 +33,9 @@ class PipelineConfig:
     #: what it sees as hand outside the hand's box, new to the mask and touching the wrist (within
     #: ``context_reach`` palm lengths of it). A forearm the tight crop ended at the wrist, inside
     #: the crop, never triggers growth; seen with the elbow in the crop, the U-Net continues it
-    #: (see ``pipeline.core.paste_context``)
-    context_margin: float = 0.0
+    #: (see ``pipeline.core.paste_context``). IoU up on all four validation sets, level on the
+    #: refit's held-back photos (docs/val_sweep_wide_look*.json)
+    context_margin: float = WIDE_LOOK_MARGIN
     context_reach: float = 0.5
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True

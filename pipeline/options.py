@@ -22,7 +22,7 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                    help="crop margin per side, as a fraction of the hand box")
     g.add_argument("--context-margin", type=float, default=_DEFAULTS.context_margin,
                    help="also segment a crop with this margin and continue, from it, a forearm the first "
-                        "crop ended at the wrist (0: off; 1.0 is the measured setting, see docs/rejected)")
+                        "crop ended at the wrist (0: off)")
     g.add_argument("--max-hands", type=int, default=_DEFAULTS.max_hands)
     g.add_argument("--require-hand", action="store_true",
                    help="treat 'no hand found' as a failure instead of segmenting the whole image")

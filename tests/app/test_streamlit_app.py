@@ -189,8 +189,10 @@ def test_controls_reuse_the_models_and_recompute_only_what_changed(spy):
     assert len(spy.processed) == 4  # (margin is 0.5 now, a new combination)
     at.sidebar.slider[1].set_value(DEFAULTS.margin).run()
     assert len(spy.processed) == 4  # threshold 0.5 + default margin was the first run: cached
-    at.sidebar.checkbox[0].set_value(True).run()  # the wide look for forearms: a pipeline setting
-    assert len(spy.processed) == 5 and spy.configs[-1].context_margin == WIDE_LOOK_MARGIN
+    wide = at.sidebar.checkbox[0].value
+    at.sidebar.checkbox[0].set_value(not wide).run()  # the wide look for forearms: a pipeline setting
+    assert len(spy.processed) == 5
+    assert spy.configs[-1].context_margin == (0.0 if wide else WIDE_LOOK_MARGIN)
 
     assert not at.exception and not at.error
     assert spy.detectors == [DEFAULTS.detector] and len(spy.segmenters) == 1  # never reloaded
