@@ -50,7 +50,16 @@ def _covered(softs: np.ndarray, priors: list[np.ndarray | None]) -> np.ndarray:
 def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str,
                              priors: list[np.ndarray | None] | None = None) -> np.ndarray:
     """Soft masks (``N x S x S``) of the crops under one of ``COLOUR_MODES``; "auto" is the rescue
-    (only the unsure crops are segmented a second time).
+    (only the unsure crops are segmented a second time). See :func:`segment_and_say_balanced`."""
+    return segment_and_say_balanced(segmenter, crops, mode, priors)[0]
+
+
+def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
+                             priors: list[np.ndarray | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Soft masks (``N x S x S``) and, per crop, whether its mask came from the white-balanced crop.
+
+    The flags let a later crop of the same hand follow the decision: a wide crop that is mostly
+    the photo's background can be sure of a colour cast's mistake where the hand's own crop was not.
 
     ``priors`` (one ``S x S`` bool landmark skeleton or None per crop) let "auto" refuse a
     balanced mask that covers less of the hand's skeleton than the plain one: on a strongly
@@ -60,10 +69,11 @@ def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str,
     if mode not in COLOUR_MODES:
         raise ValueError(f"colour mode must be one of {COLOUR_MODES}, not {mode!r}")
     if mode == "grayworld":
-        return segmenter.predict(gray_world(crops))
+        return segmenter.predict(gray_world(crops)), np.ones(len(crops), bool)
     softs = segmenter.predict(crops)
+    chosen = np.zeros(len(crops), bool)
     if mode == "none":
-        return softs
+        return softs, chosen
     unsure = np.flatnonzero(uncertainty(softs) > RESCUE_UNCERTAINTY)
     if unsure.size:
         balanced = segmenter.predict(gray_world(crops[unsure]))
@@ -73,4 +83,5 @@ def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str,
             better &= _covered(balanced, keep) >= _covered(softs[unsure], keep)
         softs = softs.copy()
         softs[unsure[better]] = balanced[better]
-    return softs
+        chosen[unsure[better]] = True
+    return softs, chosen

@@ -37,6 +37,9 @@ class PipelineConfig:
     #: refit's held-back photos (docs/val_sweep_wide_look*.json)
     context_margin: float = WIDE_LOOK_MARGIN
     context_reach: float = 0.5
+    #: and it adds only within this many degrees of the direction from the middle knuckle to the
+    #: wrist (a forearm's way; not a pale sheet beside the palm)
+    context_cone: float = 60.0
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True
     refine_eps: float = 1e-3

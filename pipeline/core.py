@@ -19,7 +19,7 @@ import numpy as np
 from detection.boxes import Box, offset_box
 from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band
 from detection.types import HandBox, HandDetector
-from pipeline.colour import segment_with_colour_mode
+from pipeline.colour import gray_world, segment_and_say_balanced
 from pipeline.config import PipelineConfig
 from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, to_crop
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
@@ -129,15 +129,19 @@ def paste_chain(chain: list[tuple[Box, np.ndarray, np.ndarray]], shape: tuple[in
 
 
 def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.ndarray, matrix: np.ndarray,
-                  hand: Box, wrist: tuple[float, float], reach: float, shape: tuple[int, int], threshold: float):
+                  hand: Box, wrist: tuple[float, float], reach: float, shape: tuple[int, int], threshold: float,
+                  away: tuple[float, float] | None = None, cone_deg: float = 60.0):
     """Continue a hand's pasted mask with a wide crop's forearm, where it leaves from the wrist.
 
     What the wide crop adds must lie outside the hand's box (inside it the tight crops segment
     the fingers at their finest) and belong to a region, new to the mask, that touches the disk
     of radius ``reach`` around the wrist landmark: a forearm the tight crop stopped at the wrist
     is carried on, while what the coarser wide crop wrongly joins to the fingers or to an arm
-    already in the mask (a skin-coloured patch, a sleeve, the floor) is not. Returns
-    ``(patch, box)``, over the union of both rectangles when something was added.
+    already in the mask (a skin-coloured patch, a sleeve, the floor) is not. Given ``away`` (the
+    direction from the fingers to the wrist), only the cone of half-angle ``cone_deg`` around it
+    counts: a forearm leaves the wrist roughly along the hand, while a pale sheet
+    the wide crop took for skin beside the palm does not. Returns ``(patch, box)``, over the
+    union of both rectangles when something was added.
     """
     if not patch.size:
         return patch, box
@@ -167,9 +171,18 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     out[box[1] - y0:box[3] - y0, box[0] - x0:box[2] - x0] = patch
     view = out[cbox[1] - y0:cbox[3] - y0, cbox[0] - x0:cbox[2] - x0]
     new = ((ctx > threshold) & (view <= threshold)).astype(np.uint8)
-    count, labels = cv2.connectedComponents(new, connectivity=8)
     disk = np.zeros(new.shape, np.uint8)
-    cv2.circle(disk, (round(wrist[0] - cbox[0]), round(wrist[1] - cbox[1])), max(1, round(reach)), 1, -1)
+    cx, cy = wrist[0] - cbox[0], wrist[1] - cbox[1]
+    cv2.circle(disk, (round(cx), round(cy)), max(1, round(reach)), 1, -1)
+    if away is not None:
+        # the cone's apex lies ``reach`` behind the wrist, inside the palm, so the forearm's whole
+        # width where it leaves the wrist is inside the cone
+        ys, xs = np.nonzero(new)
+        dx, dy = xs - (cx - reach * away[0]), ys - (cy - reach * away[1])
+        # cos(angle to ``away``) >= cos(cone): (d . a) >= |d| cos(cone), with |a| = 1
+        inside = dx * away[0] + dy * away[1] >= np.hypot(dx, dy) * np.cos(np.radians(cone_deg))
+        new[ys[~inside], xs[~inside]] = 0
+    count, labels = cv2.connectedComponents(new, connectivity=8)
     ids = np.unique(labels[(disk > 0) & (new > 0)])
     ids = ids[ids > 0]
     if count <= 1 or not ids.size:
@@ -235,6 +248,7 @@ class Pipeline:
         # one chain per hand: the crops tried, smallest (sharpest) first, the last one final
         done: list[tuple[int | None, list[tuple[Box, np.ndarray, np.ndarray]]]] = []
         pending = [(i if not fallback else None, r, []) for i, r in enumerate(regions)]
+        first_balanced: dict[int | None, bool] = {}  # was the hand's first crop white-balanced?
         for attempt in range(cfg.max_grow + 1):
             mats = [crop_matrix(r, size) for _, r, _ in pending]
             crops = np.stack([warp_crop(image, m, size) for m in mats])
@@ -243,7 +257,9 @@ class Pipeline:
                 priors = [hand_prior(to_crop(hands[idx].landmarks, m), size)
                           if idx is not None and hands[idx].landmarks is not None else None
                           for (idx, _, _), m in zip(pending, mats)]
-            softs = segment_with_colour_mode(self.segmenter, crops, cfg.colour, priors)
+            softs, balanced = segment_and_say_balanced(self.segmenter, crops, cfg.colour, priors)
+            if attempt == 0:
+                first_balanced = {idx: bool(b) for (idx, _, _), b in zip(pending, balanced)}
             nxt = []
             for (idx, r, chain), m, crop, s in zip(pending, mats, crops, softs):
                 if not chain:
@@ -268,7 +284,9 @@ class Pipeline:
         # the wide look only ever adds a forearm: it needs the landmarks to know where one can be
         contexts = {}
         if cfg.context_margin > 0 and not fallback:
-            contexts = self._context_looks(image, [(i, b) for i, b in enumerate(hands) if b.landmarks is not None])
+            contexts = self._context_looks(image, [(i, b) for i, b in enumerate(hands) if b.landmarks is not None],
+                                           [first_balanced.get(i, False) for i, b in enumerate(hands)
+                                            if b.landmarks is not None])
         t2 = time.perf_counter()
 
         patches = []
@@ -279,8 +297,10 @@ class Pipeline:
                 lms = hands[idx].landmarks
                 palm = float(np.hypot(*(lms[0] - lms[9])))  # wrist to middle knuckle
                 before = patch
+                away = (lms[0] - lms[9]) / max(palm, 1e-6)
                 patch, box = paste_context(patch, box, *contexts[idx], hands[idx].xyxy, tuple(lms[0]),
-                                           cfg.context_reach * palm, (h, w), cfg.threshold)
+                                           cfg.context_reach * palm, (h, w), cfg.threshold,
+                                           away=tuple(away), cone_deg=cfg.context_cone)
                 if patch is not before:  # the wide crop's coarser edge sets the refinement's reach
                     upscale = max(upscale, 1.0 / float(contexts[idx][1][0, 0]))
             if patch.size:
@@ -333,18 +353,26 @@ class Pipeline:
             fallback_used=fallback,
         )
 
-    def _context_looks(self, image: np.ndarray, hands: list[tuple[int, HandBox]]
+    def _context_looks(self, image: np.ndarray, hands: list[tuple[int, HandBox]], balanced: list[bool]
                        ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """Hand index -> ``(soft, matrix)`` of its wide crop (``config.context_margin``), one batch."""
+        """Hand index -> ``(soft, matrix)`` of its wide crop (``config.context_margin``), one batch.
+
+        A hand whose first crop was white-balanced (``balanced``) has its wide crop balanced too:
+        the wide crop, mostly background, can be sure of a colour cast's mistake (a white sheet
+        under a warm lamp taken for skin) where the hand's own crop was unsure and was rescued.
+        """
         if not hands:
             return {}
         cfg, size = self.config, self.segmenter.size
         mats = [crop_matrix(crop_square(b.xyxy, cfg.context_margin), size) for _, b in hands]
         crops = np.stack([warp_crop(image, m, size) for m in mats])
+        flags = np.asarray(balanced, bool)
+        if flags.any():
+            crops[flags] = gray_world(crops[flags])
         priors = None
         if cfg.landmark_prior:
             priors = [hand_prior(to_crop(b.landmarks, m), size) for (_, b), m in zip(hands, mats)]
-        softs = segment_with_colour_mode(self.segmenter, crops, cfg.colour, priors)
+        softs = segment_and_say_balanced(self.segmenter, crops, "none" if flags.all() else cfg.colour, priors)[0]
         return {i: (s, m) for (i, _), s, m in zip(hands, softs, mats)}
 
 

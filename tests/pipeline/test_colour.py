@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from detection.boxes import mask_box
-from pipeline.colour import gray_world, segment_with_colour_mode, uncertainty
+from pipeline.colour import gray_world, segment_and_say_balanced, segment_with_colour_mode, uncertainty
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
 from tests.conftest import FakeDetector, draw_hand
@@ -58,6 +58,10 @@ def test_auto_rescues_only_the_unsure_crop():
     assert seg.batches == [2, 1]  # both crops once, then only the unsure one balanced
     assert uncertainty(auto).max() == 0
     assert auto[1, 16, 16] == 1 and auto[1, 0, 0] == 0
+    _, flags = segment_and_say_balanced(CastSensitiveSegmenter(), crops, "auto")
+    assert flags.tolist() == [False, True]  # which masks came from the balanced crop
+    assert segment_and_say_balanced(seg, crops, "grayworld")[1].all()
+    assert not segment_and_say_balanced(seg, crops, "none")[1].any()
     plain = segment_with_colour_mode(seg, crops, "none")
     assert uncertainty(plain)[1] == pytest.approx(0.5)
     with pytest.raises(ValueError, match="colour mode"):

@@ -220,3 +220,35 @@ def test_cli_options_reach_the_config():
     cfg = config_from_args(p.parse_args(["--context-margin", "1.0", "--margin", "0.2", "--threshold", "0.6"]))
     assert (cfg.context_margin, cfg.margin, cfg.threshold) == (1.0, 0.2, 0.6)
     assert config_from_args(p.parse_args([])) == PipelineConfig()
+
+
+class CastRecorder(ColourSegmenter):
+    """Unsure (0.5 everywhere) of crops with a strong colour cast; records each call's casts."""
+
+    def __init__(self, size: int = 96):
+        super().__init__(size)
+        self.casts: list[list[float]] = []
+
+    def predict(self, crops):
+        crops = np.asarray(crops)
+        cast = [float(np.ptp(c.reshape(-1, 3).mean(0))) for c in crops]
+        self.casts.append(cast)
+        out = super().predict(crops)
+        out[[i for i, c in enumerate(cast) if c > 70]] = 0.5
+        return out
+
+
+def test_wide_look_is_white_balanced_when_the_hands_own_crop_was():
+    img, _ = draw_hand(400, 300)
+    warm = img.copy()
+    warm[..., 0] = np.clip(warm[..., 0].astype(int) + 80, 0, 255)
+    warm[..., 2] = warm[..., 2] // 2
+    cfg = PipelineConfig(max_grow=0, landmark_prior=False, context_margin=1.0, colour="auto")
+    seg = CastRecorder()
+    Pipeline(LandmarkDetector([(90.0, 60.0, 210.0, 260.0)]), seg, cfg).process(warm)
+    assert len(seg.casts) == 3  # the hand's crop, its balanced retry, the wide crop
+    assert seg.casts[0][0] > 70 and seg.casts[1][0] < 5
+    assert seg.casts[2][0] < 5  # the wide crop was balanced like the hand's own
+    seg = CastRecorder()
+    Pipeline(LandmarkDetector([(90.0, 60.0, 210.0, 260.0)]), seg, cfg).process(img)
+    assert len(seg.casts) == 2  # no retry: the wide crop is left as it is
