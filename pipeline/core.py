@@ -284,9 +284,8 @@ class Pipeline:
         # the wide look only ever adds a forearm: it needs the landmarks to know where one can be
         contexts = {}
         if cfg.context_margin > 0 and not fallback:
-            contexts = self._context_looks(image, [(i, b) for i, b in enumerate(hands) if b.landmarks is not None],
-                                           [first_balanced.get(i, False) for i, b in enumerate(hands)
-                                            if b.landmarks is not None])
+            contexts = self._wide_looks(image, [(i, b, first_balanced.get(i, False))
+                                                for i, b in enumerate(hands) if b.landmarks is not None])
         t2 = time.perf_counter()
 
         patches = []
@@ -294,13 +293,8 @@ class Pipeline:
         for idx, chain in done:
             patch, box = paste_chain(chain, (h, w))
             if idx in contexts:
-                lms = hands[idx].landmarks
-                palm = float(np.hypot(*(lms[0] - lms[9])))  # wrist to middle knuckle
                 before = patch
-                away = (lms[0] - lms[9]) / max(palm, 1e-6)
-                patch, box = paste_context(patch, box, *contexts[idx], hands[idx].xyxy, tuple(lms[0]),
-                                           cfg.context_reach * palm, (h, w), cfg.threshold,
-                                           away=tuple(away), cone_deg=cfg.context_cone)
+                patch, box = self._continue_forearm(hands[idx], patch, box, *contexts[idx], (h, w))
                 if patch is not before:  # the wide crop's coarser edge sets the refinement's reach
                     upscale = max(upscale, 1.0 / float(contexts[idx][1][0, 0]))
             if patch.size:
@@ -353,27 +347,37 @@ class Pipeline:
             fallback_used=fallback,
         )
 
-    def _context_looks(self, image: np.ndarray, hands: list[tuple[int, HandBox]], balanced: list[bool]
-                       ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    def _wide_looks(self, image: np.ndarray, hands: list[tuple[int, HandBox, bool]]
+                    ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """Hand index -> ``(soft, matrix)`` of its wide crop (``config.context_margin``), one batch.
 
-        A hand whose first crop was white-balanced (``balanced``) has its wide crop balanced too:
-        the wide crop, mostly background, can be sure of a colour cast's mistake (a white sheet
-        under a warm lamp taken for skin) where the hand's own crop was unsure and was rescued.
+        ``hands`` holds ``(index, hand, balanced)``: a hand whose first crop was white-balanced
+        has its wide crop balanced too. The wide crop, mostly background, can be sure of a colour
+        cast's mistake (a white sheet under a warm lamp taken for skin) where the hand's own crop
+        was unsure and was rescued.
         """
         if not hands:
             return {}
         cfg, size = self.config, self.segmenter.size
-        mats = [crop_matrix(crop_square(b.xyxy, cfg.context_margin), size) for _, b in hands]
+        mats = [crop_matrix(crop_square(b.xyxy, cfg.context_margin), size) for _, b, _ in hands]
         crops = np.stack([warp_crop(image, m, size) for m in mats])
-        flags = np.asarray(balanced, bool)
+        flags = np.array([balanced for _, _, balanced in hands], bool)
         if flags.any():
             crops[flags] = gray_world(crops[flags])
         priors = None
         if cfg.landmark_prior:
-            priors = [hand_prior(to_crop(b.landmarks, m), size) for (_, b), m in zip(hands, mats)]
+            priors = [hand_prior(to_crop(b.landmarks, m), size) for (_, b, _), m in zip(hands, mats)]
         softs = segment_and_say_balanced(self.segmenter, crops, "none" if flags.all() else cfg.colour, priors)[0]
-        return {i: (s, m) for (i, _), s, m in zip(hands, softs, mats)}
+        return {i: (s, m) for (i, _, _), s, m in zip(hands, softs, mats)}
+
+    def _continue_forearm(self, hand: HandBox, patch: np.ndarray, box: tuple[int, int, int, int],
+                          soft: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]):
+        """:func:`paste_context` with the hand's wrist, palm length and forearm direction."""
+        lms, cfg = hand.landmarks, self.config
+        palm = max(float(np.hypot(*(lms[0] - lms[9]))), 1e-6)  # wrist to middle knuckle
+        away = (lms[0] - lms[9]) / palm
+        return paste_context(patch, box, soft, matrix, hand.xyxy, tuple(lms[0]), cfg.context_reach * palm, shape,
+                             cfg.threshold, away=tuple(away), cone_deg=cfg.context_cone)
 
 
 def build_pipeline(config: PipelineConfig | None = None, model_path: str | None = None) -> Pipeline:
