@@ -176,12 +176,15 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     cv2.circle(disk, (round(cx), round(cy)), max(1, round(reach)), 1, -1)
     if away is not None:
         # the cone's apex lies ``reach`` behind the wrist, inside the palm, so the forearm's whole
-        # width where it leaves the wrist is inside the cone
-        ys, xs = np.nonzero(new)
-        dx, dy = xs - (cx - reach * away[0]), ys - (cy - reach * away[1])
-        # cos(angle to ``away``) >= cos(cone): (d . a) >= |d| cos(cone), with |a| = 1
-        inside = dx * away[0] + dy * away[1] >= np.hypot(dx, dy) * np.cos(np.radians(cone_deg))
-        new[ys[~inside], xs[~inside]] = 0
+        # width where it leaves the wrist is inside the cone; drawn as a triangle long enough to
+        # cover the whole patch (cone_deg < 90)
+        apex = np.array([cx - reach * away[0], cy - reach * away[1]])
+        far = 2.0 * (float(np.hypot(*new.shape)) + reach) / np.cos(np.radians(cone_deg))
+        rays = [np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ np.asarray(away, float)
+                for t in (np.radians(cone_deg), -np.radians(cone_deg))]
+        cone = np.zeros(new.shape, np.uint8)
+        cv2.fillConvexPoly(cone, np.round([apex, apex + far * rays[0], apex + far * rays[1]]).astype(np.int32), 1)
+        new &= cone
     count, labels = cv2.connectedComponents(new, connectivity=8)
     ids = np.unique(labels[(disk > 0) & (new > 0)])
     ids = ids[ids > 0]
