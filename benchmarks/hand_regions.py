@@ -21,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from detection.faces import wrist_axis  # noqa: E402
 from pipeline.landmark_prior import FINGERS, PALM  # noqa: E402
 
 
@@ -50,12 +51,10 @@ def draw_forearm(canvas: np.ndarray, points: np.ndarray, arm_angle: float = 35.0
     palm = palm_length(points)
     # the forearm: a cone from just inside the wrist, away from the middle knuckle, to past the
     # canvas's far corner
-    wrist = points[0].astype(np.float64)
-    axis = wrist - points[9]
-    norm = float(np.hypot(*axis))
-    if norm < 1e-6:
+    axis = wrist_axis(points)
+    if axis is None:
         return
-    d = axis / norm
+    wrist, _, d = axis
     n = np.array([-d[1], d[0]])
     half = 0.5 * arm_width * palm
     length = float(np.hypot(h, w)) + palm

@@ -67,6 +67,18 @@ def faces_apart_from_hands(faces: list[Box], hands: list[Box], max_inside: float
             if all(box_intersection(f, hb) < max_inside * max(box_area(f), 1e-6) for hb in hands)]
 
 
+def wrist_axis(landmarks: np.ndarray) -> tuple[np.ndarray, float, np.ndarray] | None:
+    """``(wrist, palm length, direction)``: the wrist landmark, its distance to the middle
+    knuckle, and the unit vector from that knuckle to the wrist, the way a forearm leaves the
+    hand. None when the two landmarks coincide (no direction to follow)."""
+    wrist = np.asarray(landmarks[0], np.float64)
+    axis = wrist - landmarks[9]
+    palm = float(np.hypot(*axis))
+    if palm < 1e-6:
+        return None
+    return wrist, palm, axis / palm
+
+
 def forearm_band(landmarks: np.ndarray, length: float = 3.0, width: float = 1.6) -> np.ndarray:
     """A quadrilateral (4x2 float, full-resolution pixels) from the wrist away from the fingers.
 
@@ -75,12 +87,10 @@ def forearm_band(landmarks: np.ndarray, length: float = 3.0, width: float = 1.6)
     lengths (wrist to middle knuckle) in the wrist's direction, ``width`` palm widths (index to
     little-finger knuckle) wide, so the face guard never cuts a forearm off its hand.
     """
-    wrist, middle = landmarks[0], landmarks[9]
-    axis = wrist - middle
-    palm = float(np.hypot(*axis))
-    if palm < 1e-6:
-        return np.repeat(wrist[None], 4, axis=0)
-    d = axis / palm
+    axis = wrist_axis(landmarks)
+    if axis is None:
+        return np.repeat(landmarks[0][None], 4, axis=0)
+    wrist, palm, d = axis
     n = np.array([-d[1], d[0]])
     half = 0.5 * width * max(float(np.hypot(*(landmarks[5] - landmarks[17]))), 0.5 * palm)
     start, end = wrist - 0.3 * palm * d, wrist + length * palm * d

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from detection.boxes import Box, offset_box
-from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band
+from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, wrist_axis
 from detection.types import HandBox, HandDetector
 from pipeline.colour import gray_world, segment_and_say_balanced
 from pipeline.config import PipelineConfig
@@ -376,10 +376,11 @@ class Pipeline:
     def _continue_forearm(self, hand: HandBox, patch: np.ndarray, box: tuple[int, int, int, int],
                           soft: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]):
         """:func:`paste_context` with the hand's wrist, palm length and forearm direction."""
-        lms, cfg = hand.landmarks, self.config
-        palm = max(float(np.hypot(*(lms[0] - lms[9]))), 1e-6)  # wrist to middle knuckle
-        away = (lms[0] - lms[9]) / palm
-        return paste_context(patch, box, soft, matrix, hand.xyxy, tuple(lms[0]), cfg.context_reach * palm, shape,
+        axis, cfg = wrist_axis(hand.landmarks), self.config
+        if axis is None:  # wrist and middle knuckle coincide: no forearm direction to follow
+            return patch, box
+        wrist, palm, away = axis
+        return paste_context(patch, box, soft, matrix, hand.xyxy, tuple(wrist), cfg.context_reach * palm, shape,
                              cfg.threshold, away=tuple(away), cone_deg=cfg.context_cone)
 
 
