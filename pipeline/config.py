@@ -79,6 +79,10 @@ class PipelineConfig:
             raise ValueError(f"margin must be in [0, 2], got {self.margin}")
         if not 0.0 <= self.context_margin <= 4.0:
             raise ValueError(f"context_margin must be in [0, 4], got {self.context_margin}")
+        if self.context_reach < 0:
+            raise ValueError(f"context_reach must be at least 0, got {self.context_reach}")
+        if not 0.0 < self.context_cone < 90.0:  # the cone is drawn as a triangle: under 90 degrees
+            raise ValueError(f"context_cone must be in (0, 90) degrees, got {self.context_cone}")
         if self.colour not in COLOUR_MODES:
             raise ValueError(f"colour must be one of {COLOUR_MODES}, got {self.colour!r}")
         if self.max_hands < 1:

@@ -208,6 +208,10 @@ def test_context_look_needs_landmarks():
 def test_context_margin_is_validated():
     with pytest.raises(ValueError):
         PipelineConfig(context_margin=-0.5)
+    with pytest.raises(ValueError, match="context_cone"):
+        PipelineConfig(context_cone=90.0)
+    with pytest.raises(ValueError, match="context_reach"):
+        PipelineConfig(context_reach=-1.0)
 
 
 def test_cli_options_reach_the_config():
