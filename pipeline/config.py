@@ -12,6 +12,8 @@ from pipeline.colour import COLOUR_MODES
 
 #: the wide look's crop margin, chosen on validation (docs/val_sweep_wide_look.json)
 WIDE_LOOK_MARGIN = 1.0
+#: and the half-angle of its forearm cone, in degrees
+WIDE_LOOK_CONE = 60.0
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class PipelineConfig:
     context_reach: float = 0.5
     #: and it adds only within this many degrees of the direction from the middle knuckle to the
     #: wrist (a forearm's way; not a pale sheet beside the palm)
-    context_cone: float = 60.0
+    context_cone: float = WIDE_LOOK_CONE
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True
     refine_eps: float = 1e-3

@@ -20,7 +20,7 @@ from detection.boxes import Box, offset_box
 from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, wrist_axis
 from detection.types import HandBox, HandDetector
 from pipeline.colour import gray_world, segment_and_say_balanced
-from pipeline.config import PipelineConfig
+from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
 from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, to_crop
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from segmentation.crops import crop_matrix, crop_square, letterbox_region, paste_soft, warp_crop
@@ -130,7 +130,7 @@ def paste_chain(chain: list[tuple[Box, np.ndarray, np.ndarray]], shape: tuple[in
 
 def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.ndarray, matrix: np.ndarray,
                   hand: Box, wrist: tuple[float, float], reach: float, shape: tuple[int, int], threshold: float,
-                  away: tuple[float, float] | None = None, cone_deg: float = 60.0):
+                  away: tuple[float, float] | None = None, cone_deg: float = WIDE_LOOK_CONE):
     """Continue a hand's pasted mask with a wide crop's forearm, where it leaves from the wrist.
 
     What the wide crop adds must lie outside the hand's box (inside it the tight crops segment
@@ -365,12 +365,15 @@ class Pipeline:
         mats = [crop_matrix(crop_square(b.xyxy, cfg.context_margin), size) for _, b, _ in hands]
         crops = np.stack([warp_crop(image, m, size) for m in mats])
         flags = np.array([balanced for _, _, balanced in hands], bool)
-        if flags.any():
-            crops[flags] = gray_world(crops[flags])
-        priors = None
-        if cfg.landmark_prior:
-            priors = [hand_prior(to_crop(b.landmarks, m), size) for (_, b, _), m in zip(hands, mats)]
-        softs = segment_and_say_balanced(self.segmenter, crops, "none" if flags.all() else cfg.colour, priors)[0]
+        softs = np.empty((len(hands), size, size), np.float32)
+        if flags.any():  # balanced like the hand's own crop, and not offered the rescue again
+            softs[flags] = self.segmenter.predict(gray_world(crops[flags]))
+        if not flags.all():
+            plain = np.flatnonzero(~flags)
+            priors = None
+            if cfg.landmark_prior:
+                priors = [hand_prior(to_crop(hands[k][1].landmarks, mats[k]), size) for k in plain]
+            softs[plain] = segment_and_say_balanced(self.segmenter, crops[plain], cfg.colour, priors)[0]
         return {i: (s, m) for (i, _, _), s, m in zip(hands, softs, mats)}
 
     def _continue_forearm(self, hand: HandBox, patch: np.ndarray, box: tuple[int, int, int, int],

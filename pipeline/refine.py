@@ -154,21 +154,44 @@ def fill_holes(mask: np.ndarray, max_fraction: float = 0.05) -> np.ndarray:
     spread fingers are open to the background (they reach the image border through background),
     so they are never enclosed and never filled. A large enclosed hole (a thumb-and-finger
     ring) is real and stays.
+
+    The holes are found as contours (OpenCV's border following: hand 8-connected, holes
+    4-connected) rather than by labelling every background pixel: a hand's holes are few and
+    small, and on a 2160x4000 photo labelling cost about 35 ms against a few for the contours.
+    Each hole's area is its count of background pixels, so the rule is the labelling's exactly.
     """
     m = (mask > 0).astype(np.uint8)
     area = cv2.countNonZero(m)
+    out = m * np.uint8(255)
     if area == 0:
-        return m * 255
-    bg = (1 - m).astype(np.uint8)
-    padded = cv2.copyMakeBorder(bg, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(padded, connectivity=4)
-    outside = labels[0, 0]
-    small = (stats[:, cv2.CC_STAT_AREA] <= max_fraction * area)
-    small[outside] = False
-    small[0] = False  # label 0 is the hand itself in the padded background image
-    # the labels' boxes are in padded coordinates: fill a padded copy of the mask, then unpad
-    filled = _set_components(np.uint8(1) - padded, labels, stats, np.flatnonzero(small), 1)
-    return filled[1:-1, 1:-1] * np.uint8(255)
+        return out
+    contours, hierarchy = cv2.findContours(m, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return out
+    links = hierarchy[0]  # per contour: next, previous, first child, parent
+    depth: dict[int, int] = {}  # 0 for an outer border, 1 for a hole in it, 2 for an island in that...
+    for i in range(len(contours)):
+        path, j = [], i
+        while j >= 0 and j not in depth:
+            path.append(j)
+            j = links[j][3]
+        d = depth.get(j, -1)
+        for k in reversed(path):
+            d += 1
+            depth[k] = d
+    limit = max_fraction * area
+    for i in (k for k in range(len(contours)) if depth[k] % 2 == 1):  # odd depth: a hole's border
+        x, y, w, h = cv2.boundingRect(contours[i])
+        inside = np.zeros((h, w), np.uint8)
+        cv2.drawContours(inside, contours, int(i), 1, -1, offset=(-x, -y))
+        child = links[i][2]
+        while child >= 0:  # islands of hand in the hole, with whatever they hold, are not the hole
+            cv2.drawContours(inside, contours, int(child), 0, -1, offset=(-x, -y))
+            child = links[child][0]
+        hole = (inside > 0) & (m[y:y + h, x:x + w] == 0)
+        if np.count_nonzero(hole) <= limit:
+            out[y:y + h, x:x + w][hole] = 255
+    return out
 
 
 def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band: float = 0.25) -> np.ndarray:

@@ -37,24 +37,54 @@ def warp_crop(
 ) -> np.ndarray:
     """Resample ``image`` through ``matrix`` into a ``size x size`` (or ``(H, W)``) crop, zero outside.
 
-    INTER_AREA is not available for warps, so strong downscales are pre-blurred to avoid aliasing.
-    Only the part of the image the crop reads is blurred (plus the kernel's reach), which gives
-    exactly the pixels a blur of the whole photo would, at a fraction of the cost on a big photo.
+    A bilinear warp alone aliases when it shrinks by more than 2x (fine stripes, JPEG noise and
+    hair turn into false edges), and INTER_AREA is not available for warps, so strong downscales
+    are pre-blurred with a Gaussian of sigma 0.3 / scale. Only the window the crop reads is
+    blurred. When the crop shrinks by more than 4x, that window is first averaged over ``g x g``
+    blocks (OpenCV's fast integer path) and the rest of the blur is done on the reduced copy:
+    nearly the same filter, for a fraction of the cost (a 2160x4000 photo's wide-look crop
+    took 150-180 ms with the whole blur at full resolution, a 35 px kernel).
     """
     scale = float(np.sqrt(abs(np.linalg.det(matrix[:, :2]))))
     dsize = (size, size) if isinstance(size, int) else (size[1], size[0])
     src = image
     if not nearest and scale < 0.5:
         sigma = 0.5 / scale * 0.6
-        k = int(2 * round(3 * sigma) + 1)
-        x0, y0, x1, y1 = _source_rect(matrix, dsize, image.shape[:2], 2)  # (the blur reads its own reach)
+        g = max(1, int(0.25 / scale))
+        reach = int(np.ceil(3 * sigma)) + 2 * g + 2  # source pixels the blur and the blocks read
+        x0, y0, x1, y1 = _source_rect(matrix, dsize, image.shape[:2], reach)
         if x1 <= x0 or y1 <= y0:
             return np.zeros((dsize[1], dsize[0], *image.shape[2:]), image.dtype)
-        src = _blur_window(image, (x0, y0, x1, y1), k, sigma)
-        matrix = matrix.copy()
-        matrix[:, 2] += matrix[:, 0] * x0 + matrix[:, 1] * y0
+        src, matrix = _reduce_window(image, matrix, (x0, y0, x1, y1), g)
+        # a mean over g pixels already spreads them by (g^2 - 1) / 12 squared pixels; blur the rest
+        rest = float(np.sqrt(max(sigma ** 2 - (g * g - 1) / 12.0, 0.0))) / g
+        k = int(2 * round(3 * rest) + 1)
+        if k > 1:
+            src = cv2.GaussianBlur(src, (k, k), rest, borderType=cv2.BORDER_REFLECT_101)
     flags = cv2.INTER_NEAREST if nearest else cv2.INTER_LINEAR
     return cv2.warpAffine(src, matrix, dsize, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+
+
+def _reduce_window(image: np.ndarray, matrix: np.ndarray, rect: tuple[int, int, int, int], g: int):
+    """``image[rect]`` averaged over ``g x g`` blocks, and ``matrix`` re-aimed at that copy.
+
+    A window that does not divide into whole blocks is padded by repeating its last pixels.
+    """
+    x0, y0, x1, y1 = rect
+    window = image[y0:y1, x0:x1]
+    shifted = matrix.copy()
+    if g == 1:
+        shifted[:, 2] = matrix[:, 2] + matrix[:, :2] @ np.array([x0, y0], np.float64)
+        return window, shifted
+    bw, bh = -(-(x1 - x0) // g), -(-(y1 - y0) // g)
+    extra_x, extra_y = bw * g - (x1 - x0), bh * g - (y1 - y0)
+    if extra_x or extra_y:
+        window = cv2.copyMakeBorder(window, 0, extra_y, 0, extra_x, cv2.BORDER_REPLICATE)
+    small = cv2.resize(window, (bw, bh), interpolation=cv2.INTER_AREA)
+    # reduced pixel i covers source pixels g*i .. g*i+g-1, whose centre is g*i + (g-1)/2
+    shifted[:, :2] = matrix[:, :2] * g
+    shifted[:, 2] = matrix[:, 2] + matrix[:, :2] @ np.array([x0 + (g - 1) / 2, y0 + (g - 1) / 2])
+    return small, shifted
 
 
 def _source_rect(matrix: np.ndarray, dsize: tuple[int, int], shape: tuple[int, int], pad: int
@@ -68,19 +98,6 @@ def _source_rect(matrix: np.ndarray, dsize: tuple[int, int], shape: tuple[int, i
     x1 = int(min(shape[1], np.ceil(corners[:, 0].max()) + pad + 1))
     y1 = int(min(shape[0], np.ceil(corners[:, 1].max()) + pad + 1))
     return x0, y0, x1, y1
-
-
-def _blur_window(image: np.ndarray, rect: tuple[int, int, int, int], k: int, sigma: float) -> np.ndarray:
-    """The whole image's Gaussian blur, computed for the window ``rect`` only."""
-    x0, y0, x1, y1 = rect
-    r = k // 2
-    h, w = image.shape[:2]
-    # Read the kernel's reach around the window where the image has it; where the window meets the
-    # image's border, OpenCV's default reflection (BORDER_REFLECT_101) is applied as for the whole image.
-    ox0, oy0, ox1, oy1 = max(0, x0 - r), max(0, y0 - r), min(w, x1 + r), min(h, y1 + r)
-    outer = image[oy0:oy1, ox0:ox1]
-    blurred = cv2.GaussianBlur(outer, (k, k), sigma, borderType=cv2.BORDER_REFLECT_101)
-    return blurred[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0]
 
 
 def paste_soft(

@@ -256,3 +256,32 @@ def test_wide_look_is_white_balanced_when_the_hands_own_crop_was():
     seg = CastRecorder()
     Pipeline(LandmarkDetector([(90.0, 60.0, 210.0, 260.0)]), seg, cfg).process(img)
     assert len(seg.casts) == 2  # no retry: the wide crop is left as it is
+
+
+class UnsureOfWideCrops(CastRecorder):
+    """CastRecorder, and unsure of every crop after the hands' own crops (the first two calls)."""
+
+    def predict(self, crops):
+        out = super().predict(crops)
+        if len(self.casts) > 2:
+            out[:] = 0.5
+        return out
+
+
+def test_wide_look_balances_each_crop_once_when_hands_differ():
+    """Two hands, one under a warm cast (its own crop was rescued by white balance), one not:
+    the warm hand's wide crop is balanced and segmented once, and only the plain one may be
+    offered the rescue, even when the model is unsure of both."""
+    left, _ = draw_hand(400, 300)
+    left[..., 0] = np.clip(left[..., 0].astype(int) + 80, 0, 255)
+    left[..., 2] = left[..., 2] // 2
+    right, _ = draw_hand(400, 300)
+    img = np.concatenate([left, np.full((400, 800, 3), 90, np.uint8), right], axis=1)
+    boxes = [(90.0, 60.0, 210.0, 260.0), (1190.0, 60.0, 1310.0, 260.0)]
+    cfg = PipelineConfig(max_grow=0, landmark_prior=False, context_margin=1.0, colour="auto")
+    seg = UnsureOfWideCrops()
+    Pipeline(LandmarkDetector(boxes), seg, cfg).process(img)
+    assert [len(c) for c in seg.casts[:2]] == [2, 1]  # both hands, then the warm one's retry
+    wide = seg.casts[2:]
+    assert sum(len(c) for c in wide) == 3  # warm wide (balanced), plain wide, plain wide's retry
+    assert all(c < 5 for c in wide[0])  # the warm hand's wide crop went in balanced

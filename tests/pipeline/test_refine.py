@@ -27,6 +27,31 @@ def test_fill_holes_ignores_background_touching_border():
     assert np.array_equal(fill_holes(m, 0.5), m)
 
 
+def test_fill_holes_measures_each_hole_by_its_own_pixels():
+    """A hole holding an island of hand (which has a hole of its own) counts only its own
+    background: the ring of background around the island is small and filled; the island's
+    big hole is measured on its own."""
+    m = np.zeros((120, 120), np.uint8)
+    cv2.circle(m, (60, 60), 55, 255, -1)
+    cv2.circle(m, (60, 60), 40, 0, -1)  # hole: a ring of background ...
+    cv2.circle(m, (60, 60), 38, 255, -1)  # ... around an island of hand
+    cv2.circle(m, (60, 60), 30, 0, -1)  # the island's own hole, about 2800 px
+    area = np.count_nonzero(m)
+    ring = np.count_nonzero(cv2.circle(np.zeros_like(m), (60, 60), 40, 1, -1)) - np.count_nonzero(
+        cv2.circle(np.zeros_like(m), (60, 60), 38, 1, -1))
+    out = fill_holes(m, max_fraction=(ring + 1) / area)  # room for the ring alone
+    assert out[60, 60 + 39] == 255  # the ring is filled
+    assert out[60, 60] == 0  # the island's large hole stays open
+
+
+def test_fill_holes_treats_diagonal_background_as_separate_holes():
+    """Background pixels touching only at corners are separate holes (4-connected), as the hand
+    is 8-connected: each tiny hole is filled on its own."""
+    m = np.full((20, 20), 255, np.uint8)
+    m[5, 5] = m[6, 6] = 0
+    assert fill_holes(m, max_fraction=1.5 / m.size).min() == 255
+
+
 def test_remove_specks_keeps_two_hands_drops_crumbs():
     m = np.zeros((100, 200), np.uint8)
     m[10:60, 10:60] = 255
