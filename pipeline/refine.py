@@ -101,11 +101,21 @@ def _solve_sym3(m: np.ndarray, v: np.ndarray) -> np.ndarray:
     return x.astype(np.float32)
 
 
-def _overlapping(labels: np.ndarray, region: np.ndarray, n: int) -> np.ndarray:
-    """Per component (labels 1..n-1): does it have a pixel inside ``region`` (bool)?"""
-    hit = np.zeros(n, bool)
-    hit[labels[region]] = True  # a scatter, not np.unique: no sort of millions of labels
-    return hit[1:]
+def _overlapping(labels: np.ndarray, region: np.ndarray, n: int, stats: np.ndarray) -> np.ndarray:
+    """Per component (labels 1..n-1): does it have a pixel inside ``region`` (bool)?
+
+    Decided from each component's bounding box where that suffices (a box wholly inside or
+    wholly outside the region); only a component whose box straddles the region's edge (a hand
+    with its forearm leaving the hand's box) is looked at pixel by pixel, within its box.
+    """
+    hit = np.zeros(n - 1, bool)
+    for k in range(1, n):
+        x, y, w, h = stats[k, :4]
+        inside = region[y:y + h, x:x + w]
+        if not inside.any():
+            continue
+        hit[k - 1] = inside.all() or bool((inside & (labels[y:y + h, x:x + w] == k)).any())
+    return hit
 
 
 def remove_specks(mask: np.ndarray, min_fraction: float = 0.02, keep: np.ndarray | None = None,
@@ -127,11 +137,11 @@ def remove_specks(mask: np.ndarray, min_fraction: float = 0.02, keep: np.ndarray
     if n <= 2 and anchor is None:
         return m * 255
     areas = stats[1:, cv2.CC_STAT_AREA]
-    ok = np.ones(n - 1, bool) if anchor is None else _overlapping(labels, anchor, n)
+    ok = np.ones(n - 1, bool) if anchor is None else _overlapping(labels, anchor, n, stats)
     if ok.any():
         ok &= areas >= min_fraction * areas[ok].max()
     if keep is not None:
-        ok |= _overlapping(labels, keep, n)
+        ok |= _overlapping(labels, keep, n, stats)
     return _set_components(m * np.uint8(255), labels, stats, np.flatnonzero(~ok) + 1, 0)
 
 
