@@ -45,23 +45,24 @@ class CachedDetector:
         return self.cache[key]
 
 
-def parse_overrides(text: str) -> dict:
-    """``field=value,...`` -> typed overrides; ``merge.field`` keys are the auto detector's
-    :class:`~detection.auto_detector.MergeConfig` fields and keep their prefix."""
+def parse_overrides(text: str) -> tuple[dict, dict]:
+    """``field=value,...`` -> typed ``(PipelineConfig overrides, MergeConfig overrides)``; a
+    ``merge.field`` key is a field of the auto detector's
+    :class:`~detection.auto_detector.MergeConfig` (such a row gets its own detections)."""
     from detection.auto_detector import MergeConfig
 
-    defaults = {"": PipelineConfig(), "merge.": MergeConfig()}
-    out = {}
+    targets = {"": (PipelineConfig(), {}), "merge.": (MergeConfig(), {})}
     for item in filter(None, text.split(",")):
         key, _, value = item.partition("=")
         prefix = "merge." if key.startswith("merge.") else ""
         field = key[len(prefix):]
-        if not hasattr(defaults[prefix], field):
+        defaults, out = targets[prefix]
+        if not hasattr(defaults, field):
             kind = "MergeConfig" if prefix else "PipelineConfig"
             raise SystemExit(f"error: unknown {kind} field {field!r}")
-        default = getattr(defaults[prefix], field)
-        out[key] = value.lower() in ("1", "true", "yes") if isinstance(default, bool) else type(default)(value)
-    return out
+        default = getattr(defaults, field)
+        out[field] = value.lower() in ("1", "true", "yes") if isinstance(default, bool) else type(default)(value)
+    return targets[""][1], targets["merge."][1]
 
 
 def split_pairs_of(data: str, args) -> list[tuple[str, Path, Path]]:
@@ -110,9 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     for model in args.model or [None]:
         segmenters = {flip: Segmenter(model, tta_flip=flip) for flip in (False, True)}
         for overrides in [""] + args.sets:
-            parsed = parse_overrides(overrides)
-            merge = {k[len("merge."):]: v for k, v in parsed.items() if k.startswith("merge.")}
-            cfg = dataclasses.replace(PipelineConfig(), **{k: v for k, v in parsed.items() if not k.startswith("merge.")})
+            fields, merge = parse_overrides(overrides)
+            cfg = dataclasses.replace(PipelineConfig(), **fields)
             pipe = Pipeline(detector_for(merge), segmenters[cfg.tta_flip], cfg, faces)
             row = {"model": model or "default", "set": overrides or "defaults"}
             for name, pairs in sets.items():

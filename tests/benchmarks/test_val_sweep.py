@@ -8,10 +8,10 @@ from benchmarks.val_sweep import CachedDetector, parse_overrides
 
 
 def test_overrides_take_the_field_types():
-    assert parse_overrides("max_grow=3,landmark_prior=false,threshold=0.4,tta_flip=true") == {
-        "max_grow": 3, "landmark_prior": False, "threshold": 0.4, "tta_flip": True}
-    assert parse_overrides("") == {}
-    assert parse_overrides("merge.max_growth=16,margin=0.1") == {"merge.max_growth": 16.0, "margin": 0.1}
+    assert parse_overrides("max_grow=3,landmark_prior=false,threshold=0.4,tta_flip=true") == ({
+        "max_grow": 3, "landmark_prior": False, "threshold": 0.4, "tta_flip": True}, {})
+    assert parse_overrides("") == ({}, {})
+    assert parse_overrides("merge.max_growth=16,margin=0.1") == ({"margin": 0.1}, {"max_growth": 16.0})
 
 
 def test_unknown_field_is_rejected():
