@@ -138,12 +138,17 @@ def sidebar_controls(detectors: tuple[str, ...]) -> Controls:
         help="Also segments a crop three times the hand's size and carries on, from it, a forearm the "
              "first crop ended at the wrist. One more model run per hand.",
     )
+    watch = sb.checkbox(
+        "Keep watch bands in the cut-out", value=DEFAULTS.wrist_bridge,
+        help="A watch or bracelet the mask left as a gap across the forearm is filled, as a ring on "
+             "a finger is.",
+    )
     mode = sb.radio("Output background", ["Transparent", "Colour"], horizontal=True,
                     help="Transparent gives an RGBA cut-out; Colour puts the hand on a flat colour (RGB).")
     colour = sb.color_picker("Background colour", "#FFFFFF", disabled=mode == "Transparent")
     show = sb.toggle("Show detected boxes and landmarks", value=False)
     config = dataclasses.replace(DEFAULTS, detector=detector, threshold=threshold, margin=margin,
-                                 context_margin=WIDE_LOOK_MARGIN if forearm else 0.0)
+                                 context_margin=WIDE_LOOK_MARGIN if forearm else 0.0, wrist_bridge=watch)
     return Controls(config, None if mode == "Transparent" else parse_color(colour), show)
 
 

@@ -62,6 +62,9 @@ class PipelineConfig:
     #: a fingertip the model cut off from its hand (a ring, an over-exposed joint) is joined back
     #: along the finger's landmark bones (see pipeline/landmark_prior.bridge_fingers)
     finger_bridge: bool = True
+    #: a watch or bracelet the mask left as a gap across the forearm is filled (it belongs to the
+    #: cut-out like a ring; see pipeline/wrist_bridge.py)
+    wrist_bridge: bool = True
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)

@@ -23,6 +23,7 @@ from pipeline.colour import gray_world, segment_and_say_balanced
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
 from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, to_crop
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
+from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, letterbox_region, paste_soft, warp_crop
 
 
@@ -336,7 +337,12 @@ class Pipeline:
                 for b in hands:
                     bx0, by0, bx1, by1 = (int(round(v)) for v in b.xyxy)
                     anchor[max(0, by0 - y0):max(0, by1 - y0), max(0, bx0 - x0):max(0, bx1 - x0)] = True
-            m = fill_holes(remove_specks(m, cfg.speck_fraction, anchor=anchor), cfg.hole_fraction)
+            cleaned = remove_specks(m, cfg.speck_fraction, anchor=anchor)
+            if cfg.wrist_bridge and not fallback:
+                for b in hands:
+                    if b.landmarks is not None:
+                        cleaned, _ = bridge_wrist(cleaned, b.landmarks - (x0, y0), before_cleaning=m)
+            m = fill_holes(cleaned, cfg.hole_fraction)
             mask[y0:y1, x0:x1] = m
             alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold)
         t3 = time.perf_counter()

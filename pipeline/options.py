@@ -31,6 +31,8 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                    help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, cut-off fingertips joined back)")
     g.add_argument("--no-face-guard", action="store_true",
                    help="don't keep detected faces out of the masks")
+    g.add_argument("--no-wrist-bridge", action="store_true",
+                   help="leave a watch band the mask cut out of the forearm as a gap")
     g.add_argument("--tta", action="store_true", help="average with a flipped crop (slower)")
     g.add_argument("--colour", default=_DEFAULTS.colour, choices=COLOUR_MODES,
                    help="colour-cast handling: auto re-segments an unsure crop white-balanced and keeps the surer mask")
@@ -49,6 +51,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         refine=not args.no_refine,
         landmark_prior=not args.no_landmark_prior,
         face_guard=not args.no_face_guard,
+        wrist_bridge=not args.no_wrist_bridge,
         tta_flip=args.tta,
         colour=args.colour,
     )

@@ -109,6 +109,8 @@ def test_empty_page_offers_the_factory_detectors_and_config_defaults(spy):
     assert at.sidebar.radio[0].value == "Transparent"
     forearm = at.sidebar.checkbox[0]
     assert forearm.label == "Continue forearms cut at the wrist" and forearm.value == (DEFAULTS.context_margin > 0)
+    watch = at.sidebar.checkbox[1]
+    assert watch.label == "Keep watch bands in the cut-out" and watch.value == DEFAULTS.wrist_bridge
     label = at.file_uploader[0].label
     assert "JPEG, PNG, WebP" in label and "50 MB" in label and "50 MP" in label
     try:
@@ -193,6 +195,9 @@ def test_controls_reuse_the_models_and_recompute_only_what_changed(spy):
     at.sidebar.checkbox[0].set_value(not wide).run()  # the wide look for forearms: a pipeline setting
     assert len(spy.processed) == 5
     assert spy.configs[-1].context_margin == (0.0 if wide else WIDE_LOOK_MARGIN)
+    at.sidebar.checkbox[1].set_value(not DEFAULTS.wrist_bridge).run()  # the watch bridge: a pipeline setting
+    assert len(spy.processed) == 6
+    assert spy.configs[-1].wrist_bridge == (not DEFAULTS.wrist_bridge)
 
     assert not at.exception and not at.error
     assert spy.detectors == [DEFAULTS.detector] and len(spy.segmenters) == 1  # never reloaded

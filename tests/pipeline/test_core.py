@@ -221,8 +221,9 @@ def test_cli_options_reach_the_config():
 
     p = argparse.ArgumentParser()
     add_pipeline_options(p)
-    cfg = config_from_args(p.parse_args(["--context-margin", "1.0", "--margin", "0.2", "--threshold", "0.6"]))
-    assert (cfg.context_margin, cfg.margin, cfg.threshold) == (1.0, 0.2, 0.6)
+    cfg = config_from_args(p.parse_args(["--context-margin", "1.0", "--margin", "0.2", "--threshold", "0.6",
+                                         "--no-wrist-bridge"]))
+    assert (cfg.context_margin, cfg.margin, cfg.threshold, cfg.wrist_bridge) == (1.0, 0.2, 0.6, False)
     assert config_from_args(p.parse_args([])) == PipelineConfig()
 
 
@@ -285,3 +286,17 @@ def test_wide_look_balances_each_crop_once_when_hands_differ():
     wide = seg.casts[2:]
     assert sum(len(c) for c in wide) == 3  # warm wide (balanced), plain wide, plain wide's retry
     assert all(c < 5 for c in wide[0])  # the warm hand's wide crop went in balanced
+
+
+def test_watch_band_across_the_forearm_is_bridged_unless_switched_off():
+    img, mask = draw_hand(400, 300)  # the palm disc reaches down to y = 302
+    img[295:400, 135:165] = (205, 150, 120)  # a forearm from it down to the image edge
+    mask[295:400, 135:165] = 255
+    img[310:330, 130:170] = (40, 40, 40)  # a dark watch band across it, 15-35 px past the wrist
+    results = {}
+    for on in (True, False):
+        cfg = PipelineConfig(margin=0.1, max_grow=2, landmark_prior=False, wrist_bridge=on)
+        results[on] = Pipeline(LandmarkDetector([(90.0, 60.0, 210.0, 300.0)]), ColourSegmenter(96), cfg).process(img)
+    assert (results[False].mask[313:327, 140:160] == 0).mean() > 0.9  # the band is a gap without the bridge
+    assert (results[True].mask[313:327, 140:160] == 255).mean() > 0.9  # and part of the cut-out with it
+    assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
