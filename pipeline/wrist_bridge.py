@@ -143,7 +143,8 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         # look passes through arm on both sides of the band in every row but its middle ones
         key = (-(g1 - g0), abs(tilt))
         if best is None or key < best[:2]:
-            to_image = np.vstack([hull.astype(np.float64), far[1][:1]]) @ inverse[:, :2].T + inverse[:, 2]
+            middle = far[1][:2].mean(axis=0, keepdims=True)  # the middle of the far side's first run
+            to_image = np.vstack([hull.astype(np.float64), middle]) @ inverse[:, :2].T + inverse[:, 2]
             best = (*key, to_image[:-1], to_image[-1])
     # judged at the squarest crossing: slanted looks see a long gap shorter than it is
     if best is None or -best[0] > gap_rows:
