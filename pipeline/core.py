@@ -337,12 +337,12 @@ class Pipeline:
                 for b in hands:
                     bx0, by0, bx1, by1 = (int(round(v)) for v in b.xyxy)
                     anchor[max(0, by0 - y0):max(0, by1 - y0), max(0, bx0 - x0):max(0, bx1 - x0)] = True
-            cleaned = remove_specks(m, cfg.speck_fraction, anchor=anchor)
+            m = remove_specks(m, cfg.speck_fraction, anchor=anchor)
             if cfg.wrist_bridge and not fallback:
                 for b in hands:
                     if b.landmarks is not None:
-                        cleaned, _ = bridge_wrist(cleaned, b.landmarks - (x0, y0), before_cleaning=m)
-            m = fill_holes(cleaned, cfg.hole_fraction)
+                        m, _ = bridge_wrist(m, b.landmarks - (x0, y0))
+            m = fill_holes(m, cfg.hole_fraction)
             mask[y0:y1, x0:x1] = m
             alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold)
         t3 = time.perf_counter()

@@ -69,10 +69,8 @@ def _side(frame: np.ndarray, labels: np.ndarray, row: int, step: int, depth: int
     return label, np.array(points, np.float64)
 
 
-def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35
-                   ) -> tuple[np.ndarray, np.ndarray] | None:
-    """``(polygon, far point)``: the convex polygon (Nx2 image pixels) that closes a gap across
-    the forearm, and a pixel of the arm beyond it; None when there is no such gap.
+def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35) -> np.ndarray | None:
+    """The convex polygon (Nx2 image pixels) that closes a gap across the forearm, or None.
 
     Args:
         mask: ``HxW`` uint8, nonzero = hand.
@@ -92,7 +90,7 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
     gap_rows = int(np.ceil(max_gap * _PER_PALM))
     tail = int(0.1 * _PER_PALM)  # rows of arm the far side must show
     depth = int(0.12 * _PER_PALM)  # rows of arm either side whose outline shapes the bridge
-    best = None  # (-gap rows, |tilt|, polygon and far point in image pixels)
+    best = None  # (-gap rows, |tilt|, polygon in image pixels)
     for tilt in _TILTS:
         along = _rotate(away, tilt)
         matrix, size, wrist_row = _frame(wrist, along, palm, before, after, half)
@@ -143,41 +141,24 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         # look passes through arm on both sides of the band in every row but its middle ones
         key = (-(g1 - g0), abs(tilt))
         if best is None or key < best[:2]:
-            middle = far[1][:2].mean(axis=0, keepdims=True)  # the middle of the far side's first run
-            to_image = np.vstack([hull.astype(np.float64), middle]) @ inverse[:, :2].T + inverse[:, 2]
-            best = (*key, to_image[:-1], to_image[-1])
+            best = (*key, hull.astype(np.float64) @ inverse[:, :2].T + inverse[:, 2])
     # judged at the squarest crossing: slanted looks see a long gap shorter than it is
     if best is None or -best[0] > gap_rows:
         return None
-    return best[2], best[3]
+    return best[2]
 
 
-def bridge_wrist(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35,
-                 before_cleaning: np.ndarray | None = None) -> tuple[np.ndarray, bool]:
+def bridge_wrist(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35) -> tuple[np.ndarray, bool]:
     """``mask`` (uint8 0/255) with a gap across the forearm filled, and whether one was.
 
-    ``before_cleaning`` is the mask before speck removal, when ``mask`` is after it: the arm
-    beyond a watch often lies outside every hand's box, so the cleaning dropped it as a stray
-    blob. When ``mask`` shows no gap, it is looked for in that earlier mask, and the arm beyond
-    it (its connected piece there) comes back with the bridge; other blobs the cleaning dropped
-    stay dropped.
+    Run on the cleaned mask (after speck removal): the arm beyond the watch must have survived
+    the cleaning on its own, by touching a hand's box. Looking in the mask before cleaning
+    instead also found the arm where it lay outside every box, but on one of 83 real photos
+    it joined a stray blob at the photo's edge to the hand (docs/rejected/README.md).
     """
-    source = mask
-    found = find_wrist_gap(mask, landmarks, max_gap)
-    if found is None and before_cleaning is not None:
-        # only when the cleaned mask shows no arm beyond: the earlier one also holds the crumbs
-        # the cleaning dropped, and a crumb beside the gap would bend the bridge
-        source = before_cleaning
-        found = find_wrist_gap(source, landmarks, max_gap)
-    if found is None:
+    polygon = find_wrist_gap(mask, landmarks, max_gap)
+    if polygon is None:
         return mask, False
-    polygon, far = found
     out = mask.copy()
-    if source is not mask:
-        x, y = (int(round(v)) for v in far)
-        h, w = source.shape
-        if 0 <= x < w and 0 <= y < h and source[y, x]:
-            _, labels = cv2.connectedComponents((source > 0).astype(np.uint8), connectivity=8)
-            out[labels == labels[y, x]] = 255
     cv2.fillConvexPoly(out, np.round(polygon).astype(np.int32), 255)
     return out, True

@@ -288,15 +288,32 @@ def test_wide_look_balances_each_crop_once_when_hands_differ():
     assert all(c < 5 for c in wide[0])  # the warm hand's wide crop went in balanced
 
 
+class FixedHands:
+    """A detector returning the same hands (boxes and landmarks) for every image."""
+
+    name = "fixed"
+
+    def __init__(self, hands):
+        self.hands = hands
+
+    def detect(self, image_rgb):
+        return list(self.hands)
+
+
 def test_watch_band_across_the_forearm_is_bridged_unless_switched_off():
     img, mask = draw_hand(400, 300)  # the palm disc reaches down to y = 302
     img[295:400, 135:165] = (205, 150, 120)  # a forearm from it down to the image edge
     mask[295:400, 135:165] = 255
     img[310:330, 130:170] = (40, 40, 40)  # a dark watch band across it, 15-35 px past the wrist
+    # a box reaching down the arm, as a YOLO box merged with MediaPipe's does; the landmarks put
+    # the wrist at (150, 295) and the middle knuckle at (150, 180)
+    lms = np.tile([150.0, 200.0], (21, 1))
+    lms[0], lms[9], lms[5], lms[17] = (150, 295), (150, 180), (120, 170), (180, 170)
+    hand = HandBox((90.0, 60.0, 210.0, 400.0), 0.9, landmarks=lms, source="fake")
     results = {}
     for on in (True, False):
         cfg = PipelineConfig(margin=0.1, max_grow=2, landmark_prior=False, wrist_bridge=on)
-        results[on] = Pipeline(LandmarkDetector([(90.0, 60.0, 210.0, 300.0)]), ColourSegmenter(96), cfg).process(img)
+        results[on] = Pipeline(FixedHands([hand]), ColourSegmenter(96), cfg).process(img)
     assert (results[False].mask[313:327, 140:160] == 0).mean() > 0.9  # the band is a gap without the bridge
     assert (results[True].mask[313:327, 140:160] == 255).mean() > 0.9  # and part of the cut-out with it
     assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
