@@ -91,11 +91,11 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
     tail = int(0.1 * _PER_PALM)  # rows of arm the far side must show
     depth = int(0.12 * _PER_PALM)  # rows of arm either side whose outline shapes the bridge
     best = None  # (-gap rows, |tilt|, polygon in image pixels)
+    ones = None
     for tilt in _TILTS:
         along = _rotate(away, tilt)
         matrix, size, wrist_row = _frame(wrist, along, palm, before, after, half)
         frame = cv2.warpAffine(mask, matrix, size, flags=cv2.INTER_NEAREST, borderValue=0) > 0
-        seen = cv2.warpAffine(np.ones_like(mask), matrix, size, flags=cv2.INTER_NEAREST, borderValue=0) > 0
         cover = frame.sum(axis=1)
         ref = int(cover[:wrist_row + 1].max())  # the hand's width by the wrist (palm, thumb)
         if ref < 0.2 * _PER_PALM:
@@ -123,6 +123,11 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         # must go on where the arm was heading, about as wide (not a skin-coloured blob beside
         # it); the arm is compared a little way from the gap, as a band cut at a slant leaves
         # only a sliver of arm in the rows next to it
+        # (which frame pixels come from the photo is only asked here, for the few looks that
+        # found a cut: warping a photo-sized plane of ones for every look cost more than the rest)
+        if ones is None:
+            ones = np.ones_like(mask)
+        seen = cv2.warpAffine(ones, matrix, size, flags=cv2.INTER_NEAREST, borderValue=0) > 0
         lo, hi = near[1][:, 0].min(), near[1][:, 0].max()
         if not seen[g0:g1, int(lo):int(hi)].all():
             continue
