@@ -79,6 +79,12 @@ def wrist_axis(landmarks: np.ndarray) -> tuple[np.ndarray, float, np.ndarray] | 
     return wrist, palm, axis / palm
 
 
+def rotate(v: np.ndarray, degrees: float) -> np.ndarray:
+    """``v`` (a 2-vector in image pixels) turned by ``degrees``: ways near the forearm's."""
+    t = np.radians(degrees)
+    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ np.asarray(v, np.float64)
+
+
 def forearm_band(landmarks: np.ndarray, length: float = 3.0, width: float = 1.6) -> np.ndarray:
     """A quadrilateral (4x2 float, full-resolution pixels) from the wrist away from the fingers.
 

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from detection.boxes import Box, offset_box
-from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, wrist_axis
+from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, rotate, wrist_axis
 from detection.types import HandBox, HandDetector
 from pipeline.colour import gray_world, segment_and_say_balanced
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
@@ -181,8 +181,7 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
         # cover the whole patch (cone_deg < 90)
         apex = np.array([cx - reach * away[0], cy - reach * away[1]])
         far = 2.0 * (float(np.hypot(*new.shape)) + reach) / np.cos(np.radians(cone_deg))
-        rays = [np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ np.asarray(away, float)
-                for t in (np.radians(cone_deg), -np.radians(cone_deg))]
+        rays = [rotate(away, cone_deg), rotate(away, -cone_deg)]
         cone = np.zeros(new.shape, np.uint8)
         cv2.fillConvexPoly(cone, np.round([apex, apex + far * rays[0], apex + far * rays[1]]).astype(np.int32), 1)
         new &= cone

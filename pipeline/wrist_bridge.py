@@ -16,17 +16,12 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from detection.faces import wrist_axis
+from detection.faces import rotate, wrist_axis
 
 #: frame pixels per palm length: the search runs on a small resampled copy around the wrist
 _PER_PALM = 80
 #: the forearm's direction is searched this far (degrees) either side of knuckle-to-wrist
 _TILTS = (0.0, -10.0, 10.0, -20.0, 20.0, -30.0, 30.0)
-
-
-def _rotate(v: np.ndarray, degrees: float) -> np.ndarray:
-    t = np.radians(degrees)
-    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ v
 
 
 def _frame(wrist: np.ndarray, along: np.ndarray, palm: float, before: float, after: float, half: float):
@@ -93,7 +88,7 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
     best = None  # (-gap rows, |tilt|, polygon in image pixels)
     ones = None
     for tilt in _TILTS:
-        along = _rotate(away, tilt)
+        along = rotate(away, tilt)
         matrix, size, wrist_row = _frame(wrist, along, palm, before, after, half)
         frame = cv2.warpAffine(mask, matrix, size, flags=cv2.INTER_NEAREST, borderValue=0) > 0
         cover = frame.sum(axis=1)

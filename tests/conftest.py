@@ -35,7 +35,8 @@ def draw_hand(h: int = 240, w: int = 320, seed: int = 0) -> tuple[np.ndarray, np
 
 
 class FakeDetector:
-    """Returns fixed boxes, so pipeline tests do not depend on MediaPipe."""
+    """Returns fixed boxes (or ready-made ``HandBox``es, landmarks and all), so pipeline tests do
+    not depend on MediaPipe."""
 
     name = "fake"
 
@@ -43,7 +44,7 @@ class FakeDetector:
         self.boxes = boxes
 
     def detect(self, image_rgb):
-        return [HandBox(b, 0.9, source="fake") for b in self.boxes]
+        return [b if isinstance(b, HandBox) else HandBox(b, 0.9, source="fake") for b in self.boxes]
 
 
 class ColourSegmenter:

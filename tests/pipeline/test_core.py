@@ -288,18 +288,6 @@ def test_wide_look_balances_each_crop_once_when_hands_differ():
     assert all(c < 5 for c in wide[0])  # the warm hand's wide crop went in balanced
 
 
-class FixedHands:
-    """A detector returning the same hands (boxes and landmarks) for every image."""
-
-    name = "fixed"
-
-    def __init__(self, hands):
-        self.hands = hands
-
-    def detect(self, image_rgb):
-        return list(self.hands)
-
-
 def test_watch_band_across_the_forearm_is_bridged_unless_switched_off():
     img, mask = draw_hand(400, 300)  # the palm disc reaches down to y = 302
     img[295:400, 135:165] = (205, 150, 120)  # a forearm from it down to the image edge
@@ -313,7 +301,7 @@ def test_watch_band_across_the_forearm_is_bridged_unless_switched_off():
     results = {}
     for on in (True, False):
         cfg = PipelineConfig(margin=0.1, max_grow=2, landmark_prior=False, wrist_bridge=on)
-        results[on] = Pipeline(FixedHands([hand]), ColourSegmenter(96), cfg).process(img)
+        results[on] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg).process(img)
     assert (results[False].mask[313:327, 140:160] == 0).mean() > 0.9  # the band is a gap without the bridge
     assert (results[True].mask[313:327, 140:160] == 255).mean() > 0.9  # and part of the cut-out with it
     assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
