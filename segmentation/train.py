@@ -59,6 +59,9 @@ class TrainConfig:
     #: JSON of the detector's boxes per training image (``python -m segmentation.detector_boxes``);
     #: "" = train on mask-box crops only
     detector_boxes: str = ""
+    #: weight of the extra cross-entropy on the band along each label's edge (0 = BCE + Dice only)
+    edge_weight: float = 0.0
+    edge_band_px: int = 3
 
 
 def _downscale(image: np.ndarray, mask: np.ndarray, max_side: int):
@@ -220,7 +223,7 @@ def family_scores(model, x: np.ndarray, y: np.ndarray, families: list[str]) -> d
 def train(cfg: TrainConfig) -> dict:
     import keras
 
-    from segmentation.model import BinaryIoU, bce_dice_loss, build_unet
+    from segmentation.model import BinaryIoU, EdgeWeightedLoss, build_unet
 
     keras.utils.set_random_seed(cfg.seed)
     work = Path(cfg.work_dir)
@@ -251,7 +254,7 @@ def train(cfg: TrainConfig) -> dict:
         log.info("initialised from %s", cfg.init_from)
     model.compile(
         optimizer=keras.optimizers.Adam(cfg.learning_rate),
-        loss=bce_dice_loss,
+        loss=EdgeWeightedLoss(cfg.edge_weight, cfg.edge_band_px),
         metrics=[BinaryIoU()],
     )
     best_path = work / "best.keras"
@@ -347,6 +350,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--detector-boxes", default="",
                    help="JSON from python -m segmentation.detector_boxes: also train on crops around the detector's boxes")
     p.add_argument("--init-from", default="", help="fine-tune from this .keras model (same architecture)")
+    p.add_argument("--edge-weight", type=float, default=d.edge_weight,
+                   help="extra cross-entropy on the band along each label's edge, times this (default %(default)s: off)")
+    p.add_argument("--edge-band", type=int, default=d.edge_band_px,
+                   help="half-width in crop pixels of that band (default %(default)s)")
     return p
 
 
@@ -379,12 +386,16 @@ def main(argv: list[str] | None = None) -> int:
         composite_p=args.composite_p, family_weights=family_weights,
         detector_boxes=args.detector_boxes, split_by=args.split_by,
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
+        edge_weight=args.edge_weight, edge_band_px=args.edge_band,
     )
     if cfg.detector_boxes and not Path(cfg.detector_boxes).is_file():
         print(f"error: --detector-boxes {cfg.detector_boxes}: no such file", file=sys.stderr)
         return 2
     if not (0 <= cfg.val_fraction < 1 and 0 <= cfg.test_fraction < 1 and cfg.val_fraction + cfg.test_fraction < 1):
         print("error: --val-fraction and --test-fraction must be in [0, 1) and sum to less than 1", file=sys.stderr)
+        return 2
+    if cfg.edge_weight < 0 or cfg.edge_band_px < 1:
+        print("error: --edge-weight must be >= 0 and --edge-band >= 1", file=sys.stderr)
         return 2
     if cfg.size % 16:
         print("error: --size must be a multiple of 16", file=sys.stderr)

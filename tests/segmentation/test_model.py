@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from segmentation.model import BinaryIoU, bce_dice_loss, build_unet
+from segmentation.model import BinaryIoU, EdgeWeightedLoss, bce_dice_loss, build_unet, edge_band
 from segmentation.segmenter import Segmenter
 from tests.conftest import draw_hand, make_pair_folder
 
@@ -43,6 +43,47 @@ def test_binary_iou_metric_known_answer():
     assert float(metric.result()) == pytest.approx(0.5)
 
 
+def test_edge_band_marks_pixels_near_the_edge_only():
+    y = np.zeros((1, 12, 12, 1), "float32")
+    y[0, 2:10, 2:10] = 1
+    band = np.asarray(edge_band(y, 1))[0, ..., 0]
+    assert band[2, 5] == 1 and band[1, 5] == 1  # the edge row and the one outside it
+    assert band[5, 5] == 0 and band[0, 5] == 0  # deep inside, and 2 px outside
+    assert band[3, 5] == 0  # band_px=1: one pixel each side of the edge
+    assert np.asarray(edge_band(np.ones_like(y), 1)).sum() == 0  # no edge, no band
+
+
+def test_edge_weighted_loss_adds_cost_only_for_edge_mistakes():
+    y = np.zeros((1, 16, 16, 1), "float32")
+    y[0, 4:12, 4:12] = 1
+    good = np.clip(y, 0.02, 0.98)
+    edge_wrong = good.copy()
+    edge_wrong[0, 4, 4:12] = 0.3  # the top edge row of the square half missed
+    far_wrong = good.copy()
+    far_wrong[0, 14, 4:12] = 0.7  # as large a mistake, far from the edge
+    plain = lambda p: float(np.asarray(bce_dice_loss(y, p))[0])  # noqa: E731
+    edged = lambda p: float(np.asarray(EdgeWeightedLoss(2.0, 1)(y, p)))  # noqa: E731
+    assert float(EdgeWeightedLoss(0.0)(y, edge_wrong)) == pytest.approx(plain(edge_wrong), rel=1e-5)
+    assert edged(edge_wrong) - plain(edge_wrong) > 2 * (edged(far_wrong) - plain(far_wrong))
+
+
+def test_edge_weighted_loss_trains_and_round_trips_in_a_saved_model(tmp_path):
+    import keras
+
+    from segmentation.model import load_keras_model
+
+    keras.utils.set_random_seed(0)
+    img, mask = draw_hand(32, 32, seed=1)
+    x, y = img[None].astype("float32"), (mask[None, ..., None] / 255.0).astype("float32")
+    m = build_unet((32, 32), (4, 8, 16), dropout=0.0)
+    m.compile(optimizer=keras.optimizers.Adam(1e-2), loss=EdgeWeightedLoss(1.0, 2))
+    hist = m.fit(x, y, sample_weight=np.array([0.5], "float32"), epochs=5, verbose=0).history
+    assert np.isfinite(hist["loss"]).all() and hist["loss"][-1] < hist["loss"][0]
+    m.save(tmp_path / "m.keras")
+    assert keras.models.load_model(tmp_path / "m.keras").loss.weight == 1.0
+    assert load_keras_model(tmp_path / "m.keras").output_shape == (None, 32, 32, 1)
+
+
 def test_save_load_round_trip_and_segmenter(tmp_path):
     m = build_unet((32, 32), (4, 8, 16))
     path = tmp_path / "m.keras"
@@ -71,9 +112,10 @@ def test_train_cli_end_to_end_on_tiny_folder(tmp_path):
     boxes.write_text(json.dumps({f"data/x_id{i % 4:02d}_{i}": [[0.2, 0.1, 0.8, 0.6]] for i in range(6)}))
     rc = main(["--data", str(data), "--out", str(out), "--work-dir", str(tmp_path / "run"), "--size", "32",
                "--filters", "4,8,16", "--epochs", "2", "--steps-per-epoch", "2", "--batch-size", "4",
-               "--detector-boxes", str(boxes)])
+               "--detector-boxes", str(boxes), "--edge-weight", "1"])
     assert rc == 0 and out.is_file()
     report = json.loads(out.with_suffix(".train.json").read_text())
+    assert report["config"]["edge_weight"] == 1.0
     assert 0 <= report["val"]["iou"] <= 1 and "data" in report["test"]
     split = json.loads((tmp_path / "run" / "split.json").read_text())
     assert set(split[str(data)]) == {"train", "val", "test"}
@@ -116,6 +158,8 @@ def test_train_cli_rejects_bad_split_fractions(tmp_path, capsys):
     (["--family-weights", "1,2"], "--family-weights"),
     (["--family-weights", "1,a,1,1,1"], "--family-weights"),
     (["--family-weights", "0,0,0,0,0"], "--family-weights"),
+    (["--edge-weight", "-1"], "--edge-weight"),
+    (["--edge-band", "0"], "--edge-band"),
 ])
 def test_train_cli_rejects_bad_composite_options(tmp_path, capsys, args, message):
     from segmentation.train import main
