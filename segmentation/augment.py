@@ -44,13 +44,18 @@ class AugmentConfig:
     #: when the detector's boxes for the image are known, crop around one of them this often:
     #: exactly the crops the pipeline makes, a forearm running off the crop's edge included
     detector_box_p: float = 0.5
+    #: recolour the finished crop (hand and background alike, after compositing) this often: a
+    #: random channel order or a hue turned by any angle. Hue then says nothing about which pixels
+    #: are hand, so shape, edges and texture must: a pale hand on skin-coloured wood was taken as
+    #: background, the wood as hand. Applied by :func:`finish_sample`.
+    recolour_p: float = 0.0
 
 
 NO_AUGMENT = AugmentConfig(
     brightness=(1.0, 1.0), zoom=0.0, rotation_deg=0.0, shift=0.0, shear=0.0, hflip=False, hue_shift=0.0,
     saturation=(1.0, 1.0), contrast=(1.0, 1.0), blur_p=0.0, noise_p=0.0, jpeg_p=0.0, coin_p=0.0,
     box_jitter=0.0, partial_box_p=0.0, detector_box_p=0.0, gray_p=0.0,
-    white_balance=0.0, shadow_p=0.0, overexpose_p=0.0,
+    white_balance=0.0, shadow_p=0.0, overexpose_p=0.0, recolour_p=0.0,
 )
 
 
@@ -151,6 +156,29 @@ def _lighting(out: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> 
     if rng.random() < cfg.overexpose_p:
         out = out * rng.uniform(1.5, 2.5)
     return out
+
+
+_CHANNEL_ORDERS = ((0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0))  # every order but RGB
+
+
+def recolour(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The same scene in other colours: half the time the channels reordered, else the hue turned.
+
+    Lightness and texture stay, so a hand stays a hand by its shape and edges; only the colour
+    cue, which fails where the background is skin-coloured, is taken away.
+    """
+    if rng.random() < 0.5:
+        return np.ascontiguousarray(img[..., list(_CHANNEL_ORDERS[rng.integers(len(_CHANNEL_ORDERS))])])
+    hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
+    hsv[..., 0] = ((hsv[..., 0].astype(np.int16) + int(rng.integers(30, 151))) % 180).astype(np.uint8)
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+
+
+def finish_sample(x: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
+    """Last step of a training sample, once its background is final (see ``recolour_p``)."""
+    if cfg.recolour_p and rng.random() < cfg.recolour_p:
+        return recolour(x, rng)
+    return x
 
 
 def _photometric(img: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:

@@ -62,6 +62,8 @@ class TrainConfig:
     #: weight of the extra cross-entropy on the band along each label's edge (0 = BCE + Dice only)
     edge_weight: float = 0.0
     edge_band_px: int = 3
+    #: share of training crops recoloured whole (augment.recolour): hue stops being the cue
+    recolour_p: float = 0.0
 
 
 def _downscale(image: np.ndarray, mask: np.ndarray, max_side: int):
@@ -97,10 +99,16 @@ def load_splits(cfg: TrainConfig):
     return out, manifest
 
 
-def _sample_fn(cfg: TrainConfig):
-    from segmentation.augment import AugmentConfig, NO_AUGMENT, make_crop_sample, make_whole_sample
+def _augment_config(cfg: TrainConfig):
+    from segmentation.augment import AugmentConfig, NO_AUGMENT
 
-    aug = AugmentConfig() if cfg.augment else NO_AUGMENT
+    return AugmentConfig(recolour_p=cfg.recolour_p) if cfg.augment else NO_AUGMENT
+
+
+def _sample_fn(cfg: TrainConfig):
+    from segmentation.augment import NO_AUGMENT, make_crop_sample, make_whole_sample
+
+    aug = _augment_config(cfg)
 
     def sample(img, msk, rng, augment: bool, hand_boxes=()):
         c = aug if augment else NO_AUGMENT
@@ -159,10 +167,12 @@ def composite_val_set(items, cfg: TrainConfig, photos: list[np.ndarray], seed: i
 def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None):
     import tensorflow as tf
 
+    from segmentation.augment import finish_sample
     from segmentation.composite import CompositeConfig, composite_sample
     from segmentation.detector_boxes import load_boxes, to_pixels
 
     sample = _sample_fn(cfg)
+    aug = _augment_config(cfg)
     shape = (cfg.size, cfg.size) if not cfg.whole_image else tuple(cfg.whole_shape)
     weights = np.array([w for _, _, w, _ in items], float)
     stored = load_boxes(cfg.detector_boxes)
@@ -184,6 +194,7 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
                     j = int(rng.integers(len(items)))
                     second = sample(items[j][0], items[j][1], rng, True)
                 x, y, _ = composite_sample(x, y, rng, photos or [], second=second, cfg=ccfg)
+            x = finish_sample(x, rng, aug)
             yield x.astype(np.float32), y[..., None].astype(np.float32), np.float32(weights[i])
 
     sig = (
@@ -354,6 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extra cross-entropy on the band along each label's edge, times this (default %(default)s: off)")
     p.add_argument("--edge-band", type=int, default=d.edge_band_px,
                    help="half-width in crop pixels of that band (default %(default)s)")
+    p.add_argument("--recolour-p", type=float, default=d.recolour_p,
+                   help="share of training crops recoloured whole, channels reordered or hue turned (default %(default)s)")
     return p
 
 
@@ -386,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         composite_p=args.composite_p, family_weights=family_weights,
         detector_boxes=args.detector_boxes, split_by=args.split_by,
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
-        edge_weight=args.edge_weight, edge_band_px=args.edge_band,
+        edge_weight=args.edge_weight, edge_band_px=args.edge_band, recolour_p=args.recolour_p,
     )
     if cfg.detector_boxes and not Path(cfg.detector_boxes).is_file():
         print(f"error: --detector-boxes {cfg.detector_boxes}: no such file", file=sys.stderr)
@@ -396,6 +409,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if cfg.edge_weight < 0 or cfg.edge_band_px < 1:
         print("error: --edge-weight must be >= 0 and --edge-band >= 1", file=sys.stderr)
+        return 2
+    if not 0 <= cfg.recolour_p <= 1:
+        print("error: --recolour-p must be in [0, 1]", file=sys.stderr)
         return 2
     if cfg.size % 16:
         print("error: --size must be a multiple of 16", file=sys.stderr)

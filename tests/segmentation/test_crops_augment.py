@@ -154,3 +154,27 @@ def test_strong_downscale_does_not_alias_fine_stripes():
     stripes[:, ::2] = 255
     crop = warp_crop(stripes, crop_matrix((0, 0, 1200, 1200), 100), 100)
     assert np.abs(crop[5:-5, 5:-5].astype(int) - 127).max() <= 3
+
+
+def test_recolour_changes_hue_but_keeps_lightness_and_label():
+    """Recolouring takes the colour cue away; where the hand is (label, shape) must not move."""
+    from segmentation.augment import recolour
+
+    img, mask = draw_hand(seed=7)
+    rng = np.random.default_rng(3)
+    outs = [recolour(img, rng) for _ in range(12)]
+    grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(int)
+    assert all(o.shape == img.shape and o.dtype == np.uint8 for o in outs)
+    assert all(not np.array_equal(o, img) for o in outs)  # never the photo as it was
+    # both kinds happen: a channel reorder keeps each pixel's set of values, a hue turn does not
+    reordered = [np.array_equal(np.sort(o, axis=2), np.sort(img, axis=2)) for o in outs]
+    assert any(reordered) and not all(reordered)
+    # HSV value (max channel) is what a hue turn keeps; a reorder keeps it exactly
+    assert all(np.abs(o.max(axis=2).astype(int) - img.max(axis=2).astype(int)).mean() < 3 for o in outs)
+    assert all(np.abs(cv2.cvtColor(o, cv2.COLOR_RGB2GRAY).astype(int) - grey).mean() < 60 for o in outs)
+    from segmentation.augment import finish_sample
+
+    x0, _ = make_crop_sample(img, mask, 64, np.random.default_rng(6), NO_AUGMENT)
+    assert not np.array_equal(finish_sample(x0, np.random.default_rng(1), AugmentConfig(recolour_p=1.0)), x0)
+    # off by default: the recipe of the models trained before it
+    assert finish_sample(x0, np.random.default_rng(1), AugmentConfig()) is x0

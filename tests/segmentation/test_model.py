@@ -160,6 +160,7 @@ def test_train_cli_rejects_bad_split_fractions(tmp_path, capsys):
     (["--family-weights", "0,0,0,0,0"], "--family-weights"),
     (["--edge-weight", "-1"], "--edge-weight"),
     (["--edge-band", "0"], "--edge-band"),
+    (["--recolour-p", "1.2"], "--recolour-p"),
 ])
 def test_train_cli_rejects_bad_composite_options(tmp_path, capsys, args, message):
     from segmentation.train import main
@@ -187,6 +188,21 @@ def test_composite_options_reach_the_sampler(monkeypatch):
     msk[10:30, 10:30] = 255
     make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite_p=0.8, family_weights=(1, 0, 0, 0, 1)))
     assert seen[-1].p == 0.8 and tuple(seen[-1].family_weights) == (1, 0, 0, 0, 1)
+
+
+def test_recolour_option_reaches_the_augmentation(monkeypatch):
+    import segmentation.augment as augment
+    from segmentation.train import TrainConfig, make_dataset
+
+    seen = []
+    real = augment.recolour
+    monkeypatch.setattr(augment, "recolour", lambda img, rng: seen.append(1) or real(img, rng))
+    img = np.zeros((40, 40, 3), np.uint8)
+    msk = np.zeros((40, 40), np.uint8)
+    msk[10:30, 10:30] = 255
+    ds = make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite=False, recolour_p=1.0))
+    next(iter(ds))
+    assert seen
 
 
 def test_train_cli_refit_without_test_split(tmp_path):
