@@ -67,6 +67,17 @@ def scene(image: np.ndarray, mask: np.ndarray, family: str, photos: list[np.ndar
     return out, np.where(alpha[..., 0] > 0.5, 255, 0).astype(np.uint8)
 
 
+def link_families(out: Path, rows: list[dict[str, str]]) -> None:
+    """Per-family views of the set as symlinks, so a family's score costs no second copy."""
+    for row in rows:
+        target = out.parent / f"{out.name}_{row['family']}"
+        for sub, ext in (("images", ".jpg"), ("masks", ".png")):
+            link = target / sub / f"{row['name']}{ext}"
+            link.parent.mkdir(parents=True, exist_ok=True)
+            if not link.exists():
+                link.symlink_to((out / sub / link.name).resolve())
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", action="append", required=True, help="data folder; repeatable")
@@ -74,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backgrounds", default="", help="hand_boxes folder (default: hand_boxes beside the first --data)")
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--by-family", action="store_true",
+                   help="also make OUT_FAMILY/images and /masks (symlinks) per background family, "
+                        "to pass each family to val_sweep.py --highres on its own")
     args = p.parse_args(argv)
     boxes = Path(args.backgrounds or Path(args.data[0]).parent / "hand_boxes")
     photos = load_photo_backgrounds(boxes, "val", size=BACKGROUND_SIZE)
@@ -99,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.DictWriter(fh, fieldnames=["name", "family", "source"])
         writer.writeheader()
         writer.writerows(rows)
+    if args.by_family:
+        link_families(out, rows)
     print(f"wrote {len(rows)} scenes to {out} ({len(photos)} background photos)")
     return 0
 

@@ -44,3 +44,22 @@ def test_cli_writes_pairs_and_families_deterministically(tmp_path):
         b = np.asarray(Image.open(tmp_path / "b" / "masks" / f"{r['name']}.png"))
         assert a.shape == (60, 80) and np.array_equal(a, b)
         assert (tmp_path / "a" / "images" / f"{r['name']}.jpg").is_file()
+
+
+def test_by_family_links_each_scene_into_its_family_folder(tmp_path):
+    data = make_pair_folder(tmp_path / "hgr", n=10, h=40, w=50)
+    boxes = tmp_path / "hand_boxes"
+    (boxes / "images" / "val").mkdir(parents=True)
+    for i in range(2):
+        Image.fromarray(np.full((64, 64, 3), 60 * i, np.uint8)).save(boxes / "images" / "val" / f"b{i}.jpg")
+    out = tmp_path / "scenes"
+    assert main(["--data", str(data), "--split", "all", "--backgrounds", str(boxes),
+                 "--out", str(out), "--by-family"]) == 0
+    rows = list(csv.DictReader(open(out / "families.csv")))
+    for family in FAMILIES:
+        names = sorted(r["name"] for r in rows if r["family"] == family)
+        folder = tmp_path / f"scenes_{family}"
+        assert sorted(p.stem for p in (folder / "images").iterdir()) == names
+        assert sorted(p.stem for p in (folder / "masks").iterdir()) == names
+        for n in names:
+            assert (folder / "masks" / f"{n}.png").read_bytes() == (out / "masks" / f"{n}.png").read_bytes()
