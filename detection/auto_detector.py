@@ -36,6 +36,16 @@ class MergeConfig:
             hand is tiny and the rest is guesswork; the forearm past a tight box is reached by
             the pipeline's crop growth instead.
         max_hands: at most this many boxes in the result.
+        min_secondary_score: a YOLO box that overlaps no MediaPipe hand is added only with at
+            least this confidence, *when MediaPipe found a hand elsewhere in the photo*. Alone,
+            a YOLO box is the only evidence and is kept at the YOLO model's own threshold. On the
+            hand_boxes photos 9 such boxes scored below 0.45: 6 were no hand at all (a shelf,
+            a toy bus, a TV screen, a bag, a claw machine's toys, a plant), 2 the forearm of the
+            hand MediaPipe had found (the wide look reaches it anyway), 1 the fingertips of a
+            second hand at the photo's edge; the 2 labelled hands scored 0.56 and 0.75
+            (``benchmarks/secondary_boxes.py``, docs/detection.md). A false box costs more than
+            a speck: the U-Net is asked to find a hand in it and cuts out whatever looks most
+            like one.
     """
 
     mode: str = "union"
@@ -43,6 +53,7 @@ class MergeConfig:
     containment: float = 0.6
     max_growth: float = 4.0
     max_hands: int = 4
+    min_secondary_score: float = 0.45
 
     def __post_init__(self) -> None:
         if self.mode not in MERGE_MODES:
@@ -76,8 +87,9 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
                     source = f"{p.source}+{s.source}"  # provenance for overlays and debugging
             grown.append(HandBox((x0, y0, x1, y1), p.score, p.landmarks, p.handedness, source))
         out = grown
+    floor = config.min_secondary_score if primary else 0.0
     for s in sorted(secondary, key=lambda h: -h.score):
-        if not any(same_hand(s.xyxy, o.xyxy, config) for o in out):
+        if s.score >= floor and not any(same_hand(s.xyxy, o.xyxy, config) for o in out):
             out.append(s)
     return out[: config.max_hands]
 

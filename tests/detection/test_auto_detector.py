@@ -89,7 +89,7 @@ def test_auto_detector_runs_both_or_only_when_needed():
 
 def test_default_union_also_adds_hands_mediapipe_missed():
     a = mp(10, 10, 50, 50)
-    out = merge_boxes([a], [yolo(8, 8, 52, 90), yolo(200, 10, 260, 80, score=0.4)])
+    out = merge_boxes([a], [yolo(8, 8, 52, 90), yolo(200, 10, 260, 80, score=0.5)])
     assert MergeConfig().mode == "union"
     assert [h.source for h in out] == ["mediapipe+yolo", "yolo"]
     assert out[0].xyxy == (8.0, 8.0, 52.0, 90.0)
@@ -131,3 +131,27 @@ def test_the_two_detectors_run_side_by_side_and_errors_reach_the_caller():
         AutoHandDetector(Fake("mediapipe", []), Failing("yolo broke")).detect(image)
     with pytest.raises(RuntimeError, match="mediapipe broke"):
         AutoHandDetector(Failing("mediapipe broke"), Failing("yolo broke")).detect(image)
+
+
+@pytest.mark.parametrize("mode", ["add", "union"])
+def test_a_weak_yolo_box_is_added_beside_a_mediapipe_hand_only_when_confident(mode):
+    hand = mp(10, 10, 50, 50)
+    weak = yolo(100, 100, 150, 160, score=0.3)
+    strong = yolo(200, 10, 250, 60, score=0.6)
+    out = merge_boxes([hand], [weak, strong], MergeConfig(mode))
+    assert [h.xyxy for h in out] == [hand.xyxy, strong.xyxy]
+    # the floor is a setting: 0 keeps every YOLO box
+    assert len(merge_boxes([hand], [weak, strong], MergeConfig(mode, min_secondary_score=0.0))) == 3
+
+
+@pytest.mark.parametrize("mode", ["add", "union", "fallback"])
+def test_a_weak_yolo_box_is_kept_when_mediapipe_found_nothing(mode):
+    weak = yolo(100, 100, 150, 160, score=0.3)
+    assert merge_boxes([], [weak], MergeConfig(mode)) == [weak]
+
+
+def test_a_weak_yolo_box_still_grows_the_mediapipe_box_it_overlaps():
+    hand = mp(10, 10, 50, 50)
+    forearm = yolo(10, 10, 50, 90, score=0.3)  # same hand, reaching down the arm
+    out = merge_boxes([hand], [forearm], MergeConfig("union"))
+    assert len(out) == 1 and out[0].xyxy == (10, 10, 50, 90)
