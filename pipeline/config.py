@@ -42,6 +42,10 @@ class PipelineConfig:
     #: and it adds only within this many degrees of the direction from the middle knuckle to the
     #: wrist (a forearm's way; not a pale sheet beside the palm)
     context_cone: float = WIDE_LOOK_CONE
+    #: let the wide look also fill, inside the hand's box, what it sees as hand within
+    #: ``context_reach`` of the wrist and inside the cone: the tight crop often leaves a notch
+    #: of wrist out where its box ends, between the hand and the forearm the wide look added
+    context_wrist_fill: bool = False
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True
     refine_eps: float = 1e-3

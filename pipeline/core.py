@@ -131,7 +131,8 @@ def paste_chain(chain: list[tuple[Box, np.ndarray, np.ndarray]], shape: tuple[in
 
 def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.ndarray, matrix: np.ndarray,
                   hand: Box, wrist: tuple[float, float], reach: float, shape: tuple[int, int], threshold: float,
-                  away: tuple[float, float] | None = None, cone_deg: float = WIDE_LOOK_CONE):
+                  away: tuple[float, float] | None = None, cone_deg: float = WIDE_LOOK_CONE,
+                  wrist_fill: bool = False):
     """Continue a hand's pasted mask with a wide crop's forearm, where it leaves from the wrist.
 
     What the wide crop adds must lie outside the hand's box (inside it the tight crops segment
@@ -142,7 +143,9 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     direction from the fingers to the wrist), only the cone of half-angle ``cone_deg`` around it
     counts: a forearm leaves the wrist roughly along the hand, while a pale sheet
     the wide crop took for skin beside the palm does not. Returns ``(patch, box)``, over the
-    union of both rectangles when something was added.
+    union of both rectangles when something was added. With ``wrist_fill`` the wide crop may
+    also add inside the hand's box, but only within the wrist disk (and the cone): the wrist
+    notch a tight crop leaves where its box ends.
     """
     if not patch.size:
         return patch, box
@@ -156,7 +159,13 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     c0, c1 = (int(np.clip(v, 0, n)) for v in (np.ceil(hx0 * sx + tx), np.floor(hx1 * sx + tx)))
     r0, r1 = (int(np.clip(v, 0, n)) for v in (np.ceil(hy0 * sy + ty), np.floor(hy1 * sy + ty)))
     outside = soft > threshold
-    outside[r0:r1, c0:c1] = False
+    in_box = np.zeros(soft.shape, bool)
+    in_box[r0:r1, c0:c1] = True
+    if wrist_fill:  # the wrist disk, in crop pixels, stays open inside the box
+        disk_crop = np.zeros(soft.shape, np.uint8)
+        cv2.circle(disk_crop, (round(wrist[0] * sx + tx), round(wrist[1] * sy + ty)), max(1, round(reach * sx)), 1, -1)
+        in_box &= disk_crop == 0
+    outside &= ~in_box
     rows, cols = np.flatnonzero(outside.any(axis=1)), np.flatnonzero(outside.any(axis=0))
     if not rows.size:
         return patch, box
@@ -165,7 +174,14 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     ctx, cbox = paste_soft(soft, matrix, shape, roi=roi)
     if not ctx.size:
         return patch, box
-    ctx[max(0, hy0 - cbox[1]):max(0, hy1 - cbox[1]), max(0, hx0 - cbox[0]):max(0, hx1 - cbox[0])] = 0.0
+    box_rows = slice(max(0, hy0 - cbox[1]), max(0, hy1 - cbox[1]))
+    box_cols = slice(max(0, hx0 - cbox[0]), max(0, hx1 - cbox[0]))
+    if wrist_fill:
+        wrist_disk = np.zeros(ctx.shape, np.uint8)
+        cv2.circle(wrist_disk, (round(wrist[0] - cbox[0]), round(wrist[1] - cbox[1])), max(1, round(reach)), 1, -1)
+        ctx[box_rows, box_cols] *= wrist_disk[box_rows, box_cols]
+    else:
+        ctx[box_rows, box_cols] = 0.0
     x0, y0 = min(box[0], cbox[0]), min(box[1], cbox[1])
     x1, y1 = max(box[2], cbox[2]), max(box[3], cbox[3])
     out = np.zeros((y1 - y0, x1 - x0), np.float32)
@@ -185,6 +201,15 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
         cone = np.zeros(new.shape, np.uint8)
         cv2.fillConvexPoly(cone, np.round([apex, apex + far * rays[0], apex + far * rays[1]]).astype(np.int32), 1)
         new &= cone
+    if wrist_fill:
+        # inside the box only a notch counts, not the sliver the coarser wide crop's soft edge
+        # adds along the tight mask's own edge: open away whatever is thinner than ~3 wide-crop
+        # pixels there
+        k = 2 * int(np.ceil(1.5 / sx)) + 1
+        inner = np.zeros(new.shape, bool)
+        inner[box_rows, box_cols] = True
+        opened = cv2.morphologyEx(new, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        new = np.where(inner, opened, new).astype(np.uint8)
     count, labels = cv2.connectedComponents(new, connectivity=8)
     ids = np.unique(labels[(disk > 0) & (new > 0)])
     ids = ids[ids > 0]
@@ -389,7 +414,8 @@ class Pipeline:
             return patch, box
         wrist, palm, away = axis
         return paste_context(patch, box, soft, matrix, hand.xyxy, tuple(wrist), cfg.context_reach * palm, shape,
-                             cfg.threshold, away=tuple(away), cone_deg=cfg.context_cone)
+                             cfg.threshold, away=tuple(away), cone_deg=cfg.context_cone,
+                             wrist_fill=cfg.context_wrist_fill)
 
 
 def build_pipeline(config: PipelineConfig | None = None, model_path: str | None = None) -> Pipeline:

@@ -151,6 +151,27 @@ def test_paste_context_continues_only_what_leaves_from_the_wrist():
     assert same is patch and same_box == (50, 50, 150, 150)  # no wrist contact: nothing added
 
 
+def test_wrist_fill_lets_the_wide_look_close_a_notch_at_the_wrist_inside_the_box():
+    from pipeline.core import paste_context
+    from segmentation.crops import crop_matrix
+
+    patch = np.zeros((100, 100), np.float32)  # box (50, 50)-(150, 150)
+    patch[20:55, 40:60] = 0.9  # the tight mask stops at y=105, short of the box's lower edge
+    wide = np.zeros((100, 100), np.float32)  # region (0, 0)-(200, 200), 2 px per pixel
+    wide[30:100, 45:55] = 0.8  # hand, wrist and forearm down to the image edge
+    wide[34:44, 64:70] = 0.8  # a blob inside the box, beside the fingers, far from the wrist
+    m = crop_matrix((0.0, 0.0, 200.0, 200.0), 100)
+    args = (patch, (50, 50, 150, 150), wide, m, (60, 60, 140, 115), (100, 108), 20.0, (200, 200), 0.5)
+    plain, pbox = paste_context(*args)
+    filled, fbox = paste_context(*args, wrist_fill=True)
+    at = lambda out, box, x, y: out[y - box[1], x - box[0]]  # noqa: E731
+    assert at(plain, pbox, 100, 112) == 0.0  # the notch between hand and forearm stays open
+    assert at(filled, fbox, 100, 112) == pytest.approx(0.8, abs=1e-3)  # ... closed with wrist_fill
+    assert at(filled, fbox, 100, 190) == pytest.approx(0.8, abs=1e-3)  # the forearm, as before
+    assert at(filled, fbox, 134, 78) == 0.0  # inside the box away from the wrist: the tight mask rules
+    assert at(filled, fbox, 100, 80) == pytest.approx(0.9)
+
+
 class WristStopper(ColourSegmenter):
     """A model that ends the forearm at the wrist (here: the hand box's lower edge) in its first
     (tight) batch, like the U-Net on a dark forearm it sees only the start of, and sees it whole
