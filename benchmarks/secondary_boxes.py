@@ -4,9 +4,11 @@
 boxes that overlap none. Next to a hand MediaPipe did find, such a box is either a second hand
 MediaPipe missed or a false hand (a toy, a picture, a mug), and a false box costs more than a
 speck: the U-Net is asked to find a hand in it and cuts out whatever looks most like one. This
-script runs `auto` with every YOLO box kept (``min_secondary_score=0``), lists those boxes with
-their score and verdict (box folders: IoU >= 0.5 with a labelled box; mask folders: on the
-mask), and counts what each floor would keep, to choose ``MergeConfig.min_secondary_score``.
+script runs both of `auto`'s detectors once per photo, merges their boxes with every YOLO box
+kept (``min_secondary_score=0``) and with the defaults, lists the YOLO-only boxes with their
+score, verdict (box folders: IoU >= 0.5 with a labelled box; mask folders: on the mask, which
+for HGR includes the forearm) and whether the default merge keeps them, and counts what each
+score floor alone would keep, to choose ``MergeConfig.min_secondary_score``.
 
     python benchmarks/secondary_boxes.py --boxes ../shared/data/hand_boxes --split val \\
         --masks ../shared/data/hgr --masks ../shared/data/hands11k -o docs/secondary_boxes_val.json
@@ -24,6 +26,16 @@ from detection.boxes import box_area  # noqa: E402
 from detection.evaluate import box_items, box_on_mask, match_detections  # noqa: E402
 
 FLOORS = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+def both_ways(detector, image):
+    """``(every box, the default merge's boxes)`` from one run of each detector."""
+    from detection.auto_detector import MergeConfig, merge_boxes
+
+    primary, secondary = detector.primary.detect(image), detector.secondary.detect(image)
+    cfg = detector.config
+    loose = MergeConfig(cfg.mode, cfg.iou, cfg.containment, cfg.max_growth, cfg.max_hands, min_secondary_score=0.0)
+    return merge_boxes(primary, secondary, loose), merge_boxes(primary, secondary, cfg)
 
 
 def added_beside_mediapipe(hands) -> list[int]:
@@ -58,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.imageio import read_rgb
     from segmentation.data import find_pairs, load_pair, split_pairs
 
-    detector = create_detector("auto", merge_options={"min_secondary_score": 0.0})
+    detector = create_detector("auto")
     rows: list[dict] = []
     photos = 0
     for folder in args.boxes:
@@ -66,28 +78,32 @@ def main(argv: list[str] | None = None) -> int:
             image = read_rgb(img_path)
             h, w = image.shape[:2]
             truth = [b for b in read_yolo_labels(label_path, w, h) if box_area(b) > 0]
-            hands = detector.detect(image)
+            hands, kept = both_ways(detector, image)
             hit = match_detections([x.xyxy for x in hands], [x.score for x in hands], truth, 0.5)
             photos += 1
             for i in added_beside_mediapipe(hands):
                 rows.append({"data": Path(folder).name, "name": img_path.stem, "score": round(hands[i].score, 3),
-                             "hand": bool(hit[i]), "xyxy": [round(v, 1) for v in hands[i].xyxy]})
+                             "hand": bool(hit[i]), "kept": any(k is hands[i] for k in kept),
+                             "xyxy": [round(v, 1) for v in hands[i].xyxy]})
     for folder in args.masks:
         pairs = find_pairs(folder)
         if args.split != "all":
             pairs = split_pairs(pairs, 0.15, 0.15, seed=0)[args.split]
         for pair in tqdm(pairs, desc=Path(folder).name, file=sys.stderr):
             image, mask = load_pair(pair)
-            hands = detector.detect(image)
+            hands, kept = both_ways(detector, image)
             photos += 1
             for i in added_beside_mediapipe(hands):
                 rows.append({"data": Path(folder).name, "name": pair.stem, "score": round(hands[i].score, 3),
-                             "hand": bool(box_on_mask(hands[i].xyxy, mask)),
+                             "hand": bool(box_on_mask(hands[i].xyxy, mask)), "kept": any(k is hands[i] for k in kept),
                              "xyxy": [round(v, 1) for v in hands[i].xyxy]})
     rows.sort(key=lambda r: r["score"])
     print(f"{photos} photos; {len(rows)} YOLO-only boxes added beside a MediaPipe hand")
     for r in rows:
-        print(f"  {r['score']:.3f}  {'hand ' if r['hand'] else 'FALSE'}  {r['data']}/{r['name']}")
+        print(f"  {r['score']:.3f}  {'hand ' if r['hand'] else 'FALSE'}  {'kept' if r['kept'] else 'left'}"
+              f"  {r['data']}/{r['name']}")
+    print(f"the default merge keeps {sum(r['kept'] and r['hand'] for r in rows)} of {sum(r['hand'] for r in rows)} "
+          f"right and {sum(r['kept'] and not r['hand'] for r in rows)} of {sum(not r['hand'] for r in rows)} false boxes")
     table = floor_table(rows)
     print(f"{'floor':>6}{'hands kept':>12}{'false kept':>12}")
     for t in table:

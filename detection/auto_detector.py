@@ -12,6 +12,8 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+
 from detection.boxes import Box, box_area, same_object
 from detection.types import HandBox, HandDetector
 
@@ -45,7 +47,9 @@ class MergeConfig:
             second hand at the photo's edge; the 2 labelled hands scored 0.56 and 0.75
             (``benchmarks/secondary_boxes.py``, docs/detection.md). A false box costs more than
             a speck: the U-Net is asked to find a hand in it and cuts out whatever looks most
-            like one.
+            like one. A weaker box is still kept when it comes within ``wrist_reach`` palm lengths
+            (wrist to middle knuckle) of a found hand's wrist: that is the forearm, which HGR's
+            masks count as hand (there such boxes scored 0.25-0.44).
     """
 
     mode: str = "union"
@@ -54,6 +58,7 @@ class MergeConfig:
     max_growth: float = 4.0
     max_hands: int = 4
     min_secondary_score: float = 0.45
+    wrist_reach: float = 0.5
 
     def __post_init__(self) -> None:
         if self.mode not in MERGE_MODES:
@@ -62,6 +67,16 @@ class MergeConfig:
 
 def same_hand(a: Box, b: Box, config: MergeConfig) -> bool:
     return same_object(a, b, config.iou, config.containment)
+
+
+def _near_a_wrist(box: Box, wrists: list[tuple[np.ndarray, float]], reach: float) -> bool:
+    """Whether ``box`` comes within ``reach`` palm lengths of a found hand's wrist (a forearm)."""
+    x0, y0, x1, y1 = box
+    for (wx, wy), palm in wrists:
+        dx, dy = max(x0 - wx, 0.0, wx - x1), max(y0 - wy, 0.0, wy - y1)
+        if np.hypot(dx, dy) <= reach * palm:
+            return True
+    return False
 
 
 def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config: MergeConfig = MergeConfig()) -> list[HandBox]:
@@ -87,9 +102,12 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
                     source = f"{p.source}+{s.source}"  # provenance for overlays and debugging
             grown.append(HandBox((x0, y0, x1, y1), p.score, p.landmarks, p.handedness, source))
         out = grown
-    floor = config.min_secondary_score if primary else 0.0
+    wrists = [(h.landmarks[0], float(np.linalg.norm(h.landmarks[0] - h.landmarks[9])))
+              for h in primary if h.landmarks is not None and len(h.landmarks) > 9]
     for s in sorted(secondary, key=lambda h: -h.score):
-        if s.score >= floor and not any(same_hand(s.xyxy, o.xyxy, config) for o in out):
+        if primary and s.score < config.min_secondary_score and not _near_a_wrist(s.xyxy, wrists, config.wrist_reach):
+            continue
+        if not any(same_hand(s.xyxy, o.xyxy, config) for o in out):
             out.append(s)
     return out[: config.max_hands]
 

@@ -155,3 +155,14 @@ def test_a_weak_yolo_box_still_grows_the_mediapipe_box_it_overlaps():
     forearm = yolo(10, 10, 50, 90, score=0.3)  # same hand, reaching down the arm
     out = merge_boxes([hand], [forearm], MergeConfig("union"))
     assert len(out) == 1 and out[0].xyxy == (10, 10, 50, 90)
+
+
+def test_a_weak_yolo_box_at_a_found_hands_wrist_is_kept_as_its_forearm():
+    lms = np.zeros((21, 2))
+    lms[0], lms[9] = (30, 50), (30, 20)  # wrist at the box's lower edge, palm length 30
+    hand = HandBox((10, 10, 50, 50), 0.9, landmarks=lms, handedness="Left", source="mediapipe")
+    forearm = yolo(15, 60, 45, 120, score=0.3)  # starts 10 px below the wrist: within 0.5 palm
+    far = yolo(200, 200, 240, 260, score=0.3)
+    out = merge_boxes([hand], [forearm, far], MergeConfig("add"))
+    assert [h.xyxy for h in out] == [hand.xyxy, forearm.xyxy]
+    assert len(merge_boxes([hand], [forearm, far], MergeConfig("add", wrist_reach=0.0))) == 1
