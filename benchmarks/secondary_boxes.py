@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -30,12 +31,11 @@ FLOORS = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 
 def both_ways(detector, image):
     """``(every box, the default merge's boxes)`` from one run of each detector."""
-    from detection.auto_detector import MergeConfig, merge_boxes
+    from detection.auto_detector import merge_boxes
 
     primary, secondary = detector.primary.detect(image), detector.secondary.detect(image)
-    cfg = detector.config
-    loose = MergeConfig(cfg.mode, cfg.iou, cfg.containment, cfg.max_growth, cfg.max_hands, min_secondary_score=0.0)
-    return merge_boxes(primary, secondary, loose), merge_boxes(primary, secondary, cfg)
+    loose = replace(detector.config, min_secondary_score=0.0)
+    return merge_boxes(primary, secondary, loose), merge_boxes(primary, secondary, detector.config)
 
 
 def added_beside_mediapipe(hands) -> list[int]:
@@ -43,6 +43,14 @@ def added_beside_mediapipe(hands) -> list[int]:
     if not any(h.landmarks is not None for h in hands):
         return []
     return [i for i, h in enumerate(hands) if h.landmarks is None]
+
+
+def added_rows(data: str, name: str, hands, kept, verdicts: list[bool]) -> list[dict]:
+    """One row per YOLO-only box beside a MediaPipe hand, with its verdict and whether the
+    default merge (``kept``) has it."""
+    return [{"data": data, "name": name, "score": round(hands[i].score, 3), "hand": bool(verdicts[i]),
+             "kept": any(k is hands[i] for k in kept), "xyxy": [round(v, 1) for v in hands[i].xyxy]}
+            for i in added_beside_mediapipe(hands)]
 
 
 def floor_table(rows: list[dict], floors=FLOORS) -> list[dict]:
@@ -81,10 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             hands, kept = both_ways(detector, image)
             hit = match_detections([x.xyxy for x in hands], [x.score for x in hands], truth, 0.5)
             photos += 1
-            for i in added_beside_mediapipe(hands):
-                rows.append({"data": Path(folder).name, "name": img_path.stem, "score": round(hands[i].score, 3),
-                             "hand": bool(hit[i]), "kept": any(k is hands[i] for k in kept),
-                             "xyxy": [round(v, 1) for v in hands[i].xyxy]})
+            rows += added_rows(Path(folder).name, img_path.stem, hands, kept, hit)
     for folder in args.masks:
         pairs = find_pairs(folder)
         if args.split != "all":
@@ -93,10 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             image, mask = load_pair(pair)
             hands, kept = both_ways(detector, image)
             photos += 1
-            for i in added_beside_mediapipe(hands):
-                rows.append({"data": Path(folder).name, "name": pair.stem, "score": round(hands[i].score, 3),
-                             "hand": bool(box_on_mask(hands[i].xyxy, mask)), "kept": any(k is hands[i] for k in kept),
-                             "xyxy": [round(v, 1) for v in hands[i].xyxy]})
+            rows += added_rows(Path(folder).name, pair.stem, hands, kept, [box_on_mask(x.xyxy, mask) for x in hands])
     rows.sort(key=lambda r: r["score"])
     print(f"{photos} photos; {len(rows)} YOLO-only boxes added beside a MediaPipe hand")
     for r in rows:

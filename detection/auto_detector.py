@@ -15,6 +15,7 @@ from typing import Sequence
 import numpy as np
 
 from detection.boxes import Box, box_area, same_object
+from detection.faces import wrist_axis
 from detection.types import HandBox, HandDetector
 
 MERGE_MODES = ("add", "fallback", "union")
@@ -102,8 +103,8 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
                     source = f"{p.source}+{s.source}"  # provenance for overlays and debugging
             grown.append(HandBox((x0, y0, x1, y1), p.score, p.landmarks, p.handedness, source))
         out = grown
-    wrists = [(h.landmarks[0], float(np.linalg.norm(h.landmarks[0] - h.landmarks[9])))
-              for h in primary if h.landmarks is not None and len(h.landmarks) > 9]
+    axes = [wrist_axis(h.landmarks) for h in primary if h.landmarks is not None]
+    wrists = [(wrist, palm) for wrist, palm, _ in filter(None, axes)]
     for s in sorted(secondary, key=lambda h: -h.score):
         if primary and s.score < config.min_secondary_score and not _near_a_wrist(s.xyxy, wrists, config.wrist_reach):
             continue

@@ -159,13 +159,11 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     c0, c1 = (int(np.clip(v, 0, n)) for v in (np.ceil(hx0 * sx + tx), np.floor(hx1 * sx + tx)))
     r0, r1 = (int(np.clip(v, 0, n)) for v in (np.ceil(hy0 * sy + ty), np.floor(hy1 * sy + ty)))
     outside = soft > threshold
-    in_box = np.zeros(soft.shape, bool)
-    in_box[r0:r1, c0:c1] = True
+    outside[r0:r1, c0:c1] = False
     if wrist_fill:  # the wrist disk, in crop pixels, stays open inside the box
         disk_crop = np.zeros(soft.shape, np.uint8)
         cv2.circle(disk_crop, (round(wrist[0] * sx + tx), round(wrist[1] * sy + ty)), max(1, round(reach * sx)), 1, -1)
-        in_box &= disk_crop == 0
-    outside &= ~in_box
+        outside |= (soft > threshold) & (disk_crop > 0)
     rows, cols = np.flatnonzero(outside.any(axis=1)), np.flatnonzero(outside.any(axis=0))
     if not rows.size:
         return patch, box
@@ -174,12 +172,13 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     ctx, cbox = paste_soft(soft, matrix, shape, roi=roi)
     if not ctx.size:
         return patch, box
+    disk = np.zeros(ctx.shape, np.uint8)  # the wrist's reach, in the pasted rectangle's pixels
+    cx, cy = wrist[0] - cbox[0], wrist[1] - cbox[1]
+    cv2.circle(disk, (round(cx), round(cy)), max(1, round(reach)), 1, -1)
     box_rows = slice(max(0, hy0 - cbox[1]), max(0, hy1 - cbox[1]))
     box_cols = slice(max(0, hx0 - cbox[0]), max(0, hx1 - cbox[0]))
     if wrist_fill:
-        wrist_disk = np.zeros(ctx.shape, np.uint8)
-        cv2.circle(wrist_disk, (round(wrist[0] - cbox[0]), round(wrist[1] - cbox[1])), max(1, round(reach)), 1, -1)
-        ctx[box_rows, box_cols] *= wrist_disk[box_rows, box_cols]
+        ctx[box_rows, box_cols] *= disk[box_rows, box_cols]
     else:
         ctx[box_rows, box_cols] = 0.0
     x0, y0 = min(box[0], cbox[0]), min(box[1], cbox[1])
@@ -188,9 +187,6 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     out[box[1] - y0:box[3] - y0, box[0] - x0:box[2] - x0] = patch
     view = out[cbox[1] - y0:cbox[3] - y0, cbox[0] - x0:cbox[2] - x0]
     new = ((ctx > threshold) & (view <= threshold)).astype(np.uint8)
-    disk = np.zeros(new.shape, np.uint8)
-    cx, cy = wrist[0] - cbox[0], wrist[1] - cbox[1]
-    cv2.circle(disk, (round(cx), round(cy)), max(1, round(reach)), 1, -1)
     if away is not None:
         # the cone's apex lies ``reach`` behind the wrist, inside the palm, so the forearm's whole
         # width where it leaves the wrist is inside the cone; drawn as a triangle long enough to
