@@ -48,14 +48,16 @@ def _covered(softs: np.ndarray, priors: list[np.ndarray | None]) -> np.ndarray:
 
 
 def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str,
-                             priors: list[np.ndarray | None] | None = None) -> np.ndarray:
+                             priors: list[np.ndarray | None] | None = None,
+                             hints: np.ndarray | None = None) -> np.ndarray:
     """Soft masks (``N x S x S``) of the crops under one of ``COLOUR_MODES``; "auto" is the rescue
     (only the unsure crops are segmented a second time). See :func:`segment_and_say_balanced`."""
-    return segment_and_say_balanced(segmenter, crops, mode, priors)[0]
+    return segment_and_say_balanced(segmenter, crops, mode, priors, hints)[0]
 
 
 def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
-                             priors: list[np.ndarray | None] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                             priors: list[np.ndarray | None] | None = None,
+                             hints: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Soft masks (``N x S x S``) and, per crop, whether its mask came from the white-balanced crop.
 
     The flags let a later crop of the same hand follow the decision: a wide crop that is mostly
@@ -65,18 +67,20 @@ def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
     balanced mask that covers less of the hand's skeleton than the plain one: on a strongly
     coloured background grey-world can tint the hand itself, and the model then turns sure of a
     mask that has left the hand (a new-scenes validation photo went from IoU 0.88 to 0.32).
+    ``hints`` (``N x S x S`` uint8 landmark hints, or None) go to a segmenter that takes them,
+    with the plain and the balanced crops alike.
     """
     if mode not in COLOUR_MODES:
         raise ValueError(f"colour mode must be one of {COLOUR_MODES}, not {mode!r}")
     if mode == "grayworld":
-        return segmenter.predict(gray_world(crops)), np.ones(len(crops), bool)
-    softs = segmenter.predict(crops)
+        return _predict(segmenter, gray_world(crops), hints), np.ones(len(crops), bool)
+    softs = _predict(segmenter, crops, hints)
     chosen = np.zeros(len(crops), bool)
     if mode == "none":
         return softs, chosen
     unsure = np.flatnonzero(uncertainty(softs) > RESCUE_UNCERTAINTY)
     if unsure.size:
-        balanced = segmenter.predict(gray_world(crops[unsure]))
+        balanced = _predict(segmenter, gray_world(crops[unsure]), None if hints is None else hints[unsure])
         better = uncertainty(balanced) < uncertainty(softs[unsure])
         if priors is not None:
             keep = [priors[i] for i in unsure]
@@ -85,3 +89,9 @@ def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
         softs[unsure[better]] = balanced[better]
         chosen[unsure[better]] = True
     return softs, chosen
+
+
+def _predict(segmenter, crops: np.ndarray, hints: np.ndarray | None) -> np.ndarray:
+    """``segmenter.predict``, passing the hints only when there are some (test doubles and RGB
+    models take the crops alone)."""
+    return segmenter.predict(crops) if hints is None else segmenter.predict(crops, hints)

@@ -281,7 +281,8 @@ class Pipeline:
                 priors = [hand_prior(to_crop(hands[idx].landmarks, m), size)
                           if idx is not None and hands[idx].landmarks is not None else None
                           for (idx, _, _), m in zip(pending, mats)]
-            softs, balanced = segment_and_say_balanced(self.segmenter, crops, cfg.colour, priors)
+            softs, balanced = segment_and_say_balanced(self.segmenter, crops, cfg.colour, priors,
+                                                       self._hints(hands, mats))
             if attempt == 0:
                 first_balanced = {idx: bool(b) for (idx, _, _), b in zip(pending, balanced)}
             nxt = []
@@ -309,7 +310,7 @@ class Pipeline:
         contexts = {}
         if cfg.context_margin > 0 and not fallback:
             contexts = self._wide_looks(image, [(i, b, first_balanced.get(i, False))
-                                                for i, b in enumerate(hands) if b.landmarks is not None])
+                                                for i, b in enumerate(hands) if b.landmarks is not None], hands)
         t2 = time.perf_counter()
 
         patches = []
@@ -376,8 +377,18 @@ class Pipeline:
             fallback_used=fallback,
         )
 
-    def _wide_looks(self, image: np.ndarray, hands: list[tuple[int, HandBox, bool]]
-                    ) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    def _hints(self, hands: list[HandBox], mats: list[np.ndarray]) -> np.ndarray | None:
+        """Landmark hints (``N x S x S`` uint8) for crops ``mats``, drawn from every hand with
+        landmarks; None when the segmenter takes no hint. The no-hand fallback gets zeros."""
+        if not getattr(self.segmenter, "uses_hint", False):
+            return None
+        from segmentation.hint import crop_hint
+
+        points = [b.landmarks for b in hands if b.landmarks is not None]
+        return np.stack([crop_hint(points, m, self.segmenter.size) for m in mats])
+
+    def _wide_looks(self, image: np.ndarray, hands: list[tuple[int, HandBox, bool]],
+                    all_hands: list[HandBox]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """Hand index -> ``(soft, matrix)`` of its wide crop (``config.context_margin``), one batch.
 
         ``hands`` holds ``(index, hand, balanced)``: a hand whose first crop was white-balanced
@@ -392,14 +403,17 @@ class Pipeline:
         crops = np.stack([warp_crop(image, m, size) for m in mats])
         flags = np.array([balanced for _, _, balanced in hands], bool)
         softs = np.empty((len(hands), size, size), np.float32)
+        hints = self._hints(all_hands, mats)
         if flags.any():  # balanced like the hand's own crop, and not offered the rescue again
-            softs[flags] = self.segmenter.predict(gray_world(crops[flags]))
+            softs[flags] = segment_and_say_balanced(self.segmenter, crops[flags], "grayworld", None,
+                                                    None if hints is None else hints[flags])[0]
         if not flags.all():
             plain = np.flatnonzero(~flags)
             priors = None
             if cfg.landmark_prior:
                 priors = [hand_prior(to_crop(hands[k][1].landmarks, mats[k]), size) for k in plain]
-            softs[plain] = segment_and_say_balanced(self.segmenter, crops[plain], cfg.colour, priors)[0]
+            softs[plain] = segment_and_say_balanced(self.segmenter, crops[plain], cfg.colour, priors,
+                                                    None if hints is None else hints[plain])[0]
         return {i: (s, m) for (i, _, _), s, m in zip(hands, softs, mats)}
 
     def _continue_forearm(self, hand: HandBox, patch: np.ndarray, box: tuple[int, int, int, int],

@@ -224,6 +224,21 @@ def make_crop_sample(
     jittered, while the label stays the whole ground-truth mask.
     """
     rng = rng or np.random.default_rng(0)
+    matrix = crop_sample_matrix(mask, size, rng, cfg, margin, hand_boxes)
+    return warp_sample(image, mask, matrix, size, rng, cfg)
+
+
+def crop_sample_matrix(
+    mask: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+    cfg: AugmentConfig = NO_AUGMENT,
+    margin: float = DEFAULT_MARGIN,
+    hand_boxes: Sequence[Box] = (),
+) -> np.ndarray:
+    """The 2x3 matrix of :func:`make_crop_sample`'s crop (its first half): image pixels -> crop
+    pixels, augmentation included. Anything else drawn in image coordinates (the landmark hint)
+    goes through the same matrix and stays aligned with the crop."""
     box = mask_box(mask)
     if hand_boxes and cfg.detector_box_p and rng.random() < cfg.detector_box_p:
         picked = hand_boxes[int(rng.integers(len(hand_boxes)))]
@@ -235,7 +250,13 @@ def make_crop_sample(
     m = np.vstack([crop_matrix(region, size), [0, 0, 1]])
     if cfg is not NO_AUGMENT:
         m = _geometry(size, rng, cfg) @ m
-    return _warp_pair(image, mask, m[:2], size, rng, cfg)
+    return m[:2]
+
+
+def warp_sample(image: np.ndarray, mask: np.ndarray, matrix: np.ndarray, size: int,
+                rng: np.random.Generator, cfg: AugmentConfig = NO_AUGMENT) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`make_crop_sample`'s second half: resample through ``matrix``, then coins and colour."""
+    return _warp_pair(image, mask, matrix, size, rng, cfg)
 
 
 def make_whole_sample(

@@ -27,13 +27,13 @@ def max_difference(model, tflite_bytes: bytes, n: int = 3, seed: int = 0) -> flo
     """Largest absolute difference between Keras and TFLite outputs on ``n`` random crops."""
     from segmentation.segmenter import make_interpreter
 
-    h, w = (int(v) for v in model.input_shape[1:3])
+    h, w, c = (int(v) for v in model.input_shape[1:4])
     interp = make_interpreter(tflite_bytes)
     inp, out = interp.get_input_details()[0], interp.get_output_details()[0]
     rng = np.random.default_rng(seed)
     worst = 0.0
     for _ in range(n):
-        x = rng.uniform(0, 255, (1, h, w, 3)).astype(np.float32)
+        x = rng.uniform(0, 255, (1, h, w, c)).astype(np.float32)
         interp.set_tensor(inp["index"], x)
         interp.invoke()
         ref = model(x, training=False).numpy()

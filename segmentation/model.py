@@ -32,13 +32,15 @@ def build_unet(
     filters: Sequence[int] = (16, 32, 64, 128, 192),
     dropout: float = 0.1,
     name: str = "hand_unet",
+    channels: int = 3,
 ) -> keras.Model:
     """Residual U-Net: RGB uint8-range float input ``(H, W, 3)`` -> sigmoid mask ``(H, W, 1)``.
 
     Normalisation is inside the model so callers feed raw 0-255 pixels and cannot get it wrong.
-    H and W must be divisible by ``2 ** (len(filters) - 1)``.
+    H and W must be divisible by ``2 ** (len(filters) - 1)``. ``channels=4`` adds the landmark
+    hint (0-255, :mod:`segmentation.hint`) as a fourth input channel.
     """
-    inputs = keras.Input(shape=(*input_shape, 3), name="image")
+    inputs = keras.Input(shape=(*input_shape, channels), name="image")
     x = layers.Rescaling(1.0 / 127.5, offset=-1.0, name="normalise")(inputs)
     skips = []
     for i, f in enumerate(filters[:-1]):
@@ -52,6 +54,34 @@ def build_unet(
         x = _res_block(x, f, 0.0, f"dec{i}")
     outputs = layers.Conv2D(1, 1, activation="sigmoid", name="mask", dtype="float32")(x)
     return keras.Model(inputs, outputs, name=name)
+
+
+def widen_input(source: keras.Model, target: keras.Model) -> None:
+    """Copy ``source``'s weights into ``target``, which takes more input channels.
+
+    The kernels that read the input get zeros for the new channels, so ``target`` starts out
+    computing exactly what ``source`` did and training only has to learn what the new channel
+    adds (how a fine-tune of the shipped RGB model learns to use the landmark hint).
+    """
+    weighted = lambda m: {layer.name for layer in m.layers if layer.weights}  # noqa: E731
+    if weighted(source) != weighted(target):
+        raise ValueError(f"cannot widen: the layers differ ({sorted(weighted(source) ^ weighted(target))})")
+    for layer in target.layers:
+        weights = layer.get_weights()
+        if not weights:
+            continue
+        old = source.get_layer(layer.name).get_weights()
+        new = []
+        for w_new, w_old in zip(weights, old):
+            if w_new.shape == w_old.shape:
+                new.append(w_old)
+            elif w_new.ndim == 4 and w_new.shape[:2] + w_new.shape[3:] == w_old.shape[:2] + w_old.shape[3:]:
+                grown = w_new * 0.0
+                grown[:, :, : w_old.shape[2], :] = w_old
+                new.append(grown)
+            else:
+                raise ValueError(f"layer {layer.name}: cannot widen {w_old.shape} to {w_new.shape}")
+        layer.set_weights(new)
 
 
 def dice_loss(y_true, y_pred, smooth: float = 1.0):

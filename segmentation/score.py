@@ -1,7 +1,7 @@
 """Crop-level scores of a saved model on the person-wise splits: ``python -m segmentation.score``.
 
     python -m segmentation.score --model models/hand_unet.keras --data ../shared/data/hgr \
-        --data ../shared/data/hands11k [--split test] [--composite] [--out scores.json]
+        --data ../shared/data/hands11k [--split test] [--composite] [--landmarks L.json] [--out scores.json]
 
 Why a separate command: the leave-one-domain-out runs (``benchmarks/lodo.sh``) and the model
 card need the same crop-level IoU / Dice / boundary F1 for a model on a data set it was *not*
@@ -29,25 +29,38 @@ class _ColourModel:
         self.model, self.mode = model, mode
 
     def predict(self, x, batch_size: int = 16, verbose: int = 0):
-        # segment_with_colour_mode wants a segmenter: uint8 crops in, N x S x S soft masks out
-        segmenter = SimpleNamespace(
-            predict=lambda crops: self.model.predict(crops.astype(np.float32), batch_size=batch_size, verbose=0)[..., 0])
-        crops = np.clip(np.round(x), 0, 255).astype(np.uint8)
-        return segment_with_colour_mode(segmenter, crops, self.mode)[..., None]
+        from segmentation.hint import with_hint
+
+        # segment_with_colour_mode wants a segmenter: uint8 crops (and hints) in, N x S x S soft masks out
+        def run(crops, hints=None):
+            inputs = with_hint(crops, hints) if x.shape[-1] == 4 else crops.astype(np.float32)
+            return self.model.predict(inputs, batch_size=batch_size, verbose=0)[..., 0]
+
+        segmenter = SimpleNamespace(predict=run)
+        x = np.clip(np.round(x), 0, 255).astype(np.uint8)
+        crops, hints = x[..., :3], (x[..., 3] if x.shape[-1] == 4 else None)
+        return segment_with_colour_mode(segmenter, np.ascontiguousarray(crops), self.mode, hints=hints)[..., None]
 
 
 def score_model(model_path: str | Path, data: list[str], split: str = "test", composite: bool = False,
-                seed: int = 0, colour: str = "none") -> dict:
-    """``{data set name: {iou, dice, boundary_f1, n}}`` plus ``composite`` families when asked."""
+                seed: int = 0, colour: str = "none", landmarks: str = "") -> dict:
+    """``{data set name: {iou, dice, boundary_f1, n}}`` plus ``composite`` families when asked.
+
+    A model that takes the landmark hint needs ``landmarks`` (``segmentation.detector_boxes
+    --landmarks``), so its crops get the hint training gave them.
+    """
     from segmentation.model import load_keras_model
     from segmentation.train import TrainConfig, composite_val_set, family_scores, fixed_set, load_backgrounds, load_splits
 
     model = load_keras_model(model_path)
-    h, w = (int(v) for v in model.input_shape[1:3])
+    h, w, channels = (int(v) for v in model.input_shape[1:4])
+    if channels == 4 and not landmarks:
+        raise ValueError(f"{model_path} takes the landmark hint: pass --landmarks (python -m segmentation.detector_boxes --landmarks)")
     if colour != "none":
         model = _ColourModel(model, colour)
     whole = h != w
-    cfg = TrainConfig(data=list(data), size=h, whole_image=whole, whole_shape=(h, w), seed=seed)
+    cfg = TrainConfig(data=list(data), size=h, whole_image=whole, whole_shape=(h, w), seed=seed,
+                      landmarks=landmarks if channels == 4 else "")
     splits, _ = load_splits(cfg)
     by_set: dict[str, list] = {}
     for item in splits[split]:
@@ -71,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="also score the seeded composite set (this split's hands on unseen backgrounds)")
     p.add_argument("--colour", default="none", choices=COLOUR_MODES,
                    help="score through the pipeline's colour-cast handling (pipeline/colour.py)")
+    p.add_argument("--landmarks", default="", help="landmarks JSON for a model that takes the landmark hint")
     p.add_argument("--out", default="", help="write the scores as JSON here")
     args = p.parse_args(argv)
     if not Path(args.model).is_file():
@@ -79,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     from segmentation.data import PairError
 
     try:
-        report = score_model(args.model, args.data, args.split, args.composite, colour=args.colour)
-    except PairError as exc:
+        report = score_model(args.model, args.data, args.split, args.composite, colour=args.colour,
+                             landmarks=args.landmarks)
+    except (PairError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     text = json.dumps(report, indent=1)

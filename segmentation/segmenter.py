@@ -51,6 +51,7 @@ class _TFLiteRunner:
         self._batch = int(self._in["shape"][0])
         self._lock = threading.Lock()  # an interpreter is not re-entrant; Streamlit calls from threads
         self.input_hw = (int(self._in["shape"][1]), int(self._in["shape"][2]))
+        self.channels = int(self._in["shape"][3])
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         with self._lock:
@@ -73,6 +74,7 @@ class _KerasRunner:
 
         model = load_keras_model(path)
         self.input_hw = (int(model.input_shape[1]), int(model.input_shape[2]))
+        self.channels = int(model.input_shape[3])
         self._infer = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
@@ -84,7 +86,9 @@ class Segmenter:
 
     The model is loaded once in ``__init__``; ``predict`` is then cheap and thread-safe. Input
     size comes from the saved model, so a retrained model with another crop size needs no
-    code change.
+    code change. So does the input's depth: a model with a fourth channel takes the landmark
+    hint (:mod:`segmentation.hint`) and ``predict`` passes the caller's hints to it; a plain RGB
+    model ignores them.
     """
 
     def __init__(self, model_path: str | os.PathLike | None = None, tta_flip: bool = False) -> None:
@@ -98,19 +102,31 @@ class Segmenter:
         self.tta_flip = tta_flip
         self._run = _TFLiteRunner(path) if path.suffix == ".tflite" else _KerasRunner(path)
         self.input_hw: tuple[int, int] = self._run.input_hw
+        self.channels: int = self._run.channels
+        if self.channels not in (3, 4):
+            raise ValueError(f"{path}: expected a model with 3 (RGB) or 4 (RGB + hint) input channels, "
+                             f"got {self.channels}")
         # build/trace now (about a second for Keras), not on the first photo of a batch
-        self._run(np.zeros((1, *self.input_hw, 3), np.float32))
+        self._run(np.zeros((1, *self.input_hw, self.channels), np.float32))
+
+    @property
+    def uses_hint(self) -> bool:
+        """Whether the model takes the landmark hint as a fourth channel."""
+        return self.channels == 4
 
     @property
     def size(self) -> int:
         """Side of the square crops this model expects."""
         return self.input_hw[0]
 
-    def predict(self, crops: np.ndarray) -> np.ndarray:
+    def predict(self, crops: np.ndarray, hints: np.ndarray | None = None) -> np.ndarray:
         """Soft masks for a batch of crops.
 
         Args:
             crops: ``NxHxWx3`` (or one ``HxWx3``) uint8 RGB at the model's input size.
+            hints: ``NxHxW`` (or ``HxW``) uint8 landmark hints for a hint model
+                (:func:`segmentation.hint.crop_hint`); None means no landmarks (zeros).
+                Ignored by an RGB model.
 
         Returns:
             ``NxHxW`` (or ``HxW``) float32 probabilities in [0, 1].
@@ -119,7 +135,16 @@ class Segmenter:
         batch = crops[None] if single else crops
         if batch.shape[1:3] != self.input_hw or batch.shape[-1] != 3:
             raise ValueError(f"crops must be Nx{self.input_hw[0]}x{self.input_hw[1]}x3, got {batch.shape}")
-        x = batch.astype(np.float32)
+        if self.uses_hint:
+            from segmentation.hint import with_hint
+
+            if hints is not None:
+                hints = hints[None] if single else hints
+                if hints.shape != batch.shape[:3]:
+                    raise ValueError(f"hints must be {batch.shape[:3]}, got {hints.shape}")
+            x = with_hint(batch, hints)
+        else:
+            x = batch.astype(np.float32)
         out = self._run(x)[..., 0]
         if self.tta_flip:
             flipped = self._run(np.ascontiguousarray(x[:, :, ::-1]))[..., 0]

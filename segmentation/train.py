@@ -64,6 +64,15 @@ class TrainConfig:
     edge_band_px: int = 3
     #: share of training crops recoloured whole (augment.recolour): hue stops being the cue
     recolour_p: float = 0.0
+    #: JSON of MediaPipe's landmarks per training image (``segmentation.detector_boxes --landmarks``):
+    #: the model then takes the landmark hint as a fourth channel (``segmentation.hint``)
+    landmarks: str = ""
+    #: share of training crops whose hint is blanked, as for a hand found by YOLO alone
+    hint_dropout: float = 0.2
+
+    @property
+    def channels(self) -> int:
+        return 4 if self.landmarks and not self.whole_image else 3
 
 
 def _downscale(image: np.ndarray, mask: np.ndarray, max_side: int):
@@ -106,26 +115,45 @@ def _augment_config(cfg: TrainConfig):
 
 
 def _sample_fn(cfg: TrainConfig):
-    from segmentation.augment import NO_AUGMENT, make_crop_sample, make_whole_sample
+    """``sample(img, msk, rng, augment, hand_boxes=(), landmarks=())`` -> ``(x, y, hint)``; the
+    hint (``segmentation.hint``, from ``landmarks`` in image pixels) is None for RGB models."""
+    from segmentation.augment import NO_AUGMENT, crop_sample_matrix, make_whole_sample, warp_sample
+    from segmentation.hint import crop_hint
 
     aug = _augment_config(cfg)
 
-    def sample(img, msk, rng, augment: bool, hand_boxes=()):
+    def sample(img, msk, rng, augment: bool, hand_boxes=(), landmarks=()):
         c = aug if augment else NO_AUGMENT
         if cfg.whole_image:
-            return make_whole_sample(img, msk, cfg.whole_shape, rng, c)
-        return make_crop_sample(img, msk, cfg.size, rng, c, hand_boxes=hand_boxes)
+            return (*make_whole_sample(img, msk, cfg.whole_shape, rng, c), None)
+        matrix = crop_sample_matrix(msk, cfg.size, rng, c, hand_boxes=hand_boxes)
+        x, y = warp_sample(img, msk, matrix, cfg.size, rng, c)
+        hint = crop_hint(landmarks, matrix, cfg.size) if cfg.channels == 4 else None
+        return x, y, hint
 
     return sample
+
+
+def _stack(x: np.ndarray, hint: np.ndarray | None) -> np.ndarray:
+    """The model input for one sample: RGB, plus the hint channel for a hint model."""
+    return x if hint is None else np.concatenate([x, hint[..., None]], axis=-1)
+
+
+def item_landmarks(items, cfg: TrainConfig) -> list[list[np.ndarray]]:
+    """Per item, its image's landmark sets in pixels (empty without ``cfg.landmarks``)."""
+    from segmentation.detector_boxes import load_landmarks
+
+    stored = load_landmarks(cfg.landmarks) if cfg.channels == 4 else {}
+    return [[lm * (img.shape[1], img.shape[0]) for lm in stored.get(name, [])] for img, _, _, name in items]
 
 
 def fixed_set(items, cfg: TrainConfig):
     """Un-augmented crops of a split: the same arrays every epoch, so val IoU is comparable."""
     sample = _sample_fn(cfg)
     xs, ys = [], []
-    for img, msk, _, _ in items:
-        x, y = sample(img, msk, np.random.default_rng(0), False)
-        xs.append(x)
+    for (img, msk, _, _), lms in zip(items, item_landmarks(items, cfg)):
+        x, y, hint = sample(img, msk, np.random.default_rng(0), False, landmarks=lms)
+        xs.append(_stack(x, hint))
         ys.append(y)
     return np.stack(xs).astype(np.float32), np.stack(ys)[..., None].astype(np.float32)
 
@@ -154,11 +182,11 @@ def composite_val_set(items, cfg: TrainConfig, photos: list[np.ndarray], seed: i
     sample = _sample_fn(cfg)
     rng = np.random.default_rng(seed)
     xs, ys, fams = [], [], []
-    for k, (img, msk, _, _) in enumerate(items):
+    for k, ((img, msk, _, _), lms) in enumerate(zip(items, item_landmarks(items, cfg))):
         family = FAMILIES[k % len(FAMILIES)]
-        x, y = sample(img, msk, rng, False)
+        x, y, hint = sample(img, msk, rng, False, landmarks=lms)
         xc, yc, _ = composite_sample(x, y, rng, photos, family=family)
-        xs.append(xc)
+        xs.append(_stack(xc, hint))
         ys.append(yc)
         fams.append(family)
     return np.stack(xs).astype(np.float32), np.stack(ys)[..., None].astype(np.float32), fams
@@ -179,6 +207,9 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
     boxes = [to_pixels(stored.get(name, []), img.shape[1], img.shape[0]) for img, _, _, name in items]
     if stored:
         log.info("detector boxes for %d of %d training images", sum(1 for b in boxes if b), len(items))
+    landmarks = item_landmarks(items, cfg)
+    if cfg.channels == 4:
+        log.info("landmarks for %d of %d training images", sum(1 for v in landmarks if v), len(items))
     ccfg = CompositeConfig(p=cfg.composite_p, **({"family_weights": cfg.family_weights} if cfg.family_weights else {}))
     use_composite = cfg.composite and not cfg.whole_image
 
@@ -187,18 +218,21 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
         while True:
             i = int(rng.integers(len(items)))
             img, msk, w, _ = items[i]
-            x, y = sample(img, msk, rng, True, boxes[i])
+            x, y, hint = sample(img, msk, rng, True, boxes[i], landmarks[i])
             if use_composite and rng.random() < ccfg.p:
                 second = None
                 if rng.random() < ccfg.second_hand_p:
                     j = int(rng.integers(len(items)))
-                    second = sample(items[j][0], items[j][1], rng, True)
+                    second = sample(items[j][0], items[j][1], rng, True)[:2]
                 x, y, _ = composite_sample(x, y, rng, photos or [], second=second, cfg=ccfg)
             x = finish_sample(x, rng, aug)
+            if hint is not None and rng.random() < cfg.hint_dropout:
+                hint = np.zeros_like(hint)
+            x = _stack(x, hint)
             yield x.astype(np.float32), y[..., None].astype(np.float32), np.float32(weights[i])
 
     sig = (
-        tf.TensorSpec((*shape, 3), tf.float32),
+        tf.TensorSpec((*shape, cfg.channels), tf.float32),
         tf.TensorSpec((*shape, 1), tf.float32),
         tf.TensorSpec((), tf.float32),
     )
@@ -259,9 +293,15 @@ def train(cfg: TrainConfig) -> dict:
     log.info("pairs: train %d, val %d, test %d", *(len(splits[k]) for k in ("train", "val", "test")))
 
     shape = tuple(cfg.whole_shape) if cfg.whole_image else (cfg.size, cfg.size)
-    model = build_unet(shape, cfg.filters)
+    model = build_unet(shape, cfg.filters, channels=cfg.channels)
     if cfg.init_from:
-        model.load_weights(cfg.init_from)
+        from segmentation.model import load_keras_model, widen_input
+
+        source = load_keras_model(cfg.init_from)
+        if source.input_shape[-1] < cfg.channels:  # an RGB model learning to take the hint
+            widen_input(source, model)
+        else:
+            model.set_weights(source.get_weights())
         log.info("initialised from %s", cfg.init_from)
     model.compile(
         optimizer=keras.optimizers.Adam(cfg.learning_rate),
@@ -289,7 +329,7 @@ def train(cfg: TrainConfig) -> dict:
     )
     if best_path.exists():
         model.load_weights(best_path)
-    export = build_unet(shape, cfg.filters)  # uncompiled twin: no optimizer state in the shipped file
+    export = build_unet(shape, cfg.filters, channels=cfg.channels)  # uncompiled twin: no optimizer state in the shipped file
     export.set_weights(model.get_weights())
     export.save(out)
     from segmentation.export import write_tflite
@@ -365,6 +405,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extra cross-entropy on the band along each label's edge, times this (default %(default)s: off)")
     p.add_argument("--edge-band", type=int, default=d.edge_band_px,
                    help="half-width in crop pixels of that band (default %(default)s)")
+    p.add_argument("--landmarks", default="",
+                   help="JSON from python -m segmentation.detector_boxes --landmarks: train a model that "
+                        "takes the landmark hint as a fourth input channel")
+    p.add_argument("--hint-dropout", type=float, default=d.hint_dropout,
+                   help="share of training crops with the hint blanked (default %(default)s)")
     p.add_argument("--recolour-p", type=float, default=d.recolour_p,
                    help="share of training crops recoloured whole, channels reordered or hue turned (default %(default)s)")
     return p
@@ -400,7 +445,14 @@ def main(argv: list[str] | None = None) -> int:
         detector_boxes=args.detector_boxes, split_by=args.split_by,
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
         edge_weight=args.edge_weight, edge_band_px=args.edge_band, recolour_p=args.recolour_p,
+        landmarks=args.landmarks, hint_dropout=args.hint_dropout,
     )
+    if cfg.landmarks and not Path(cfg.landmarks).is_file():
+        print(f"error: --landmarks {cfg.landmarks}: no such file", file=sys.stderr)
+        return 2
+    if not 0 <= cfg.hint_dropout <= 1:
+        print("error: --hint-dropout must be in [0, 1]", file=sys.stderr)
+        return 2
     if cfg.detector_boxes and not Path(cfg.detector_boxes).is_file():
         print(f"error: --detector-boxes {cfg.detector_boxes}: no such file", file=sys.stderr)
         return 2

@@ -33,3 +33,21 @@ def test_score_whole_image_model(tmp_path):
 def test_score_missing_model_is_a_usage_error(tmp_path, capsys):
     assert main(["--model", str(tmp_path / "no.keras"), "--data", str(tmp_path)]) == 2
     assert "no such model file" in capsys.readouterr().err
+
+
+def test_score_a_hint_model_needs_and_uses_the_landmarks(tmp_path, capsys):
+    from tests.pipeline.test_landmark_prior import synthetic_landmarks
+
+    data = make_folder(tmp_path / "set_c")
+    model = tmp_path / "hint.keras"
+    build_unet((32, 32), (8, 16, 32), dropout=0.0, channels=4).save(model)
+    assert main(["--model", str(model), "--data", str(data)]) == 1
+    assert "--landmarks" in capsys.readouterr().err
+    lms = tmp_path / "lm.json"
+    lms.write_text(json.dumps({f"set_c/x_id{i % 4:02d}_{i}": [(synthetic_landmarks(48, 64) / (64, 48)).tolist()]
+                               for i in range(12)}))
+    for colour in ("none", "auto"):  # through the colour-cast handling too
+        out = tmp_path / f"{colour}.json"
+        assert main(["--model", str(model), "--data", str(data), "--landmarks", str(lms), "--colour", colour,
+                     "--out", str(out)]) == 0
+        assert json.loads(out.read_text())["set_c"]["n"] >= 1
