@@ -19,7 +19,7 @@ import numpy as np
 from detection.boxes import Box, offset_box
 from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, rotate, wrist_axis
 from detection.types import HandBox, HandDetector
-from pipeline.colour import gray_world, segment_and_say_balanced
+from pipeline.colour import segment_and_say_balanced
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
 from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, to_crop
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
