@@ -253,12 +253,6 @@ def crop_sample_matrix(
     return m[:2]
 
 
-def warp_sample(image: np.ndarray, mask: np.ndarray, matrix: np.ndarray, size: int,
-                rng: np.random.Generator, cfg: AugmentConfig = NO_AUGMENT) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`make_crop_sample`'s second half: resample through ``matrix``, then coins and colour."""
-    return _warp_pair(image, mask, matrix, size, rng, cfg)
-
-
 def make_whole_sample(
     image: np.ndarray,
     mask: np.ndarray,
@@ -276,10 +270,13 @@ def make_whole_sample(
         # recentre the square-crop geometry on the rectangle
         off = np.array([[1, 0, (w - max(h, w)) / 2], [0, 1, (h - max(h, w)) / 2], [0, 0, 1]])
         m = off @ g @ np.linalg.inv(off) @ m
-    return _warp_pair(image, mask, m[:2], (h, w), rng, cfg)
+    return warp_sample(image, mask, m[:2], (h, w), rng, cfg)
 
 
-def _warp_pair(image, mask, matrix, size, rng, cfg):
+def warp_sample(image: np.ndarray, mask: np.ndarray, matrix: np.ndarray, size: int | tuple[int, int],
+                rng: np.random.Generator, cfg: AugmentConfig = NO_AUGMENT) -> tuple[np.ndarray, np.ndarray]:
+    """The second half of a sample: resample image and mask through ``matrix`` (from
+    :func:`crop_sample_matrix` or the whole-image stretch), then coins and colour."""
     img = warp_crop(image, matrix, size)
     msk = warp_crop(mask, matrix, size)
     msk = (msk > 127).astype(np.uint8)

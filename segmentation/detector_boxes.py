@@ -56,23 +56,24 @@ def detect_folder(data: str, detector, progress: bool = True,
     return out
 
 
-def load_boxes(path: str | Path) -> dict[str, list[Normalized]]:
-    """Read a file written by this module; an empty path means no boxes."""
+def _read_mapping(path: str | Path, what: str) -> dict:
+    """A JSON object of name -> ``what`` written by this module; an empty path means none."""
     if not path:
         return {}
     data = json.loads(Path(path).read_text())
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a JSON object of name -> boxes")
+        raise ValueError(f"{path}: expected a JSON object of name -> {what}")
     return data
+
+
+def load_boxes(path: str | Path) -> dict[str, list[Normalized]]:
+    """Read a boxes file written by this module; an empty path means no boxes."""
+    return _read_mapping(path, "boxes")
 
 
 def load_landmarks(path: str | Path) -> dict[str, list[np.ndarray]]:
     """Name -> list of ``21x2`` arrays in fractions of the image size; an empty path means none."""
-    if not path:
-        return {}
-    data = json.loads(Path(path).read_text())
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a JSON object of name -> landmark lists")
+    data = _read_mapping(path, "landmark lists")
     return {k: [np.asarray(h, np.float64).reshape(21, 2) for h in v] for k, v in data.items()}
 
 

@@ -37,7 +37,8 @@ def crop_hint(landmarks: Iterable[np.ndarray | None], matrix: np.ndarray, size: 
 
 
 def with_hint(crops: np.ndarray, hints: np.ndarray | None) -> np.ndarray:
-    """``N x S x S x 4`` float32 model input: the RGB crops and their hints (zeros when None)."""
+    """``N x S x S x 4`` float32 model input: the RGB crops and their hints (zeros when None).
+    Also one ``S x S x 3`` crop with its ``S x S`` hint."""
     x = crops.astype(np.float32)
     h = np.zeros(x.shape[:-1], np.float32) if hints is None else hints.astype(np.float32)
     return np.concatenate([x, h[..., None]], axis=-1)

@@ -136,7 +136,9 @@ def _sample_fn(cfg: TrainConfig):
 
 def _stack(x: np.ndarray, hint: np.ndarray | None) -> np.ndarray:
     """The model input for one sample: RGB, plus the hint channel for a hint model."""
-    return x if hint is None else np.concatenate([x, hint[..., None]], axis=-1)
+    from segmentation.hint import with_hint
+
+    return x if hint is None else with_hint(x, hint)
 
 
 def item_landmarks(items, cfg: TrainConfig) -> list[list[np.ndarray]]:
