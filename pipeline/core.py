@@ -378,14 +378,15 @@ class Pipeline:
         )
 
     def _hints(self, hands: list[HandBox], mats: list[np.ndarray]) -> np.ndarray | None:
-        """Landmark hints (``N x S x S`` uint8) for crops ``mats``, drawn from every hand with
+        """Landmark hints (``N x S x S``, or ``N x S x S x 2`` with the forearm band, uint8) for crops ``mats``, drawn from every hand with
         landmarks; None when the segmenter takes no hint. The no-hand fallback gets zeros."""
         if not getattr(self.segmenter, "uses_hint", False):
             return None
         from segmentation.hint import crop_hint
 
         points = [b.landmarks for b in hands if b.landmarks is not None]
-        return np.stack([crop_hint(points, m, self.segmenter.size) for m in mats])
+        layers = getattr(self.segmenter, "hint_layers", 1)
+        return np.stack([crop_hint(points, m, self.segmenter.size, layers) for m in mats])
 
     def _wide_looks(self, image: np.ndarray, hands: list[tuple[int, HandBox, bool]],
                     all_hands: list[HandBox]) -> dict[int, tuple[np.ndarray, np.ndarray]]:

@@ -12,6 +12,13 @@ the finger bones, thinner than a finger and stopping short of the tips, 255 insi
 for every hand whose landmarks fall in the crop. A crop without landmarks (a box-only YOLO hand,
 the no-hand fallback) gets an all-zero channel; training drops the hint from some crops so the
 model works without it too.
+
+A model with a fifth channel also gets the forearm layer: the band a forearm takes from the
+wrist away from the fingers (``detection.faces.forearm_band``, the face guard's band). Why:
+the skeleton alone stops at the wrist, and a model trained with it learnt to end HGR forearms
+there (session 15, docs/rejected/README.md); the band says "an arm may continue here" without
+saying it does, so the pixels still decide. The model's input depth says which layers it takes
+(:func:`hint_layers`), so no other setting has to travel with the model file.
 """
 from __future__ import annotations
 
@@ -19,26 +26,55 @@ from collections.abc import Iterable
 
 import numpy as np
 
+import cv2
+
+from detection.faces import forearm_band
 from pipeline.landmark_prior import hand_prior, to_crop
 
 
-def draw_hint(points_in_crop: Iterable[np.ndarray | None], size: int) -> np.ndarray:
-    """``size x size uint8``: 255 on the palm and finger bones of every given hand (crop pixels)."""
+def hint_layers(channels: int) -> int:
+    """Hint layers a model with ``channels`` input channels takes: 0 (RGB), 1 (skeleton) or 2
+    (skeleton and forearm band)."""
+    if channels not in (3, 4, 5):
+        raise ValueError(f"expected a model with 3 (RGB), 4 (RGB + hint) or 5 (RGB + hint + forearm) "
+                         f"input channels, got {channels}")
+    return channels - 3
+
+
+def draw_hint(points_in_crop: Iterable[np.ndarray | None], size: int, layers: int = 1) -> np.ndarray:
+    """The hint of every given hand (``21x2`` landmarks in crop pixels), uint8 0/255:
+    ``size x size`` (skeleton) for ``layers=1``, ``size x size x 2`` (skeleton, forearm band)
+    for ``layers=2``."""
     hint = np.zeros((size, size), bool)
+    arm = np.zeros((size, size), np.uint8)
     for points in points_in_crop:
-        if points is not None:
-            hint |= hand_prior(np.asarray(points, np.float64), size)
-    return hint.astype(np.uint8) * 255
+        if points is None:
+            continue
+        points = np.asarray(points, np.float64)
+        hint |= hand_prior(points, size)
+        if layers == 2:
+            band = forearm_band(points)
+            if np.isfinite(band).all() and np.abs(band).max() < 1e6:
+                cv2.fillConvexPoly(arm, np.round(band).astype(np.int32), 255)
+    skeleton = hint.astype(np.uint8) * 255
+    return skeleton if layers == 1 else np.stack([skeleton, arm], axis=-1)
 
 
-def crop_hint(landmarks: Iterable[np.ndarray | None], matrix: np.ndarray, size: int) -> np.ndarray:
+def crop_hint(landmarks: Iterable[np.ndarray | None], matrix: np.ndarray, size: int,
+              layers: int = 1) -> np.ndarray:
     """The hint for a crop: full-image ``21x2`` landmark sets through the crop's 2x3 matrix."""
-    return draw_hint((to_crop(p, matrix) for p in landmarks if p is not None), size)
+    return draw_hint((to_crop(p, matrix) for p in landmarks if p is not None), size, layers)
 
 
-def with_hint(crops: np.ndarray, hints: np.ndarray | None) -> np.ndarray:
-    """``N x S x S x 4`` float32 model input: the RGB crops and their hints (zeros when None).
-    Also one ``S x S x 3`` crop with its ``S x S`` hint."""
+def with_hint(crops: np.ndarray, hints: np.ndarray | None, layers: int = 1) -> np.ndarray:
+    """``N x S x S x (3 + layers)`` float32 model input: the RGB crops and their hints (zeros
+    when None). Also one ``S x S x 3`` crop with its hint. A one-layer hint may come without
+    its last axis (``N x S x S``)."""
     x = crops.astype(np.float32)
-    h = np.zeros(x.shape[:-1], np.float32) if hints is None else hints.astype(np.float32)
-    return np.concatenate([x, h[..., None]], axis=-1)
+    if hints is None:
+        h = np.zeros((*x.shape[:-1], layers), np.float32)
+    else:
+        h = hints.astype(np.float32)
+        if h.ndim == x.ndim - 1:
+            h = h[..., None]
+    return np.concatenate([x, h], axis=-1)

@@ -31,14 +31,17 @@ class _ColourModel:
     def predict(self, x, batch_size: int = 16, verbose: int = 0):
         from segmentation.hint import with_hint
 
+        layers = x.shape[-1] - 3
+
         # segment_with_colour_mode wants a segmenter: uint8 crops (and hints) in, N x S x S soft masks out
         def run(crops, hints=None):
-            inputs = with_hint(crops, hints) if x.shape[-1] == 4 else crops.astype(np.float32)
+            inputs = with_hint(crops, hints, layers) if layers else crops.astype(np.float32)
             return self.model.predict(inputs, batch_size=batch_size, verbose=0)[..., 0]
 
         segmenter = SimpleNamespace(predict=run)
         x = np.clip(np.round(x), 0, 255).astype(np.uint8)
-        crops, hints = x[..., :3], (x[..., 3] if x.shape[-1] == 4 else None)
+        hints = None if not layers else (x[..., 3] if layers == 1 else x[..., 3:])
+        crops = x[..., :3]
         return segment_with_colour_mode(segmenter, np.ascontiguousarray(crops), self.mode, hints=hints)[..., None]
 
 
@@ -54,13 +57,13 @@ def score_model(model_path: str | Path, data: list[str], split: str = "test", co
 
     model = load_keras_model(model_path)
     h, w, channels = (int(v) for v in model.input_shape[1:4])
-    if channels == 4 and not landmarks:
+    if channels > 3 and not landmarks:
         raise ValueError(f"{model_path} takes the landmark hint: pass --landmarks (python -m segmentation.detector_boxes --landmarks)")
     if colour != "none":
         model = _ColourModel(model, colour)
     whole = h != w
     cfg = TrainConfig(data=list(data), size=h, whole_image=whole, whole_shape=(h, w), seed=seed,
-                      landmarks=landmarks if channels == 4 else "")
+                      landmarks=landmarks if channels > 3 else "", forearm_hint=channels == 5)
     splits, _ = load_splits(cfg)
     by_set: dict[str, list] = {}
     for item in splits[split]:

@@ -87,8 +87,8 @@ class Segmenter:
     The model is loaded once in ``__init__``; ``predict`` is then cheap and thread-safe. Input
     size comes from the saved model, so a retrained model with another crop size needs no
     code change. So does the input's depth: a model with a fourth channel takes the landmark
-    hint (:mod:`segmentation.hint`) and ``predict`` passes the caller's hints to it; a plain RGB
-    model ignores them.
+    hint (:mod:`segmentation.hint`; a fifth, its forearm band) and ``predict`` passes the
+    caller's hints to it; a plain RGB model ignores them.
     """
 
     def __init__(self, model_path: str | os.PathLike | None = None, tta_flip: bool = False) -> None:
@@ -103,16 +103,20 @@ class Segmenter:
         self._run = _TFLiteRunner(path) if path.suffix == ".tflite" else _KerasRunner(path)
         self.input_hw: tuple[int, int] = self._run.input_hw
         self.channels: int = self._run.channels
-        if self.channels not in (3, 4):
-            raise ValueError(f"{path}: expected a model with 3 (RGB) or 4 (RGB + hint) input channels, "
-                             f"got {self.channels}")
+        from segmentation.hint import hint_layers
+
+        try:
+            self.hint_layers: int = hint_layers(self.channels)
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
         # build/trace now (about a second for Keras), not on the first photo of a batch
         self._run(np.zeros((1, *self.input_hw, self.channels), np.float32))
 
     @property
     def uses_hint(self) -> bool:
-        """Whether the model takes the landmark hint as a fourth channel."""
-        return self.channels == 4
+        """Whether the model takes the landmark hint (a fourth channel, and a fifth for the
+        forearm band)."""
+        return self.hint_layers > 0
 
     @property
     def size(self) -> int:
@@ -124,8 +128,9 @@ class Segmenter:
 
         Args:
             crops: ``NxHxWx3`` (or one ``HxWx3``) uint8 RGB at the model's input size.
-            hints: ``NxHxW`` (or ``HxW``) uint8 landmark hints for a hint model
-                (:func:`segmentation.hint.crop_hint`); None means no landmarks (zeros).
+            hints: ``NxHxW`` (or ``HxW``) uint8 landmark hints for a hint model, with a last
+                axis of ``hint_layers`` when that is 2 (:func:`segmentation.hint.crop_hint`);
+                None means no landmarks (zeros).
                 Ignored by an RGB model.
 
         Returns:
@@ -140,9 +145,10 @@ class Segmenter:
 
             if hints is not None:
                 hints = hints[None] if single else hints
-                if hints.shape != batch.shape[:3]:
-                    raise ValueError(f"hints must be {batch.shape[:3]}, got {hints.shape}")
-            x = with_hint(batch, hints)
+                want = batch.shape[:3] if self.hint_layers == 1 else (*batch.shape[:3], self.hint_layers)
+                if hints.shape != want:
+                    raise ValueError(f"hints must be {want}, got {hints.shape}")
+            x = with_hint(batch, hints, self.hint_layers)
         else:
             x = batch.astype(np.float32)
         out = self._run(x)[..., 0]

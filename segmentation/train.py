@@ -69,10 +69,14 @@ class TrainConfig:
     landmarks: str = ""
     #: share of training crops whose hint is blanked, as for a hand found by YOLO alone
     hint_dropout: float = 0.2
+    #: with ``landmarks``: a fifth channel marks the forearm's band from the wrist
+    forearm_hint: bool = False
 
     @property
     def channels(self) -> int:
-        return 4 if self.landmarks and not self.whole_image else 3
+        if not self.landmarks or self.whole_image:
+            return 3
+        return 5 if self.forearm_hint else 4
 
 
 def _downscale(image: np.ndarray, mask: np.ndarray, max_side: int):
@@ -128,7 +132,7 @@ def _sample_fn(cfg: TrainConfig):
             return (*make_whole_sample(img, msk, cfg.whole_shape, rng, c), None)
         matrix = crop_sample_matrix(msk, cfg.size, rng, c, hand_boxes=hand_boxes)
         x, y = warp_sample(img, msk, matrix, cfg.size, rng, c)
-        hint = crop_hint(landmarks, matrix, cfg.size) if cfg.channels == 4 else None
+        hint = crop_hint(landmarks, matrix, cfg.size, cfg.channels - 3) if cfg.channels > 3 else None
         return x, y, hint
 
     return sample
@@ -145,7 +149,7 @@ def item_landmarks(items, cfg: TrainConfig) -> list[list[np.ndarray]]:
     """Per item, its image's landmark sets in pixels (empty without ``cfg.landmarks``)."""
     from segmentation.detector_boxes import load_landmarks
 
-    stored = load_landmarks(cfg.landmarks) if cfg.channels == 4 else {}
+    stored = load_landmarks(cfg.landmarks) if cfg.channels > 3 else {}
     return [[lm * (img.shape[1], img.shape[0]) for lm in stored.get(name, [])] for img, _, _, name in items]
 
 
@@ -210,7 +214,7 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
     if stored:
         log.info("detector boxes for %d of %d training images", sum(1 for b in boxes if b), len(items))
     landmarks = item_landmarks(items, cfg)
-    if cfg.channels == 4:
+    if cfg.channels > 3:
         log.info("landmarks for %d of %d training images", sum(1 for v in landmarks if v), len(items))
     ccfg = CompositeConfig(p=cfg.composite_p, **({"family_weights": cfg.family_weights} if cfg.family_weights else {}))
     use_composite = cfg.composite and not cfg.whole_image
@@ -412,6 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "takes the landmark hint as a fourth input channel")
     p.add_argument("--hint-dropout", type=float, default=d.hint_dropout,
                    help="share of training crops with the hint blanked (default %(default)s)")
+    p.add_argument("--forearm-hint", action="store_true",
+                   help="with --landmarks: a fifth input channel marks the forearm's band from the wrist")
     p.add_argument("--recolour-p", type=float, default=d.recolour_p,
                    help="share of training crops recoloured whole, channels reordered or hue turned (default %(default)s)")
     return p
@@ -447,10 +453,13 @@ def main(argv: list[str] | None = None) -> int:
         detector_boxes=args.detector_boxes, split_by=args.split_by,
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
         edge_weight=args.edge_weight, edge_band_px=args.edge_band, recolour_p=args.recolour_p,
-        landmarks=args.landmarks, hint_dropout=args.hint_dropout,
+        landmarks=args.landmarks, hint_dropout=args.hint_dropout, forearm_hint=args.forearm_hint,
     )
     if cfg.landmarks and not Path(cfg.landmarks).is_file():
         print(f"error: --landmarks {cfg.landmarks}: no such file", file=sys.stderr)
+        return 2
+    if cfg.forearm_hint and not cfg.landmarks:
+        print("error: --forearm-hint needs --landmarks", file=sys.stderr)
         return 2
     if not 0 <= cfg.hint_dropout <= 1:
         print("error: --hint-dropout must be in [0, 1]", file=sys.stderr)
