@@ -378,8 +378,9 @@ class Pipeline:
         )
 
     def _hints(self, hands: list[HandBox], mats: list[np.ndarray]) -> np.ndarray | None:
-        """Landmark hints (``N x S x S``, or ``N x S x S x 2`` with the forearm band, uint8) for crops ``mats``, drawn from every hand with
-        landmarks; None when the segmenter takes no hint. The no-hand fallback gets zeros."""
+        """Landmark hints (``N x S x S`` uint8, ``N x S x S x 2`` with the forearm fan) for crops
+        ``mats``, drawn from every hand with landmarks; None when the segmenter takes no hint.
+        The no-hand fallback gets zeros."""
         if not getattr(self.segmenter, "uses_hint", False):
             return None
         from segmentation.hint import crop_hint

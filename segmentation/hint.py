@@ -13,11 +13,12 @@ for every hand whose landmarks fall in the crop. A crop without landmarks (a box
 the no-hand fallback) gets an all-zero channel; training drops the hint from some crops so the
 model works without it too.
 
-A model with a fifth channel also gets the forearm layer: the band a forearm takes from the
-wrist away from the fingers (``detection.faces.forearm_band``, the face guard's band). Why:
-the skeleton alone stops at the wrist, and a model trained with it learnt to end HGR forearms
-there (session 15, docs/rejected/README.md); the band says "an arm may continue here" without
-saying it does, so the pixels still decide. The model's input depth says which layers it takes
+A model with a fifth channel also gets the forearm layer: the fan a forearm can take from the
+wrist, away from the middle knuckle (:func:`forearm_fan`). Why: the skeleton alone stops at the
+wrist, and a model trained with it learnt to end HGR forearms there (session 15,
+docs/rejected/README.md); the fan says "an arm may continue here" without saying it does, so
+the pixels still decide. It opens sideways because a bent wrist turns the forearm off the
+palm's axis (by 45 degrees on some HGR photos); a straight band along the axis missed those. The model's input depth says which layers it takes
 (:func:`hint_layers`), so no other setting has to travel with the model file.
 """
 from __future__ import annotations
@@ -28,22 +29,38 @@ import numpy as np
 
 import cv2
 
-from detection.faces import forearm_band
+from detection.faces import wrist_axis
 from pipeline.landmark_prior import hand_prior, to_crop
 
 
 def hint_layers(channels: int) -> int:
     """Hint layers a model with ``channels`` input channels takes: 0 (RGB), 1 (skeleton) or 2
-    (skeleton and forearm band)."""
+    (skeleton and forearm fan)."""
     if channels not in (3, 4, 5):
         raise ValueError(f"expected a model with 3 (RGB), 4 (RGB + hint) or 5 (RGB + hint + forearm) "
                          f"input channels, got {channels}")
     return channels - 3
 
 
+def forearm_fan(points: np.ndarray, length: float = 3.0, width: float = 1.6,
+                spread_degrees: float = 35.0) -> np.ndarray | None:
+    """A quadrilateral (4x2 float, the landmarks' pixels): from just inside the wrist, ``width``
+    knuckle widths wide there, ``length`` palm lengths away from the middle knuckle, opening by
+    ``spread_degrees`` on each side. None when the wrist has no direction."""
+    axis = wrist_axis(points)
+    if axis is None:
+        return None
+    wrist, palm, d = axis
+    n = np.array([-d[1], d[0]])
+    half = 0.5 * width * max(float(np.hypot(*(points[5] - points[17]))), 0.5 * palm)
+    far = half + length * palm * np.tan(np.radians(spread_degrees))
+    start, end = wrist - 0.3 * palm * d, wrist + length * palm * d
+    return np.array([start + half * n, end + far * n, end - far * n, start - half * n])
+
+
 def draw_hint(points_in_crop: Iterable[np.ndarray | None], size: int, layers: int = 1) -> np.ndarray:
     """The hint of every given hand (``21x2`` landmarks in crop pixels), uint8 0/255:
-    ``size x size`` (skeleton) for ``layers=1``, ``size x size x 2`` (skeleton, forearm band)
+    ``size x size`` (skeleton) for ``layers=1``, ``size x size x 2`` (skeleton, forearm fan)
     for ``layers=2``."""
     hint = np.zeros((size, size), bool)
     arm = np.zeros((size, size), np.uint8)
@@ -53,9 +70,9 @@ def draw_hint(points_in_crop: Iterable[np.ndarray | None], size: int, layers: in
         points = np.asarray(points, np.float64)
         hint |= hand_prior(points, size)
         if layers == 2:
-            band = forearm_band(points)
-            if np.isfinite(band).all() and np.abs(band).max() < 1e6:
-                cv2.fillConvexPoly(arm, np.round(band).astype(np.int32), 255)
+            fan = forearm_fan(points)
+            if fan is not None and np.abs(fan).max() < 1e6:
+                cv2.fillConvexPoly(arm, np.round(fan).astype(np.int32), 255)
     skeleton = hint.astype(np.uint8) * 255
     return skeleton if layers == 1 else np.stack([skeleton, arm], axis=-1)
 

@@ -87,7 +87,7 @@ class Segmenter:
     The model is loaded once in ``__init__``; ``predict`` is then cheap and thread-safe. Input
     size comes from the saved model, so a retrained model with another crop size needs no
     code change. So does the input's depth: a model with a fourth channel takes the landmark
-    hint (:mod:`segmentation.hint`; a fifth, its forearm band) and ``predict`` passes the
+    hint (:mod:`segmentation.hint`; a fifth, its forearm fan) and ``predict`` passes the
     caller's hints to it; a plain RGB model ignores them.
     """
 
@@ -115,7 +115,7 @@ class Segmenter:
     @property
     def uses_hint(self) -> bool:
         """Whether the model takes the landmark hint (a fourth channel, and a fifth for the
-        forearm band)."""
+        forearm fan)."""
         return self.hint_layers > 0
 
     @property

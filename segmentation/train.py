@@ -69,7 +69,7 @@ class TrainConfig:
     landmarks: str = ""
     #: share of training crops whose hint is blanked, as for a hand found by YOLO alone
     hint_dropout: float = 0.2
-    #: with ``landmarks``: a fifth channel marks the forearm's band from the wrist
+    #: with ``landmarks``: a fifth channel marks the fan a forearm can take from the wrist
     forearm_hint: bool = False
 
     @property
@@ -417,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hint-dropout", type=float, default=d.hint_dropout,
                    help="share of training crops with the hint blanked (default %(default)s)")
     p.add_argument("--forearm-hint", action="store_true",
-                   help="with --landmarks: a fifth input channel marks the forearm's band from the wrist")
+                   help="with --landmarks: a fifth input channel marks the fan a forearm can take from the wrist")
     p.add_argument("--recolour-p", type=float, default=d.recolour_p,
                    help="share of training crops recoloured whole, channels reordered or hue turned (default %(default)s)")
     return p
