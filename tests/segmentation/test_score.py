@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from segmentation.model import build_unet
 from segmentation.score import main
 from tests.conftest import make_pair_folder as make_folder
@@ -35,12 +37,13 @@ def test_score_missing_model_is_a_usage_error(tmp_path, capsys):
     assert "no such model file" in capsys.readouterr().err
 
 
-def test_score_a_hint_model_needs_and_uses_the_landmarks(tmp_path, capsys):
+@pytest.mark.parametrize("channels", [4, 5])
+def test_score_a_hint_model_needs_and_uses_the_landmarks(tmp_path, capsys, channels):
     from tests.pipeline.test_landmark_prior import synthetic_landmarks
 
     data = make_folder(tmp_path / "set_c")
     model = tmp_path / "hint.keras"
-    build_unet((32, 32), (8, 16, 32), dropout=0.0, channels=4).save(model)
+    build_unet((32, 32), (8, 16, 32), dropout=0.0, channels=channels).save(model)
     assert main(["--model", str(model), "--data", str(data)]) == 1
     assert "--landmarks" in capsys.readouterr().err
     lms = tmp_path / "lm.json"
