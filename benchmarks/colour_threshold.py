@@ -1,11 +1,13 @@
 """How the colour-cast rescue's unsureness threshold was chosen (``pipeline/colour.py``).
 
-    python benchmarks/colour_threshold.py [--model models/hand_unet_personwise.tflite]
+    python benchmarks/colour_threshold.py [--model models/hand_unet_personwise.tflite] [--landmarks L.json]
 
 Segments the person-wise *validation* crops of hgr and hands11k and their seeded composites (the
 same crops ``segmentation.train`` validates on) once as shot and once grey-world balanced, then
 prints, for a range of thresholds, how many crops the rescue would switch and the mean crop IoU
 per background family. Threshold 0 is "keep the surer of the two for every crop"; 1 is "never".
+A model that takes the landmark hint needs ``--landmarks`` (``segmentation.detector_boxes
+--landmarks``) and gets each crop's hint, plain and balanced alike, as the pipeline gives it.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--model", default="models/hand_unet_personwise.tflite")
     p.add_argument("--data", action="append", default=[], help="default: ../shared/data/hgr and hands11k")
+    p.add_argument("--landmarks", default="", help="landmarks JSON, for a model that takes the landmark hint")
     args = p.parse_args(argv)
     from pipeline.colour import gray_world, uncertainty
     from pipeline.metrics import score_masks
@@ -31,16 +34,27 @@ def main(argv: list[str] | None = None) -> int:
     from segmentation.train import TrainConfig, composite_val_set, fixed_set, load_backgrounds, load_splits
 
     data = args.data or ["../shared/data/hgr", "../shared/data/hands11k"]
-    cfg = TrainConfig(data=data)
+    seg = Segmenter(args.model)
+    if seg.uses_hint and not args.landmarks:
+        print(f"error: {args.model} takes the landmark hint: pass --landmarks", file=sys.stderr)
+        return 2
+    cfg = TrainConfig(data=data, landmarks=args.landmarks if seg.uses_hint else "",
+                      forearm_hint=seg.hint_layers == 2)
     splits, _ = load_splits(cfg)
     x, y = fixed_set(splits["val"], cfg)
     xc, yc, fams = composite_val_set(splits["val"], cfg, load_backgrounds(cfg, "val"))
-    crops = np.clip(np.round(np.concatenate([x, xc])), 0, 255).astype(np.uint8)
+    inputs = np.clip(np.round(np.concatenate([x, xc])), 0, 255).astype(np.uint8)
+    crops = np.ascontiguousarray(inputs[..., :3])
+    hints = None if not seg.uses_hint else (inputs[..., 3] if seg.hint_layers == 1 else inputs[..., 3:])
     truth = np.concatenate([y, yc])[..., 0] > 0.5
     family = np.array(["real"] * len(x) + list(fams))
-    seg = Segmenter(args.model)
-    plain = np.concatenate([seg.predict(crops[i:i + 16]) for i in range(0, len(crops), 16)])
-    balanced = np.concatenate([seg.predict(gray_world(crops[i:i + 16])) for i in range(0, len(crops), 16)])
+
+    def predict(batch_of, i):
+        h = None if hints is None else hints[i:i + 16]
+        return seg.predict(batch_of(crops[i:i + 16])) if h is None else seg.predict(batch_of(crops[i:i + 16]), h)
+
+    plain = np.concatenate([predict(lambda c: c, i) for i in range(0, len(crops), 16)])
+    balanced = np.concatenate([predict(gray_world, i) for i in range(0, len(crops), 16)])
 
     def ious(softs):
         return np.array([score_masks((s > 0.5).astype(np.uint8), t.astype(np.uint8)).iou for s, t in zip(softs, truth)])
