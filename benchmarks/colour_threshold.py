@@ -30,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     from pipeline.colour import gray_world, uncertainty
     from pipeline.metrics import score_masks
+    from segmentation.hint import split_hint
     from segmentation.segmenter import Segmenter
     from segmentation.train import TrainConfig, composite_val_set, fixed_set, load_backgrounds, load_splits
 
@@ -43,18 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     splits, _ = load_splits(cfg)
     x, y = fixed_set(splits["val"], cfg)
     xc, yc, fams = composite_val_set(splits["val"], cfg, load_backgrounds(cfg, "val"))
-    inputs = np.clip(np.round(np.concatenate([x, xc])), 0, 255).astype(np.uint8)
-    crops = np.ascontiguousarray(inputs[..., :3])
-    hints = None if not seg.uses_hint else (inputs[..., 3] if seg.hint_layers == 1 else inputs[..., 3:])
+    crops, hints = split_hint(np.clip(np.round(np.concatenate([x, xc])), 0, 255).astype(np.uint8))
     truth = np.concatenate([y, yc])[..., 0] > 0.5
     family = np.array(["real"] * len(x) + list(fams))
 
-    def predict(batch_of, i):
-        h = None if hints is None else hints[i:i + 16]
-        return seg.predict(batch_of(crops[i:i + 16])) if h is None else seg.predict(batch_of(crops[i:i + 16]), h)
+    def predict(images):  # 16 at a time, each with its hint (the same for plain and balanced)
+        return np.concatenate([seg.predict(images[i:i + 16], None if hints is None else hints[i:i + 16])
+                               for i in range(0, len(images), 16)])
 
-    plain = np.concatenate([predict(lambda c: c, i) for i in range(0, len(crops), 16)])
-    balanced = np.concatenate([predict(gray_world, i) for i in range(0, len(crops), 16)])
+    plain, balanced = predict(crops), predict(gray_world(crops))
 
     def ious(softs):
         return np.array([score_masks((s > 0.5).astype(np.uint8), t.astype(np.uint8)).iou for s, t in zip(softs, truth)])

@@ -85,13 +85,16 @@ def rotate(v: np.ndarray, degrees: float) -> np.ndarray:
     return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]) @ np.asarray(v, np.float64)
 
 
-def forearm_band(landmarks: np.ndarray, length: float = 3.0, width: float = 1.6) -> np.ndarray:
+def forearm_band(landmarks: np.ndarray, length: float = 3.0, width: float = 1.6,
+                 spread_degrees: float = 0.0) -> np.ndarray:
     """A quadrilateral (4x2 float, full-resolution pixels) from the wrist away from the fingers.
 
     The forearm leaves the hand's box at the wrist; a hand held in front of the chin puts it
     across the lower face. The band starts a little inside the palm and runs ``length`` palm
     lengths (wrist to middle knuckle) in the wrist's direction, ``width`` palm widths (index to
     little-finger knuckle) wide, so the face guard never cuts a forearm off its hand.
+    ``spread_degrees`` opens its far end by that angle on each side (the landmark hint's fan,
+    ``segmentation.hint.forearm_fan``).
     """
     axis = wrist_axis(landmarks)
     if axis is None:
@@ -99,8 +102,9 @@ def forearm_band(landmarks: np.ndarray, length: float = 3.0, width: float = 1.6)
     wrist, palm, d = axis
     n = np.array([-d[1], d[0]])
     half = 0.5 * width * max(float(np.hypot(*(landmarks[5] - landmarks[17]))), 0.5 * palm)
+    far = half + length * palm * np.tan(np.radians(spread_degrees))
     start, end = wrist - 0.3 * palm * d, wrist + length * palm * d
-    return np.array([start + half * n, end + half * n, end - half * n, start - half * n])
+    return np.array([start + half * n, end + far * n, end - far * n, start - half * n])
 
 
 def face_exclusion(shape: tuple[int, int], faces: list[Box], hands: list[Box],

@@ -18,18 +18,18 @@ wrist, away from the middle knuckle (:func:`forearm_fan`). Why: the skeleton alo
 wrist, and a model trained with it learnt to end HGR forearms there (session 15,
 docs/rejected/README.md); the fan says "an arm may continue here" without saying it does, so
 the pixels still decide. It opens sideways because a bent wrist turns the forearm off the
-palm's axis (by 45 degrees on some HGR photos); a straight band along the axis missed those. The model's input depth says which layers it takes
-(:func:`hint_layers`), so no other setting has to travel with the model file.
+palm's axis (by 45 degrees on some HGR photos); a straight band along the axis missed those.
+The model's input depth says which layers it takes (:func:`hint_layers`), so no other setting
+has to travel with the model file.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import cv2
 import numpy as np
 
-import cv2
-
-from detection.faces import wrist_axis
+from detection.faces import forearm_band, wrist_axis
 from pipeline.landmark_prior import hand_prior, to_crop
 
 
@@ -44,18 +44,13 @@ def hint_layers(channels: int) -> int:
 
 def forearm_fan(points: np.ndarray, length: float = 3.0, width: float = 1.6,
                 spread_degrees: float = 35.0) -> np.ndarray | None:
-    """A quadrilateral (4x2 float, the landmarks' pixels): from just inside the wrist, ``width``
-    knuckle widths wide there, ``length`` palm lengths away from the middle knuckle, opening by
-    ``spread_degrees`` on each side. None when the wrist has no direction."""
-    axis = wrist_axis(points)
-    if axis is None:
+    """The face guard's forearm band (:func:`detection.faces.forearm_band`: from just inside the
+    wrist, ``width`` knuckle widths wide there, ``length`` palm lengths away from the middle
+    knuckle) opened by ``spread_degrees`` on each side; 4x2 float in the landmarks' pixels.
+    None when the wrist has no direction."""
+    if wrist_axis(points) is None:
         return None
-    wrist, palm, d = axis
-    n = np.array([-d[1], d[0]])
-    half = 0.5 * width * max(float(np.hypot(*(points[5] - points[17]))), 0.5 * palm)
-    far = half + length * palm * np.tan(np.radians(spread_degrees))
-    start, end = wrist - 0.3 * palm * d, wrist + length * palm * d
-    return np.array([start + half * n, end + far * n, end - far * n, start - half * n])
+    return forearm_band(points, length, width, spread_degrees)
 
 
 def draw_hint(points_in_crop: Iterable[np.ndarray | None], size: int, layers: int = 1) -> np.ndarray:
@@ -81,6 +76,16 @@ def crop_hint(landmarks: Iterable[np.ndarray | None], matrix: np.ndarray, size: 
               layers: int = 1) -> np.ndarray:
     """The hint for a crop: full-image ``21x2`` landmark sets through the crop's 2x3 matrix."""
     return draw_hint((to_crop(p, matrix) for p in landmarks if p is not None), size, layers)
+
+
+def split_hint(inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """The inverse of :func:`with_hint`: ``(crops, hints)`` from ``N x S x S x (3 + layers)``
+    model inputs, the hints ``N x S x S`` for one layer and None for an RGB model."""
+    layers = inputs.shape[-1] - 3
+    crops = np.ascontiguousarray(inputs[..., :3])
+    if not layers:
+        return crops, None
+    return crops, (inputs[..., 3] if layers == 1 else inputs[..., 3:])
 
 
 def with_hint(crops: np.ndarray, hints: np.ndarray | None, layers: int = 1) -> np.ndarray:

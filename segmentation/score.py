@@ -29,7 +29,7 @@ class _ColourModel:
         self.model, self.mode = model, mode
 
     def predict(self, x, batch_size: int = 16, verbose: int = 0):
-        from segmentation.hint import with_hint
+        from segmentation.hint import split_hint, with_hint
 
         layers = x.shape[-1] - 3
 
@@ -40,9 +40,8 @@ class _ColourModel:
 
         segmenter = SimpleNamespace(predict=run)
         x = np.clip(np.round(x), 0, 255).astype(np.uint8)
-        hints = None if not layers else (x[..., 3] if layers == 1 else x[..., 3:])
-        crops = x[..., :3]
-        return segment_with_colour_mode(segmenter, np.ascontiguousarray(crops), self.mode, hints=hints)[..., None]
+        crops, hints = split_hint(x)
+        return segment_with_colour_mode(segmenter, crops, self.mode, hints=hints)[..., None]
 
 
 def score_model(model_path: str | Path, data: list[str], split: str = "test", composite: bool = False,

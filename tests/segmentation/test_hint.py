@@ -7,7 +7,7 @@ import pytest
 from detection.types import HandBox
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
-from segmentation.hint import crop_hint, draw_hint, with_hint
+from segmentation.hint import crop_hint, draw_hint, split_hint, with_hint
 from tests.conftest import ColourSegmenter, FakeDetector, draw_hand, make_pair_folder
 from tests.pipeline.test_landmark_prior import synthetic_landmarks
 
@@ -52,6 +52,9 @@ def test_with_hint_stacks_a_fourth_channel_and_zeros_when_missing():
     two = with_hint(crops, np.stack([hints, 255 - hints], -1))
     assert two.shape == (2, 8, 8, 5) and two[1, 2, 3, 3] == 255 and two[1, 2, 3, 4] == 0
     assert with_hint(crops, None, layers=2).shape == (2, 8, 8, 5)
+    back, back_hints = split_hint(two)  # and apart again
+    assert np.array_equal(back, crops) and np.array_equal(back_hints[..., 1], 255 - hints)
+    assert np.array_equal(split_hint(x)[1], hints) and split_hint(crops)[1] is None
 
 
 def test_training_sample_keeps_hint_and_mask_aligned_under_augmentation():
