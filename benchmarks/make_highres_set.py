@@ -6,6 +6,13 @@ Each held-out image is scaled (Lanczos) to fill 70-95 % of the canvas width and 
 seeded random height on a flat canvas of its own median border colour with mild noise; the
 mask goes through exactly the same transform (nearest-free: scaled bilinearly, re-thresholded).
 The product's target photos are phone portraits of this size, which none of the data is.
+Where the mask runs off the photo's edge (a forearm leaving the frame), the photo is put flush
+against that edge of the canvas, so the arm still leaves the frame there, as in a real photo; a
+forearm cut off by a straight line in the middle of an empty table is never photographed, and
+the pipeline rightly reads the blank strip beyond such a cut as more arm (``--free-placement``
+gives the random placement of the sets made before session 17).
+``--portrait`` first turns each landscape photo a quarter turn (direction seeded), so a
+top-down 11k Hands photo fills the canvas as a phone held upright over the table would.
 """
 from __future__ import annotations
 
@@ -24,7 +31,30 @@ from segmentation.data import add_split_arguments, load_pair, split_from_argumen
 W, H = 2160, 4000
 
 
-def place(image: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def upright(image: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A landscape pair turned a quarter turn, either way (seeded); a portrait pair as it is."""
+    if image.shape[1] <= image.shape[0]:
+        return image, mask
+    turn = cv2.ROTATE_90_CLOCKWISE if rng.random() < 0.5 else cv2.ROTATE_90_COUNTERCLOCKWISE
+    return cv2.rotate(image, turn), cv2.rotate(mask, turn)
+
+
+def exits(mask: np.ndarray) -> dict[str, int]:
+    """Mask pixels on each outermost row and column: where the hand or arm leaves the photo."""
+    on = mask > 127
+    return {"left": int(on[:, 0].sum()), "right": int(on[:, -1].sum()),
+            "top": int(on[0].sum()), "bottom": int(on[-1].sum())}
+
+
+def anchored(lo_count: int, hi_count: int, free: int, drawn: int) -> int:
+    """Offset along one axis: flush with the side the mask leaves by (the busier one if both)."""
+    if lo_count == 0 and hi_count == 0:
+        return drawn
+    return 0 if lo_count >= hi_count else free
+
+
+def place(image: np.ndarray, mask: np.ndarray, rng: np.random.Generator,
+          anchor: bool = True) -> tuple[np.ndarray, np.ndarray]:
     h, w = mask.shape
     scale = rng.uniform(0.7, 0.95) * W / w
     nw, nh = int(round(w * scale)), int(round(h * scale))
@@ -39,6 +69,10 @@ def place(image: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> tupl
     full = np.zeros((H, W), np.uint8)
     x0 = int(rng.integers(0, W - nw + 1))
     y0 = int(rng.integers(0, H - nh + 1))
+    if anchor:
+        out = exits(msk)
+        x0 = anchored(out["left"], out["right"], W - nw, x0)
+        y0 = anchored(out["top"], out["bottom"], H - nh, y0)
     canvas[y0:y0 + nh, x0:x0 + nw] = img
     full[y0:y0 + nh, x0:x0 + nw] = msk
     return canvas, full
@@ -51,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True)
     p.add_argument("--limit", type=int, default=0)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--portrait", action="store_true", help="turn landscape photos upright before placing them")
+    p.add_argument("--free-placement", action="store_true",
+                   help="place each photo at random even where its mask runs off its edge (sets before session 17)")
     args = p.parse_args(argv)
     pairs = split_from_arguments(args.data, args)
     if args.limit:
@@ -60,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     rng = np.random.default_rng(args.seed)
     for pair in pairs:
         image, mask = load_pair(pair)
-        canvas, full = place(image, mask, rng)
+        if args.portrait:
+            image, mask = upright(image, mask, rng)
+        canvas, full = place(image, mask, rng, anchor=not args.free_placement)
         cv2.imwrite(str(out / "images" / f"{pair.stem}.jpg"), cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR),
                     [cv2.IMWRITE_JPEG_QUALITY, 92])
         save_png(out / "masks" / f"{pair.stem}.png", full)

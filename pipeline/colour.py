@@ -14,7 +14,11 @@ Unsureness is the mean of ``min(p, 1 - p)`` over the crop: 0 when every probabil
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+
+from pipeline.orientation import turn
 
 COLOUR_MODES = ("none", "grayworld", "auto")
 
@@ -57,7 +61,8 @@ def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str,
 
 def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
                              priors: list[np.ndarray | None] | None = None,
-                             hints: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                             hints: np.ndarray | None = None,
+                             turns: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Soft masks (``N x S x S``) and, per crop, whether its mask came from the white-balanced crop.
 
     The flags let a later crop of the same hand follow the decision: a wide crop that is mostly
@@ -68,19 +73,22 @@ def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
     coloured background grey-world can tint the hand itself, and the model then turns sure of a
     mask that has left the hand (a new-scenes validation photo went from IoU 0.88 to 0.32).
     ``hints`` (``N x S x S`` uint8 landmark hints, or None) go to a segmenter that takes them,
-    with the plain and the balanced crops alike.
+    with the plain and the balanced crops alike. ``turns`` (``np.rot90``'s ``k`` per crop, see
+    :mod:`pipeline.orientation`) turn each crop and its hints before the model and its mask back
+    after, so the masks returned are always in the crops' own orientation.
     """
     if mode not in COLOUR_MODES:
         raise ValueError(f"colour mode must be one of {COLOUR_MODES}, not {mode!r}")
     if mode == "grayworld":
-        return _predict(segmenter, gray_world(crops), hints), np.ones(len(crops), bool)
-    softs = _predict(segmenter, crops, hints)
+        return _predict(segmenter, gray_world(crops), hints, turns), np.ones(len(crops), bool)
+    softs = _predict(segmenter, crops, hints, turns)
     chosen = np.zeros(len(crops), bool)
     if mode == "none":
         return softs, chosen
     unsure = np.flatnonzero(uncertainty(softs) > RESCUE_UNCERTAINTY)
     if unsure.size:
-        balanced = _predict(segmenter, gray_world(crops[unsure]), None if hints is None else hints[unsure])
+        balanced = _predict(segmenter, gray_world(crops[unsure]), None if hints is None else hints[unsure],
+                            None if turns is None else [turns[i] for i in unsure])
         better = uncertainty(balanced) < uncertainty(softs[unsure])
         if priors is not None:
             keep = [priors[i] for i in unsure]
@@ -91,7 +99,12 @@ def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
     return softs, chosen
 
 
-def _predict(segmenter, crops: np.ndarray, hints: np.ndarray | None) -> np.ndarray:
-    """``segmenter.predict``, passing the hints only when there are some (test doubles and RGB
-    models take the crops alone)."""
+def _predict(segmenter, crops: np.ndarray, hints: np.ndarray | None,
+             turns: Sequence[int] | None = None) -> np.ndarray:
+    """``segmenter.predict`` on the turned crops, its masks turned back; the hints are passed only
+    when there are some (test doubles and RGB models take the crops alone)."""
+    if turns is not None and any(k % 4 for k in turns):
+        crops = turn(crops, turns)
+        hints = None if hints is None else turn(hints, turns)
+        return turn(_predict(segmenter, crops, hints), turns, inverse=True)
     return segmenter.predict(crops) if hints is None else segmenter.predict(crops, hints)

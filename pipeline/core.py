@@ -22,6 +22,7 @@ from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
 from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, to_crop
+from pipeline.orientation import quarter_turns
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, letterbox_region, paste_soft, warp_crop
@@ -282,7 +283,9 @@ class Pipeline:
                           if idx is not None and hands[idx].landmarks is not None else None
                           for (idx, _, _), m in zip(pending, mats)]
             softs, balanced = segment_and_say_balanced(self.segmenter, crops, cfg.colour, priors,
-                                                       self._hints(hands, mats))
+                                                       self._hints(hands, mats),
+                                                       [self._turns(hands[idx] if idx is not None else None)
+                                                        for idx, _, _ in pending])
             if attempt == 0:
                 first_balanced = {idx: bool(b) for (idx, _, _), b in zip(pending, balanced)}
             nxt = []
@@ -377,6 +380,13 @@ class Pipeline:
             fallback_used=fallback,
         )
 
+    def _turns(self, hand: HandBox | None) -> int:
+        """Quarter turns that show this hand's crops to the U-Net vertically (0 when off, for the
+        no-hand fallback, and for a hand without landmarks)."""
+        if not self.config.upright_crops or hand is None:
+            return 0
+        return quarter_turns(hand.landmarks)
+
     def _hints(self, hands: list[HandBox], mats: list[np.ndarray]) -> np.ndarray | None:
         """Landmark hints (``N x S x S`` uint8, ``N x S x S x 2`` with the forearm fan) for crops
         ``mats``, drawn from every hand with landmarks; None when the segmenter takes no hint.
@@ -404,18 +414,19 @@ class Pipeline:
         mats = [crop_matrix(crop_square(b.xyxy, cfg.context_margin), size) for _, b, _ in hands]
         crops = np.stack([warp_crop(image, m, size) for m in mats])
         flags = np.array([balanced for _, _, balanced in hands], bool)
+        turns = np.array([self._turns(b) for _, b, _ in hands], int)
         softs = np.empty((len(hands), size, size), np.float32)
         hints = self._hints(all_hands, mats)
         if flags.any():  # balanced like the hand's own crop, and not offered the rescue again
             softs[flags] = segment_and_say_balanced(self.segmenter, crops[flags], "grayworld", None,
-                                                    None if hints is None else hints[flags])[0]
+                                                    None if hints is None else hints[flags], turns[flags])[0]
         if not flags.all():
             plain = np.flatnonzero(~flags)
             priors = None
             if cfg.landmark_prior:
                 priors = [hand_prior(to_crop(hands[k][1].landmarks, mats[k]), size) for k in plain]
             softs[plain] = segment_and_say_balanced(self.segmenter, crops[plain], cfg.colour, priors,
-                                                    None if hints is None else hints[plain])[0]
+                                                    None if hints is None else hints[plain], turns[plain])[0]
         return {i: (s, m) for (i, _, _), s, m in zip(hands, softs, mats)}
 
     def _continue_forearm(self, hand: HandBox, patch: np.ndarray, box: tuple[int, int, int, int],

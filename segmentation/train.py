@@ -64,6 +64,8 @@ class TrainConfig:
     edge_band_px: int = 3
     #: share of training crops recoloured whole (augment.recolour): hue stops being the cue
     recolour_p: float = 0.0
+    #: share of training crops given a quarter or half turn (augment.AugmentConfig.quarter_turn_p)
+    quarter_turn_p: float = 0.0
     #: JSON of MediaPipe's landmarks per training image (``segmentation.detector_boxes --landmarks``):
     #: the model then takes the landmark hint as a fourth channel (``segmentation.hint``)
     landmarks: str = ""
@@ -115,7 +117,7 @@ def load_splits(cfg: TrainConfig):
 def _augment_config(cfg: TrainConfig):
     from segmentation.augment import AugmentConfig, NO_AUGMENT
 
-    return AugmentConfig(recolour_p=cfg.recolour_p) if cfg.augment else NO_AUGMENT
+    return AugmentConfig(recolour_p=cfg.recolour_p, quarter_turn_p=cfg.quarter_turn_p) if cfg.augment else NO_AUGMENT
 
 
 def _sample_fn(cfg: TrainConfig):
@@ -420,6 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --landmarks: a fifth input channel marks the fan a forearm can take from the wrist")
     p.add_argument("--recolour-p", type=float, default=d.recolour_p,
                    help="share of training crops recoloured whole, channels reordered or hue turned (default %(default)s)")
+    p.add_argument("--quarter-turn-p", type=float, default=d.quarter_turn_p,
+                   help="share of training crops turned a quarter or half turn (default %(default)s)")
     return p
 
 
@@ -453,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         detector_boxes=args.detector_boxes, split_by=args.split_by,
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
         edge_weight=args.edge_weight, edge_band_px=args.edge_band, recolour_p=args.recolour_p,
+        quarter_turn_p=args.quarter_turn_p,
         landmarks=args.landmarks, hint_dropout=args.hint_dropout, forearm_hint=args.forearm_hint,
     )
     if cfg.landmarks and not Path(cfg.landmarks).is_file():
@@ -472,6 +477,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if cfg.edge_weight < 0 or cfg.edge_band_px < 1:
         print("error: --edge-weight must be >= 0 and --edge-band >= 1", file=sys.stderr)
+        return 2
+    if not 0 <= cfg.quarter_turn_p <= 1:
+        print("error: --quarter-turn-p must be in [0, 1]", file=sys.stderr)
         return 2
     if not 0 <= cfg.recolour_p <= 1:
         print("error: --recolour-p must be in [0, 1]", file=sys.stderr)

@@ -178,3 +178,21 @@ def test_recolour_changes_hue_but_keeps_lightness_and_label():
     assert not np.array_equal(finish_sample(x0, np.random.default_rng(1), AugmentConfig(recolour_p=1.0)), x0)
     # off by default: the recipe of the models trained before it
     assert finish_sample(x0, np.random.default_rng(1), AugmentConfig()) is x0
+
+
+
+def test_quarter_turns_turn_image_and_mask_together():
+    """With every crop turned, the hand still sits under its label, and crops point every way."""
+    from dataclasses import replace
+
+    img, mask = draw_hand(160, 160, seed=4)
+    turned = replace(NO_AUGMENT, quarter_turn_p=1.0)  # nothing else random
+    _, up = make_crop_sample(img, mask, 64, np.random.default_rng(0), NO_AUGMENT)
+    seen = set()
+    for seed in range(12):
+        x, y = make_crop_sample(img, mask, 64, np.random.default_rng(seed), turned)
+        skin = (x[..., 0].astype(int) - x[..., 2].astype(int)) > 40
+        assert (skin == (y > 0)).mean() > 0.97  # the label follows the turned hand
+        assert (y == up).mean() < 0.97  # and it was turned
+        seen |= {k for k in (1, 2, 3) if (np.rot90(up, k) == y).mean() > 0.97}
+    assert seen == {1, 2, 3}  # all three turns happen
