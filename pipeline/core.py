@@ -25,7 +25,7 @@ from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, to_
 from pipeline.orientation import quarter_turns
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.wrist_bridge import bridge_wrist
-from segmentation.crops import crop_matrix, crop_square, letterbox_region, paste_soft, warp_crop
+from segmentation.crops import crop_matrix, crop_square, footprint, letterbox_region, paste_soft, warp_crop
 
 
 @dataclass(frozen=True)
@@ -124,9 +124,16 @@ def paste_chain(chain: list[tuple[Box, np.ndarray, np.ndarray]], shape: tuple[in
         return patch, box
     ramp = _edge_ramp(s_last.shape[0])
     for _, m, s in reversed(chain[:-1]):
-        inner, _ = paste_soft(s, m, shape, roi=box)
-        weight, _ = paste_soft(ramp, m, shape, roi=box)
-        patch = weight * inner + (1.0 - weight) * patch
+        # Only where the smaller crop lies does its weight differ from 0: blend there alone (a
+        # grown crop's rectangle can be many times the hand's own).
+        fx0, fy0, fx1, fy1 = footprint(m, s.shape[0], shape, reach=1.0)
+        roi = (max(fx0, box[0]), max(fy0, box[1]), min(fx1, box[2]), min(fy1, box[3]))
+        if roi[2] <= roi[0] or roi[3] <= roi[1]:
+            continue
+        inner, _ = paste_soft(s, m, shape, roi=roi)
+        weight, _ = paste_soft(ramp, m, shape, roi=roi)
+        view = patch[roi[1] - box[1]:roi[3] - box[1], roi[0] - box[0]:roi[2] - box[0]]
+        view[:] = weight * inner + (1.0 - weight) * view
     return patch, box
 
 

@@ -100,6 +100,24 @@ def _source_rect(matrix: np.ndarray, dsize: tuple[int, int], shape: tuple[int, i
     return x0, y0, x1, y1
 
 
+def footprint(matrix: np.ndarray, size: int, out_shape: tuple[int, int], reach: float = 0.5) -> tuple[int, int, int, int]:
+    """The integer rectangle of the image a ``size`` crop covers, clipped to ``out_shape``.
+
+    ``reach`` is how far past its outer pixel centres the crop counts: 0.5 (its pixels' own
+    edges) for :func:`paste_soft`; 1.0 takes in every image pixel whose bilinear sample still
+    draws on the crop, however little.
+    """
+    h, w = out_shape
+    inv = cv2.invertAffineTransform(matrix)
+    lo, hi = -reach, size - 1 + reach
+    pts = np.array([[lo, lo, 1], [hi, lo, 1], [lo, hi, 1], [hi, hi, 1]]) @ inv.T
+    x0 = int(max(0, np.floor(pts[:, 0].min())))
+    y0 = int(max(0, np.floor(pts[:, 1].min())))
+    x1 = int(min(w, np.ceil(pts[:, 0].max()) + 1))
+    y1 = int(min(h, np.ceil(pts[:, 1].max()) + 1))
+    return x0, y0, x1, y1
+
+
 def paste_soft(
     soft: np.ndarray, matrix: np.ndarray, out_shape: tuple[int, int], roi: tuple[int, int, int, int] | None = None
 ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
@@ -111,17 +129,8 @@ def paste_soft(
     Returns:
         ``(patch float32, (x0, y0, x1, y1))`` — the soft mask for that integer rectangle.
     """
-    h, w = out_shape
-    inv = cv2.invertAffineTransform(matrix)
-    size = soft.shape[0]
-    corners = np.array([[-0.5, -0.5, 1], [size - 0.5, -0.5, 1], [-0.5, size - 0.5, 1], [size - 0.5, size - 0.5, 1]])
-    pts = corners @ inv.T
     if roi is None:
-        x0 = int(max(0, np.floor(pts[:, 0].min())))
-        y0 = int(max(0, np.floor(pts[:, 1].min())))
-        x1 = int(min(w, np.ceil(pts[:, 0].max()) + 1))
-        y1 = int(min(h, np.ceil(pts[:, 1].max()) + 1))
-        roi = (x0, y0, x1, y1)
+        roi = footprint(matrix, soft.shape[0], out_shape)
     x0, y0, x1, y1 = roi
     if x1 <= x0 or y1 <= y0:
         return np.zeros((0, 0), np.float32), roi

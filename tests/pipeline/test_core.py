@@ -326,3 +326,30 @@ def test_watch_band_across_the_forearm_is_bridged_unless_switched_off():
     assert (results[False].mask[313:327, 140:160] == 0).mean() > 0.9  # the band is a gap without the bridge
     assert (results[True].mask[313:327, 140:160] == 255).mean() > 0.9  # and part of the cut-out with it
     assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
+
+
+@pytest.mark.parametrize("region", [(50.0, 50.0, 150.0, 150.0), (37.3, 61.8, 1437.3, 1461.8), (-20.0, 5.0, 30.0, 55.0)])
+def test_a_crops_weight_is_zero_outside_its_footprint_so_blending_there_alone_loses_nothing(region):
+    from pipeline.core import _edge_ramp, paste_chain
+    from segmentation.crops import crop_matrix, footprint, paste_soft
+
+    size, shape = 64, (1600, 1500)
+    m = crop_matrix(region, size)
+    whole = (0, 0, shape[1], shape[0])
+    weight, _ = paste_soft(_edge_ramp(size), m, shape, roi=whole)
+    x0, y0, x1, y1 = footprint(m, size, shape, reach=1.0)
+    outside = np.ones(weight.shape, bool)
+    outside[y0:y1, x0:x1] = False
+    assert weight[~outside].max() > 0.99 and weight[outside].max() == 0.0
+    # the chain blended over its footprint equals the blend over the whole grown crop
+    rng = np.random.default_rng(0)
+    inner = rng.random((size, size)).astype(np.float32)
+    outer_r = (0.0, 0.0, float(shape[1]), float(shape[1]))
+    outer = np.full((size, size), 0.3, np.float32)
+    patch, box = paste_chain([(region, m, inner), (outer_r, crop_matrix(outer_r, size), outer)], shape)
+    base, _ = paste_soft(outer, crop_matrix(outer_r, size), shape)
+    full_inner, _ = paste_soft(inner, m, shape, roi=box)
+    full_weight, _ = paste_soft(_edge_ramp(size), m, shape, roi=box)
+    reference = full_weight * full_inner + (1 - full_weight) * base
+    assert np.abs(patch - reference).max() < 0.05  # warpAffine samples at 1/32 px either way
+    assert np.abs(patch - reference).mean() < 1e-3
