@@ -126,7 +126,7 @@ def paste_chain(chain: list[tuple[Box, np.ndarray, np.ndarray]], shape: tuple[in
     for _, m, s in reversed(chain[:-1]):
         # Only where the smaller crop lies does its weight differ from 0: blend there alone (a
         # grown crop's rectangle can be many times the hand's own).
-        fx0, fy0, fx1, fy1 = footprint(m, s.shape[0], shape, reach=1.0)
+        fx0, fy0, fx1, fy1 = footprint(m, s.shape[::-1], shape, reach=1.0)
         roi = (max(fx0, box[0]), max(fy0, box[1]), min(fx1, box[2]), min(fy1, box[3]))
         if roi[2] <= roi[0] or roi[3] <= roi[1]:
             continue

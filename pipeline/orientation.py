@@ -15,8 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-#: landmark indices of the wrist and the middle finger's knuckle (MediaPipe Hands)
-WRIST, MIDDLE_KNUCKLE = 0, 9
+from detection.faces import wrist_axis
 
 
 def quarter_turns(landmarks: np.ndarray | None) -> int:
@@ -24,14 +23,15 @@ def quarter_turns(landmarks: np.ndarray | None) -> int:
 
     A hand within 45 degrees of pointing up or down is left as it is (both are in the training
     data); one pointing right needs a quarter turn anticlockwise (``k = 1``), one pointing left a
-    quarter turn clockwise (``k = 3``). No landmarks: no turn.
+    quarter turn clockwise (``k = 3``). No landmarks, or wrist and knuckle at one point: no turn.
     """
-    if landmarks is None or len(landmarks) <= MIDDLE_KNUCKLE:
+    axis = None if landmarks is None else wrist_axis(landmarks)
+    if axis is None:
         return 0
-    dx, dy = (np.asarray(landmarks[MIDDLE_KNUCKLE], float) - np.asarray(landmarks[WRIST], float))[:2]
+    dx, dy = axis[2]  # from the middle knuckle to the wrist: the hand points the other way
     if abs(dx) <= abs(dy):
         return 0
-    return 1 if dx > 0 else 3
+    return 1 if dx < 0 else 3
 
 
 def turn(stack: np.ndarray, turns: Sequence[int], inverse: bool = False) -> np.ndarray:

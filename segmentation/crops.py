@@ -51,8 +51,8 @@ def warp_crop(
     if not nearest and scale < 0.5:
         sigma = 0.5 / scale * 0.6
         g = max(1, int(0.25 / scale))
-        reach = int(np.ceil(3 * sigma)) + 2 * g + 2  # source pixels the blur and the blocks read
-        x0, y0, x1, y1 = _source_rect(matrix, dsize, image.shape[:2], reach)
+        blur_reach = int(np.ceil(3 * sigma)) + 2 * g + 2  # source pixels the blur and the blocks read
+        x0, y0, x1, y1 = footprint(matrix, dsize, image.shape[:2], reach=1.0, pad=blur_reach)
         if x1 <= x0 or y1 <= y0:
             return np.zeros((dsize[1], dsize[0], *image.shape[2:]), image.dtype)
         src, matrix = _reduce_window(image, matrix, (x0, y0, x1, y1), g)
@@ -87,34 +87,22 @@ def _reduce_window(image: np.ndarray, matrix: np.ndarray, rect: tuple[int, int, 
     return small, shifted
 
 
-def _source_rect(matrix: np.ndarray, dsize: tuple[int, int], shape: tuple[int, int], pad: int
-                 ) -> tuple[int, int, int, int]:
-    """The image rectangle (x0, y0, x1, y1) a warp into ``dsize`` reads, grown by ``pad``, clipped."""
+def footprint(matrix: np.ndarray, dsize: tuple[int, int], shape: tuple[int, int], reach: float = 0.5,
+              pad: int = 0) -> tuple[int, int, int, int]:
+    """The image rectangle ``(x0, y0, x1, y1)`` a crop of ``dsize`` (w, h) covers, clipped to ``shape``.
+
+    ``reach`` is how far past its outer pixel centres the crop counts: 0.5 (its pixels' own
+    edges) for :func:`paste_soft`; 1.0 takes in every image pixel a bilinear sample, either way,
+    still draws on. ``pad`` grows the rectangle by that many image pixels (what a blur reads).
+    """
     inv = cv2.invertAffineTransform(matrix)
     w, h = dsize
-    corners = np.array([[-1, -1, 1], [w, -1, 1], [-1, h, 1], [w, h, 1]], np.float64) @ inv.T
+    corners = np.array([[-reach, -reach, 1], [w - 1 + reach, -reach, 1], [-reach, h - 1 + reach, 1],
+                        [w - 1 + reach, h - 1 + reach, 1]], np.float64) @ inv.T
     x0 = int(max(0, np.floor(corners[:, 0].min()) - pad))
     y0 = int(max(0, np.floor(corners[:, 1].min()) - pad))
     x1 = int(min(shape[1], np.ceil(corners[:, 0].max()) + pad + 1))
     y1 = int(min(shape[0], np.ceil(corners[:, 1].max()) + pad + 1))
-    return x0, y0, x1, y1
-
-
-def footprint(matrix: np.ndarray, size: int, out_shape: tuple[int, int], reach: float = 0.5) -> tuple[int, int, int, int]:
-    """The integer rectangle of the image a ``size`` crop covers, clipped to ``out_shape``.
-
-    ``reach`` is how far past its outer pixel centres the crop counts: 0.5 (its pixels' own
-    edges) for :func:`paste_soft`; 1.0 takes in every image pixel whose bilinear sample still
-    draws on the crop, however little.
-    """
-    h, w = out_shape
-    inv = cv2.invertAffineTransform(matrix)
-    lo, hi = -reach, size - 1 + reach
-    pts = np.array([[lo, lo, 1], [hi, lo, 1], [lo, hi, 1], [hi, hi, 1]]) @ inv.T
-    x0 = int(max(0, np.floor(pts[:, 0].min())))
-    y0 = int(max(0, np.floor(pts[:, 1].min())))
-    x1 = int(min(w, np.ceil(pts[:, 0].max()) + 1))
-    y1 = int(min(h, np.ceil(pts[:, 1].max()) + 1))
     return x0, y0, x1, y1
 
 
@@ -130,7 +118,7 @@ def paste_soft(
         ``(patch float32, (x0, y0, x1, y1))`` — the soft mask for that integer rectangle.
     """
     if roi is None:
-        roi = footprint(matrix, soft.shape[0], out_shape)
+        roi = footprint(matrix, soft.shape[::-1], out_shape)
     x0, y0, x1, y1 = roi
     if x1 <= x0 or y1 <= y0:
         return np.zeros((0, 0), np.float32), roi

@@ -337,7 +337,7 @@ def test_a_crops_weight_is_zero_outside_its_footprint_so_blending_there_alone_lo
     m = crop_matrix(region, size)
     whole = (0, 0, shape[1], shape[0])
     weight, _ = paste_soft(_edge_ramp(size), m, shape, roi=whole)
-    x0, y0, x1, y1 = footprint(m, size, shape, reach=1.0)
+    x0, y0, x1, y1 = footprint(m, (size, size), shape, reach=1.0)
     outside = np.ones(weight.shape, bool)
     outside[y0:y1, x0:x1] = False
     assert weight[~outside].max() > 0.99 and weight[outside].max() == 0.0
