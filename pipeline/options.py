@@ -33,6 +33,9 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                    help="don't keep detected faces out of the masks")
     g.add_argument("--no-wrist-bridge", action="store_true",
                    help="leave a watch band the mask cut out of the forearm as a gap")
+    g.add_argument("--upright-crops", action=argparse.BooleanOptionalAction, default=_DEFAULTS.upright_crops,
+                   help="show a hand lying across the photo to the model after a quarter turn, upright "
+                        f"as its training hands (default: {'on' if _DEFAULTS.upright_crops else 'off'})")
     g.add_argument("--tta", action="store_true", help="average with a flipped crop (slower)")
     g.add_argument("--colour", default=_DEFAULTS.colour, choices=COLOUR_MODES,
                    help="colour-cast handling: auto re-segments an unsure crop white-balanced and keeps the surer mask")
@@ -52,6 +55,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         landmark_prior=not args.no_landmark_prior,
         face_guard=not args.no_face_guard,
         wrist_bridge=not args.no_wrist_bridge,
+        upright_crops=args.upright_crops,
         tta_flip=args.tta,
         colour=args.colour,
     )

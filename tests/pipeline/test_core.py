@@ -246,6 +246,8 @@ def test_cli_options_reach_the_config():
                                          "--no-wrist-bridge"]))
     assert (cfg.context_margin, cfg.margin, cfg.threshold, cfg.wrist_bridge) == (1.0, 0.2, 0.6, False)
     assert config_from_args(p.parse_args([])) == PipelineConfig()
+    assert config_from_args(p.parse_args(["--upright-crops"])).upright_crops is True
+    assert config_from_args(p.parse_args(["--no-upright-crops"])).upright_crops is False
 
 
 class CastRecorder(ColourSegmenter):
