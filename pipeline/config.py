@@ -47,11 +47,11 @@ class PipelineConfig:
     #: of wrist out where its box ends, between the hand and the forearm the wide look added
     context_wrist_fill: bool = False
     #: show a hand lying across the photo (forearm leaving by the left or right) to the U-Net
-    #: after a quarter turn, vertical as its training hands are (see pipeline/orientation.py).
-    #: Off: on validation it mends 11k Hands photos turned sideways (IoU +1.2 points) but costs
-    #: HGR's sideways gestures, whose arms the model knows horizontal (-0.35 on the hgr persons;
-    #: docs/val_sweep_upright_crops.json, docs/rejected/README.md)
-    upright_crops: bool = False
+    #: after a quarter turn, vertical as most of its training hands are (see
+    #: pipeline/orientation.py). On since v10, which was trained with quarter turns: with v4/v5
+    #: it cost HGR's sideways gestures (docs/val_sweep_upright_crops.json); with v10 it is up or
+    #: level on every validation set but one (docs/val_sweep_v10_upright.json, models/README.md)
+    upright_crops: bool = True
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True
     refine_eps: float = 1e-3
