@@ -52,6 +52,11 @@ class PipelineConfig:
     #: it cost HGR's sideways gestures (docs/val_sweep_upright_crops.json); with v10 it is up or
     #: level on every validation set but one (docs/val_sweep_v10_upright.json, models/README.md)
     upright_crops: bool = True
+    #: and only a hand tilted more than this many degrees from vertical is turned. 60, not 45:
+    #: a diagonal hand is as diagonal turned as not, so its turn gains nothing; level with 45 on
+    #: every validation set (docs/val_sweep_upright_tilt.json), and at 45 the wood-table sample
+    #: (tilted 45.5 degrees) took a block of wood beside the wrist for forearm
+    upright_tilt: float = 60.0
     #: guided-filter edge refinement against the full-resolution photo
     refine: bool = True
     refine_eps: float = 1e-3
@@ -98,6 +103,8 @@ class PipelineConfig:
             raise ValueError(f"context_reach must be at least 0, got {self.context_reach}")
         if not 0.0 < self.context_cone < 90.0:  # the cone is drawn as a triangle: under 90 degrees
             raise ValueError(f"context_cone must be in (0, 90) degrees, got {self.context_cone}")
+        if not 0.0 <= self.upright_tilt < 90.0:
+            raise ValueError(f"upright_tilt must be in [0, 90) degrees, got {self.upright_tilt}")
         if self.colour not in COLOUR_MODES:
             raise ValueError(f"colour must be one of {COLOUR_MODES}, got {self.colour!r}")
         if self.max_hands < 1:

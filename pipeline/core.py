@@ -392,7 +392,7 @@ class Pipeline:
         no-hand fallback, and for a hand without landmarks)."""
         if not self.config.upright_crops or hand is None:
             return 0
-        return quarter_turns(hand.landmarks)
+        return quarter_turns(hand.landmarks, self.config.upright_tilt)
 
     def _hints(self, hands: list[HandBox], mats: list[np.ndarray]) -> np.ndarray | None:
         """Landmark hints (``N x S x S`` uint8, ``N x S x S x 2`` with the forearm fan) for crops

@@ -18,18 +18,21 @@ import numpy as np
 from detection.faces import wrist_axis
 
 
-def quarter_turns(landmarks: np.ndarray | None) -> int:
+def quarter_turns(landmarks: np.ndarray | None, min_tilt: float = 45.0) -> int:
     """``np.rot90``'s ``k`` that makes a horizontal hand point up; 0 for a vertical one.
 
-    A hand within 45 degrees of pointing up or down is left as it is (both are in the training
-    data); one pointing right needs a quarter turn anticlockwise (``k = 1``), one pointing left a
-    quarter turn clockwise (``k = 3``). No landmarks, or wrist and knuckle at one point: no turn.
+    A hand within ``min_tilt`` degrees of pointing up or down is left as it is (both are in the
+    training data); one tilted further and pointing right needs a quarter turn anticlockwise
+    (``k = 1``), pointing left a quarter turn clockwise (``k = 3``). A threshold above 45 leaves
+    diagonal hands alone: turned, they are just as diagonal the other way, so the turn gains
+    nothing there and only swaps one view for another. No landmarks, or wrist and knuckle at
+    one point: no turn.
     """
     axis = None if landmarks is None else wrist_axis(landmarks)
     if axis is None:
         return 0
     dx, dy = axis[2]  # from the middle knuckle to the wrist: the hand points the other way
-    if abs(dx) <= abs(dy):
+    if np.degrees(np.arctan2(abs(dx), abs(dy))) <= min_tilt:
         return 0
     return 1 if dx < 0 else 3
 

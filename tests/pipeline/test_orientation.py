@@ -31,6 +31,18 @@ def test_quarter_turns_only_for_horizontal_hands(dx, dy, k):
     assert quarter_turns(_pointing(dx, dy)) == k
 
 
+def test_a_diagonal_hand_is_turned_only_under_a_threshold_below_its_tilt():
+    diagonal = _pointing(50, -45)  # 48 degrees from vertical
+    assert quarter_turns(diagonal) == 1
+    assert quarter_turns(diagonal, min_tilt=60.0) == 0
+    assert quarter_turns(_pointing(50, -20), min_tilt=60.0) == 1  # 68 degrees
+
+
+def test_upright_tilt_out_of_range_is_refused():
+    with pytest.raises(ValueError, match="upright_tilt"):
+        PipelineConfig(upright_tilt=90.0)
+
+
 def test_no_landmarks_no_turn():
     assert quarter_turns(None) == 0
 
