@@ -143,12 +143,18 @@ def sidebar_controls(detectors: tuple[str, ...]) -> Controls:
         help="A watch or bracelet the mask left as a gap across the forearm is filled, as a ring on "
              "a finger is.",
     )
+    upright = sb.checkbox(
+        "Turn sideways hands upright", value=DEFAULTS.upright_crops,
+        help="A hand lying across the photo (forearm leaving by the side) is shown to the model turned "
+             "a quarter turn, as it was trained; the mask is turned back.",
+    )
     mode = sb.radio("Output background", ["Transparent", "Colour"], horizontal=True,
                     help="Transparent gives an RGBA cut-out; Colour puts the hand on a flat colour (RGB).")
     colour = sb.color_picker("Background colour", "#FFFFFF", disabled=mode == "Transparent")
     show = sb.toggle("Show detected boxes and landmarks", value=False)
     config = dataclasses.replace(DEFAULTS, detector=detector, threshold=threshold, margin=margin,
-                                 context_margin=WIDE_LOOK_MARGIN if forearm else 0.0, wrist_bridge=watch)
+                                 context_margin=WIDE_LOOK_MARGIN if forearm else 0.0, wrist_bridge=watch,
+                                 upright_crops=upright)
     return Controls(config, None if mode == "Transparent" else parse_color(colour), show)
 
 

@@ -111,6 +111,8 @@ def test_empty_page_offers_the_factory_detectors_and_config_defaults(spy):
     assert forearm.label == "Continue forearms cut at the wrist" and forearm.value == (DEFAULTS.context_margin > 0)
     watch = at.sidebar.checkbox[1]
     assert watch.label == "Keep watch bands in the cut-out" and watch.value == DEFAULTS.wrist_bridge
+    upright = at.sidebar.checkbox[2]
+    assert upright.label == "Turn sideways hands upright" and upright.value == DEFAULTS.upright_crops
     label = at.file_uploader[0].label
     assert "JPEG, PNG, WebP" in label and "50 MB" in label and "50 MP" in label
     try:
@@ -198,6 +200,9 @@ def test_controls_reuse_the_models_and_recompute_only_what_changed(spy):
     at.sidebar.checkbox[1].set_value(not DEFAULTS.wrist_bridge).run()  # the watch bridge: a pipeline setting
     assert len(spy.processed) == 6
     assert spy.configs[-1].wrist_bridge == (not DEFAULTS.wrist_bridge)
+    at.sidebar.checkbox[2].set_value(not DEFAULTS.upright_crops).run()  # upright crops: a pipeline setting
+    assert len(spy.processed) == 7
+    assert spy.configs[-1].upright_crops == (not DEFAULTS.upright_crops)
 
     assert not at.exception and not at.error
     assert spy.detectors == [DEFAULTS.detector] and len(spy.segmenters) == 1  # never reloaded
