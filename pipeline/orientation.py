@@ -18,7 +18,7 @@ import numpy as np
 from detection.faces import wrist_axis
 
 
-def quarter_turns(landmarks: np.ndarray | None, min_tilt: float = 45.0) -> int:
+def quarter_turns(landmarks: np.ndarray | None, min_tilt: float) -> int:
     """``np.rot90``'s ``k`` that makes a horizontal hand point up; 0 for a vertical one.
 
     A hand within ``min_tilt`` degrees of pointing up or down is left as it is (both are in the
@@ -26,7 +26,8 @@ def quarter_turns(landmarks: np.ndarray | None, min_tilt: float = 45.0) -> int:
     (``k = 1``), pointing left a quarter turn clockwise (``k = 3``). A threshold above 45 leaves
     diagonal hands alone: turned, they are just as diagonal the other way, so the turn gains
     nothing there and only swaps one view for another. No landmarks, or wrist and knuckle at
-    one point: no turn.
+    one point: no turn. No default for ``min_tilt``: the product's is
+    ``PipelineConfig.upright_tilt``, and a second one here could only drift from it.
     """
     axis = None if landmarks is None else wrist_axis(landmarks)
     if axis is None:

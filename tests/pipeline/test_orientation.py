@@ -28,12 +28,12 @@ def _pointing(dx: float, dy: float) -> np.ndarray:
     (-50, 10, 3),  # left: a quarter turn clockwise
 ])
 def test_quarter_turns_only_for_horizontal_hands(dx, dy, k):
-    assert quarter_turns(_pointing(dx, dy)) == k
+    assert quarter_turns(_pointing(dx, dy), min_tilt=45.0) == k
 
 
 def test_a_diagonal_hand_is_turned_only_under_a_threshold_below_its_tilt():
     diagonal = _pointing(50, -45)  # 48 degrees from vertical
-    assert quarter_turns(diagonal) == 1
+    assert quarter_turns(diagonal, min_tilt=45.0) == 1
     assert quarter_turns(diagonal, min_tilt=60.0) == 0
     assert quarter_turns(_pointing(50, -20), min_tilt=60.0) == 1  # 68 degrees
 
@@ -44,7 +44,7 @@ def test_upright_tilt_out_of_range_is_refused():
 
 
 def test_no_landmarks_no_turn():
-    assert quarter_turns(None) == 0
+    assert quarter_turns(None, min_tilt=45.0) == 0
 
 
 def test_the_turn_a_right_pointing_hand_gets_makes_it_point_up():
@@ -52,7 +52,7 @@ def test_the_turn_a_right_pointing_hand_gets_makes_it_point_up():
     right = np.rot90(img, -1)  # fingers right
     lms = synthetic_landmarks(200, 200)
     lms_right = np.stack([199 - lms[:, 1], lms[:, 0]], axis=1)  # the same points, turned clockwise
-    k = quarter_turns(lms_right)
+    k = quarter_turns(lms_right, min_tilt=PipelineConfig().upright_tilt)
     assert k == 1
     assert np.array_equal(turn(right[None], [k])[0], img)
 
