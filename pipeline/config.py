@@ -71,6 +71,9 @@ class PipelineConfig:
     #: crop whose mask covers less than ``prior_agreement`` of them is re-segmented with GrabCut
     landmark_prior: bool = True
     prior_agreement: float = 0.8
+    #: when GrabCut rescued a hand's first crop, re-segment its grown crops with GrabCut too
+    #: (seeded by the skeleton and the previous crop's mask; see landmark_prior.rescue_grown)
+    regrow_rescued: bool = True
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0

@@ -21,7 +21,7 @@ from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
-from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, to_crop
+from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, rescue_grown, skeleton_agreement, to_crop
 from pipeline.orientation import quarter_turns
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.wrist_bridge import bridge_wrist
@@ -40,6 +40,11 @@ class PipelineResult:
         timings: seconds per stage (``detect``, ``segment``, ``refine``, ``total``).
         fallback_used: True when no hand was found and the whole image was segmented.
         faces: face boxes kept out of the mask (``config.face_guard``), full-resolution ``xyxy``.
+        agreement: per hand, the share of its landmark skeleton that the U-Net's mask of its first
+            crop covered, before any correction (None for a hand without landmarks, or with the
+            landmark prior off). Under ``config.prior_agreement`` the crop was re-segmented by
+            GrabCut; a label-free sign of how well the model knows a photo
+            (``benchmarks/skeleton_agreement.py``).
     """
 
     mask: np.ndarray
@@ -49,6 +54,7 @@ class PipelineResult:
     timings: dict[str, float] = field(default_factory=dict)
     fallback_used: bool = False
     faces: list[Box] = field(default_factory=list)
+    agreement: list[float | None] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.mask.dtype != np.uint8 or self.mask.ndim != 2:
@@ -281,6 +287,8 @@ class Pipeline:
         done: list[tuple[int | None, list[tuple[Box, np.ndarray, np.ndarray]]]] = []
         pending = [(i if not fallback else None, r, []) for i, r in enumerate(regions)]
         first_balanced: dict[int | None, bool] = {}  # was the hand's first crop white-balanced?
+        rescued: dict[int | None, bool] = {}  # did the landmark prior overrule the hand's first crop?
+        agreements: dict[int | None, float] = {}
         for attempt in range(cfg.max_grow + 1):
             mats = [crop_matrix(r, size) for _, r, _ in pending]
             crops = np.stack([warp_crop(image, m, size) for m in mats])
@@ -297,14 +305,18 @@ class Pipeline:
                 first_balanced = {idx: bool(b) for (idx, _, _), b in zip(pending, balanced)}
             nxt = []
             for (idx, r, chain), m, crop, s in zip(pending, mats, crops, softs):
+                lms = hands[idx].landmarks if idx is not None else None
                 if not chain:
-                    lms = hands[idx].landmarks if idx is not None else None
                     if cfg.landmark_prior and lms is not None:
                         points = to_crop(lms, m)
+                        agreements[idx] = skeleton_agreement(s, points, cfg.threshold)
                         s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
                                                cfg.grabcut_band)
+                        rescued[idx] = rerun
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
+                elif rescued.get(idx) and cfg.regrow_rescued:
+                    s = rescue_grown(crop, s, to_crop(lms, m), chain[-1], m, cfg.threshold, cfg.grabcut_band)
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:
@@ -385,6 +397,7 @@ class Pipeline:
             faces=faces,
             timings={"detect": t1 - t0, "segment": t2 - t1, "refine": t3 - t2, "total": t3 - t0},
             fallback_used=fallback,
+            agreement=[agreements.get(i) for i in range(len(hands))],
         )
 
     def _turns(self, hand: HandBox | None) -> int:

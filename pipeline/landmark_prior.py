@@ -95,6 +95,12 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
     return cv2.GaussianBlur(hard, (0, 0), 0.8)
 
 
+def skeleton_agreement(soft: np.ndarray, points: np.ndarray, threshold: float) -> float:
+    """Share of the hand's palm and finger skeleton (``points`` in crop pixels) that the soft
+    mask calls hand: how far the model's mask can be trusted (see :func:`apply_prior`)."""
+    return agreement(soft, hand_prior(points, soft.shape[0]), threshold)
+
+
 def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
                 min_agreement: float, band: float = 0.0) -> tuple[np.ndarray, bool]:
     """The crop's soft mask corrected by the landmark prior; also says whether GrabCut ran.
@@ -108,6 +114,30 @@ def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshol
     if rerun:
         return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band), prior.astype(np.float32)), True
     return np.maximum(soft, palm.astype(np.float32)), False
+
+
+def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previous: tuple,
+                 matrix: np.ndarray, threshold: float, band: float = 0.0) -> np.ndarray:
+    """A grown crop of a hand whose first crop GrabCut had to rescue, re-segmented the same way.
+
+    The first crop's model mask contradicted the skeleton (pale skin on pale wood, say): the
+    model is fooled by this photo, and the larger crop it is run on next, to follow the forearm,
+    sees more of the same background at a coarser scale. Trusting it there put a block of wood
+    beside the wrist into ``samples/hand_on_wood_table.jpg``. So the grown crop is re-segmented
+    by GrabCut too, seeded by the skeleton and by what the previous crop of the chain kept
+    (``previous``: its ``(region, matrix, soft)``), so the forearm found there stays and the
+    colour model learns this photo's hand and background from the larger view.
+    """
+    size = soft.shape[0]
+    _, prev_matrix, prev_soft = previous
+    # previous crop pixels -> full image -> this crop
+    inv = cv2.invertAffineTransform(prev_matrix)
+    to_this = matrix[:, :2] @ inv[:, :2], matrix[:, :2] @ inv[:, 2] + matrix[:, 2]
+    seeds = cv2.warpAffine((prev_soft > threshold).astype(np.uint8), np.hstack([to_this[0], to_this[1][:, None]]),
+                           (size, size), flags=cv2.INTER_NEAREST)
+    seeds = cv2.erode(seeds, np.ones((3, 3), np.uint8), iterations=max(1, _thickness(points) // 3)) > 0
+    prior = hand_prior(points, size) | seeds
+    return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band), prior.astype(np.float32))
 
 
 def _finger_path(points: np.ndarray, finger: tuple[int, ...], size: int) -> np.ndarray:

@@ -53,13 +53,20 @@ class AugmentConfig:
     #: rotation: HGR holds hands up, 11k Hands down, and a hand lying across a photo (its arm
     #: leaving by the left or right edge) was segmented worse in the training domain it came from
     quarter_turn_p: float = 0.0
+    #: relight the hand alone (its mask, feathered) this often, after compositing: washed out
+    #: towards a pale, nearly colourless white (a flash or a window on a pale palm) or dimmed
+    #: towards a dark, flat brown (a dark hand in a dim room), the background untouched. On real
+    #: phone photos the U-Net missed such hands (pale palms on wood, dark hands indoors) and took
+    #: the saturated background for hand: the training hands are nearly all evenly lit, and
+    #: 11k Hands' white table taught "white is background". Applied by :func:`finish_sample`.
+    relight_p: float = 0.0
 
 
 NO_AUGMENT = AugmentConfig(
     brightness=(1.0, 1.0), zoom=0.0, rotation_deg=0.0, shift=0.0, shear=0.0, hflip=False, hue_shift=0.0,
     saturation=(1.0, 1.0), contrast=(1.0, 1.0), blur_p=0.0, noise_p=0.0, jpeg_p=0.0, coin_p=0.0,
     box_jitter=0.0, partial_box_p=0.0, detector_box_p=0.0, gray_p=0.0,
-    white_balance=0.0, shadow_p=0.0, overexpose_p=0.0, recolour_p=0.0,
+    white_balance=0.0, shadow_p=0.0, overexpose_p=0.0, recolour_p=0.0, relight_p=0.0,
 )
 
 
@@ -180,8 +187,34 @@ def recolour(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
 
 
-def finish_sample(x: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) -> np.ndarray:
-    """Last step of a training sample, once its background is final (see ``recolour_p``)."""
+def relight_hand(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The hand's pixels washed out (pale, low chroma) or dimmed (dark, flat), in Lab, keeping
+    their texture; every pixel away from the hand stays bit-exact. See ``relight_p``."""
+    m = mask > 0
+    if m.sum() < 10:
+        return img
+    lab = cv2.cvtColor(img, cv2.COLOR_RGB2LAB).astype(np.float32)
+    l, ab = lab[..., 0], lab[..., 1:] - 128.0
+    mean_l = float(l[m].mean())
+    if rng.random() < 0.5:  # washed out: lightness towards 200-245 of 255, chroma down to 10-50 %
+        target, chroma, contrast = rng.uniform(200, 245), rng.uniform(0.1, 0.5), rng.uniform(0.5, 0.9)
+    else:  # dimmed: lightness towards 35-90, chroma 40-90 %
+        target, chroma, contrast = rng.uniform(35, 90), rng.uniform(0.4, 0.9), rng.uniform(0.5, 1.0)
+    new = lab.copy()
+    new[..., 0] = target + (l - mean_l) * contrast
+    new[..., 1:] = 128.0 + ab * chroma
+    out = cv2.cvtColor(np.clip(new, 0, 255).astype(np.uint8), cv2.COLOR_LAB2RGB).astype(np.float32)
+    soft = cv2.GaussianBlur(m.astype(np.float32), (0, 0), 1.0)[..., None]
+    mixed = np.clip(out * soft + img.astype(np.float32) * (1 - soft), 0, 255).astype(np.uint8)
+    return np.where(soft > 1e-3, mixed, img)
+
+
+def finish_sample(x: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig,
+                  mask: np.ndarray | None = None) -> np.ndarray:
+    """Last step of a training sample, once its background is final (see ``relight_p`` and
+    ``recolour_p``; relighting needs the sample's ``mask``)."""
+    if mask is not None and cfg.relight_p and rng.random() < cfg.relight_p:
+        x = relight_hand(x, mask, rng)
     if cfg.recolour_p and rng.random() < cfg.recolour_p:
         return recolour(x, rng)
     return x

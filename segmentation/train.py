@@ -66,6 +66,8 @@ class TrainConfig:
     recolour_p: float = 0.0
     #: share of training crops given a quarter or half turn (augment.AugmentConfig.quarter_turn_p)
     quarter_turn_p: float = 0.0
+    #: share of training crops whose hand alone is washed out or dimmed (augment.relight_hand)
+    relight_p: float = 0.0
     #: JSON of MediaPipe's landmarks per training image (``segmentation.detector_boxes --landmarks``):
     #: the model then takes the landmark hint as a fourth channel (``segmentation.hint``)
     landmarks: str = ""
@@ -117,7 +119,8 @@ def load_splits(cfg: TrainConfig):
 def _augment_config(cfg: TrainConfig):
     from segmentation.augment import AugmentConfig, NO_AUGMENT
 
-    return AugmentConfig(recolour_p=cfg.recolour_p, quarter_turn_p=cfg.quarter_turn_p) if cfg.augment else NO_AUGMENT
+    return (AugmentConfig(recolour_p=cfg.recolour_p, quarter_turn_p=cfg.quarter_turn_p, relight_p=cfg.relight_p)
+            if cfg.augment else NO_AUGMENT)
 
 
 def _sample_fn(cfg: TrainConfig):
@@ -233,7 +236,7 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
                     j = int(rng.integers(len(items)))
                     second = sample(items[j][0], items[j][1], rng, True)[:2]
                 x, y, _ = composite_sample(x, y, rng, photos or [], second=second, cfg=ccfg)
-            x = finish_sample(x, rng, aug)
+            x = finish_sample(x, rng, aug, y)
             if hint is not None and rng.random() < cfg.hint_dropout:
                 hint = np.zeros_like(hint)
             x = _stack(x, hint)
@@ -424,6 +427,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of training crops recoloured whole, channels reordered or hue turned (default %(default)s)")
     p.add_argument("--quarter-turn-p", type=float, default=d.quarter_turn_p,
                    help="share of training crops turned a quarter or half turn (default %(default)s)")
+    p.add_argument("--relight-p", type=float, default=d.relight_p,
+                   help="share of training crops whose hand alone is washed out or dimmed (default %(default)s)")
     return p
 
 
@@ -457,7 +462,7 @@ def main(argv: list[str] | None = None) -> int:
         detector_boxes=args.detector_boxes, split_by=args.split_by,
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
         edge_weight=args.edge_weight, edge_band_px=args.edge_band, recolour_p=args.recolour_p,
-        quarter_turn_p=args.quarter_turn_p,
+        quarter_turn_p=args.quarter_turn_p, relight_p=args.relight_p,
         landmarks=args.landmarks, hint_dropout=args.hint_dropout, forearm_hint=args.forearm_hint,
     )
     if cfg.landmarks and not Path(cfg.landmarks).is_file():
@@ -483,6 +488,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not 0 <= cfg.recolour_p <= 1:
         print("error: --recolour-p must be in [0, 1]", file=sys.stderr)
+        return 2
+    if not 0 <= cfg.relight_p <= 1:
+        print("error: --relight-p must be in [0, 1]", file=sys.stderr)
         return 2
     if cfg.size % 16:
         print("error: --size must be a multiple of 16", file=sys.stderr)

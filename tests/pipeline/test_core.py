@@ -355,3 +355,52 @@ def test_a_crops_weight_is_zero_outside_its_footprint_so_blending_there_alone_lo
     reference = full_weight * full_inner + (1 - full_weight) * base
     assert np.abs(patch - reference).max() < 0.05  # warpAffine samples at 1/32 px either way
     assert np.abs(patch - reference).mean() < 1e-3
+
+
+class FooledOnceSegmenter(ColourSegmenter):
+    """Takes the background for the hand in its first batch (so the landmark prior's GrabCut
+    rescues the first crop), then marks everything reddish as hand, wood included."""
+
+    def predict(self, crops):
+        soft = super().predict(crops)
+        return 1.0 - soft if len(self.batches) == 1 else soft
+
+
+def test_grown_crops_of_a_rescued_hand_are_rescued_too_unless_switched_off():
+    img, mask = draw_hand(400, 300)  # palm disc centre (150, 248), radius 54
+    img[295:400, 135:165] = (205, 150, 120)  # a forearm down to the image edge
+    mask[295:400, 135:165] = 255
+    img[340:395, 165:230] = (150, 115, 70)  # wood beside the forearm, past the hand's first crop
+    cx, cy, r = 150, 248, 54
+    lms = [(cx, cy + r * 0.9)]
+    for ang in np.linspace(-70, 70, 5):
+        a = np.deg2rad(ang)
+        lms += [(cx + np.sin(a) * r * k, cy - np.cos(a) * r * k) for k in (0.6, 1.2, 1.6, 2.0)]
+    hand = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=np.array(lms), source="fake")
+    results = {}
+    for on in (True, False):
+        seg = FooledOnceSegmenter(96)
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, regrow_rescued=on)
+        results[on] = Pipeline(FakeDetector([hand]), seg, cfg).process(img)
+        assert len(seg.batches) >= 2  # the first crop grew along the forearm
+    assert (results[False].mask[345:390, 175:225] == 255).mean() > 0.8  # the fooled grown crop kept the wood
+    assert (results[True].mask[345:390, 175:225] == 255).mean() < 0.1   # rescued, it is background
+    assert (results[True].mask[380:400, 140:160] == 255).mean() > 0.9  # and the forearm still reaches the edge
+    assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
+
+
+def test_result_says_how_much_of_each_skeleton_the_first_crop_covered():
+    img, mask = draw_hand(400, 300)
+    cx, cy, r = 150, 248, 54
+    lms = [(cx, cy + r * 0.9)]
+    for ang in np.linspace(-70, 70, 5):
+        a = np.deg2rad(ang)
+        lms += [(cx + np.sin(a) * r * k, cy - np.cos(a) * r * k) for k in (0.6, 1.2, 1.6, 2.0)]
+    with_lms = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=np.array(lms), source="fake")
+    without = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, source="fake")
+    cfg = PipelineConfig(margin=0.1, context_margin=0.0)
+    good = Pipeline(FakeDetector([with_lms]), ColourSegmenter(96), cfg).process(img)
+    fooled = Pipeline(FakeDetector([with_lms]), FooledOnceSegmenter(96), cfg).process(img)
+    assert good.agreement[0] > 0.95 and fooled.agreement[0] < 0.05
+    assert Pipeline(FakeDetector([without]), ColourSegmenter(96), cfg).process(img).agreement == [None]
+    assert Pipeline(FakeDetector([]), ColourSegmenter(96), cfg).process(img).agreement == []

@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from pipeline.landmark_prior import agreement, apply_prior, bridge_fingers, hand_prior, to_crop
+from pipeline.landmark_prior import agreement, apply_prior, bridge_fingers, hand_prior, rescue_grown, to_crop
 from tests.conftest import draw_hand
 
 
@@ -183,3 +183,51 @@ def test_a_large_blob_beyond_the_gap_is_not_taken_for_a_fingertip():
     assert cv2.connectedComponents((soft > 0.5).astype(np.uint8))[0] == 3  # still apart from the hand
     out, bridged = bridge_fingers(soft, pts, 0.5)
     assert bridged == 0 and np.array_equal(out, soft)
+
+
+def _hand_with_forearm_and_block():
+    """A 320x320 view: draw_hand's hand, a skin-coloured forearm down to the bottom edge, and a
+    block of another colour (wood beside the wrist) that a fooled model takes for hand."""
+    img, mask = draw_hand(240, 320, seed=5)
+    view = np.zeros((320, 320, 3), np.uint8)
+    view[:] = img[5, 5]
+    view[:240] = img
+    truth = np.zeros((320, 320), np.uint8)
+    truth[:240] = mask
+    cv2.rectangle(truth, (140, 180), (180, 319), 255, -1)
+    view[truth > 0] = (205, 150, 120)
+    block = np.zeros((320, 320), bool)
+    block[230:300, 190:260] = True
+    view[block] = (150, 115, 70)
+    return view, truth > 0, block
+
+
+def test_a_grown_crop_of_a_rescued_hand_is_rescued_too():
+    view, truth, block = _hand_with_forearm_and_block()
+    fooled = (truth | block).astype(np.float32)  # the grown crop's model joined the block to the arm
+    previous = truth.copy()
+    previous[200:] = False  # the first crop ended above the block
+    eye = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    out = rescue_grown(view, fooled, synthetic_landmarks(), (None, eye, previous.astype(np.float32)), eye, 0.5)
+    kept = out > 0.5
+    assert kept[block].mean() < 0.1
+    assert (kept & truth).sum() / (kept | truth).sum() > 0.85
+    assert kept[260:, 150:170].mean() > 0.9  # the forearm past the first crop is still hand
+
+
+def test_rescue_grown_maps_the_previous_crop_into_the_grown_one():
+    """The previous crop's mask seeds the grown crop through both crops' matrices: a first crop
+    at twice the scale, seen again in a grown crop, keeps its forearm where it lies in the photo."""
+    view, truth, block = _hand_with_forearm_and_block()
+    half = np.array([[0.5, 0, 0], [0, 0.5, 0]])  # grown crop: the 320 view at 160x160
+    small = cv2.resize(view, (160, 160), interpolation=cv2.INTER_AREA)
+    fooled = cv2.resize((truth | block).astype(np.float32), (160, 160), interpolation=cv2.INTER_NEAREST)
+    eye = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    previous = truth.copy()
+    previous[200:] = False
+    out = rescue_grown(small, fooled, synthetic_landmarks() * 0.5, (None, eye, previous.astype(np.float32)), half, 0.5)
+    small_truth = cv2.resize(truth.astype(np.uint8), (160, 160), interpolation=cv2.INTER_NEAREST) > 0
+    small_block = cv2.resize(block.astype(np.uint8), (160, 160), interpolation=cv2.INTER_NEAREST) > 0
+    kept = out > 0.5
+    assert kept[small_block].mean() < 0.15
+    assert (kept & small_truth).sum() / (kept | small_truth).sum() > 0.8

@@ -196,3 +196,25 @@ def test_quarter_turns_turn_image_and_mask_together():
         assert (y == up).mean() < 0.97  # and it was turned
         seen |= {k for k in (1, 2, 3) if (np.rot90(up, k) == y).mean() > 0.97}
     assert seen == {1, 2, 3}  # all three turns happen
+
+
+def test_relight_changes_the_hand_alone_both_ways_and_is_seeded():
+    from segmentation.augment import finish_sample, relight_hand
+
+    img, mask = draw_hand(seed=2)
+    hand = mask > 0
+    far = cv2.dilate(mask, np.ones((11, 11), np.uint8)) == 0  # beyond the feathered edge
+    lab = cv2.cvtColor(img, cv2.COLOR_RGB2LAB).astype(float)
+    outs = [relight_hand(img, mask, np.random.default_rng(s)) for s in range(12)]
+    for o in outs:
+        assert o.shape == img.shape and o.dtype == np.uint8
+        assert np.array_equal(o[far], img[far])  # the background is untouched, bit for bit
+    light = [cv2.cvtColor(o, cv2.COLOR_RGB2LAB)[hand, 0].mean() - lab[hand, 0].mean() for o in outs]
+    assert min(light) < -40 and max(light) > 20  # dimmed and washed out both happen
+    chroma = [np.hypot(*(cv2.cvtColor(o, cv2.COLOR_RGB2LAB)[hand, 1:].astype(float) - 128).T).mean() for o in outs]
+    assert max(chroma) < np.hypot(*(lab[hand, 1:] - 128).T).mean()  # never more colourful than before
+    assert np.array_equal(relight_hand(img, mask, np.random.default_rng(4)), outs[4])
+    # finish_sample relights only when it is given the mask, and is off by default
+    assert finish_sample(img, np.random.default_rng(0), AugmentConfig(relight_p=1.0)) is img
+    assert not np.array_equal(finish_sample(img, np.random.default_rng(0), AugmentConfig(relight_p=1.0), mask), img)
+    assert finish_sample(img, np.random.default_rng(0), AugmentConfig(), mask) is img

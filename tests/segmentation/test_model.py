@@ -161,6 +161,7 @@ def test_train_cli_rejects_bad_split_fractions(tmp_path, capsys):
     (["--edge-weight", "-1"], "--edge-weight"),
     (["--edge-band", "0"], "--edge-band"),
     (["--recolour-p", "1.2"], "--recolour-p"),
+    (["--relight-p", "-0.1"], "--relight-p"),
 ])
 def test_train_cli_rejects_bad_composite_options(tmp_path, capsys, args, message):
     from segmentation.train import main
@@ -203,6 +204,21 @@ def test_recolour_option_reaches_the_augmentation(monkeypatch):
     ds = make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite=False, recolour_p=1.0))
     next(iter(ds))
     assert seen
+
+
+def test_relight_option_reaches_the_augmentation_with_the_mask(monkeypatch):
+    import segmentation.augment as augment
+    from segmentation.train import TrainConfig, make_dataset
+
+    seen = []
+    real = augment.relight_hand
+    monkeypatch.setattr(augment, "relight_hand", lambda img, mask, rng: seen.append(mask.copy()) or real(img, mask, rng))
+    img = np.zeros((40, 40, 3), np.uint8)
+    msk = np.zeros((40, 40), np.uint8)
+    msk[10:30, 10:30] = 255
+    ds = make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite=False, relight_p=1.0))
+    next(iter(ds))
+    assert seen and all(m.shape == (32, 32) and m.any() for m in seen)  # each crop's own label
 
 
 def test_train_cli_refit_without_test_split(tmp_path):
