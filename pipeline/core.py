@@ -287,7 +287,8 @@ class Pipeline:
         done: list[tuple[int | None, list[tuple[Box, np.ndarray, np.ndarray]]]] = []
         pending = [(i if not fallback else None, r, []) for i, r in enumerate(regions)]
         first_balanced: dict[int | None, bool] = {}  # was the hand's first crop white-balanced?
-        rescued: dict[int | None, bool] = {}  # did the landmark prior overrule the hand's first crop?
+        # how much of each hand's skeleton the model's first mask covered; under
+        # prior_agreement the landmark prior overruled it (GrabCut) for every crop of that hand
         agreements: dict[int | None, float] = {}
         for attempt in range(cfg.max_grow + 1):
             mats = [crop_matrix(r, size) for _, r, _ in pending]
@@ -312,10 +313,9 @@ class Pipeline:
                         agreements[idx] = skeleton_agreement(s, points, cfg.threshold)
                         s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
                                                cfg.grabcut_band)
-                        rescued[idx] = rerun
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
-                elif rescued.get(idx) and cfg.regrow_rescued:
+                elif cfg.regrow_rescued and agreements.get(idx, 1.0) < cfg.prior_agreement:
                     s = rescue_grown(crop, s, to_crop(lms, m), chain[-1], m, cfg.threshold, cfg.grabcut_band)
                 chain = [*chain, (r, m, s)]
                 grown = None
