@@ -357,6 +357,15 @@ def test_a_crops_weight_is_zero_outside_its_footprint_so_blending_there_alone_lo
     assert np.abs(patch - reference).mean() < 1e-3
 
 
+def fanned_landmarks(cx=150.0, cy=248.0, r=54.0):
+    """21 landmarks on draw_hand(400, 300)'s hand: wrist below the palm disc, fingers fanned."""
+    lms = [(cx, cy + r * 0.9)]
+    for ang in np.linspace(-70, 70, 5):
+        a = np.deg2rad(ang)
+        lms += [(cx + np.sin(a) * r * k, cy - np.cos(a) * r * k) for k in (0.6, 1.2, 1.6, 2.0)]
+    return np.array(lms)
+
+
 class FooledOnceSegmenter(ColourSegmenter):
     """Takes the background for the hand in its first batch (so the landmark prior's GrabCut
     rescues the first crop), then marks everything reddish as hand, wood included."""
@@ -371,12 +380,8 @@ def test_grown_crops_of_a_rescued_hand_are_rescued_too_unless_switched_off():
     img[295:400, 135:165] = (205, 150, 120)  # a forearm down to the image edge
     mask[295:400, 135:165] = 255
     img[340:395, 165:230] = (150, 115, 70)  # wood beside the forearm, past the hand's first crop
-    cx, cy, r = 150, 248, 54
-    lms = [(cx, cy + r * 0.9)]
-    for ang in np.linspace(-70, 70, 5):
-        a = np.deg2rad(ang)
-        lms += [(cx + np.sin(a) * r * k, cy - np.cos(a) * r * k) for k in (0.6, 1.2, 1.6, 2.0)]
-    hand = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=np.array(lms), source="fake")
+    lms = fanned_landmarks()
+    hand = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=lms, source="fake")
     results = {}
     for on in (True, False):
         seg = FooledOnceSegmenter(96)
@@ -391,12 +396,8 @@ def test_grown_crops_of_a_rescued_hand_are_rescued_too_unless_switched_off():
 
 def test_result_says_how_much_of_each_skeleton_the_first_crop_covered():
     img, mask = draw_hand(400, 300)
-    cx, cy, r = 150, 248, 54
-    lms = [(cx, cy + r * 0.9)]
-    for ang in np.linspace(-70, 70, 5):
-        a = np.deg2rad(ang)
-        lms += [(cx + np.sin(a) * r * k, cy - np.cos(a) * r * k) for k in (0.6, 1.2, 1.6, 2.0)]
-    with_lms = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=np.array(lms), source="fake")
+    lms = fanned_landmarks()
+    with_lms = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=lms, source="fake")
     without = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, source="fake")
     cfg = PipelineConfig(margin=0.1, context_margin=0.0)
     good = Pipeline(FakeDetector([with_lms]), ColourSegmenter(96), cfg).process(img)
