@@ -66,7 +66,7 @@ def agreement(soft: np.ndarray, prior: np.ndarray, threshold: float) -> float:
 
 
 def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshold: float,
-                 iterations: int = 4, band: float = 0.0) -> np.ndarray:
+                 iterations: int = 4, band: float = 0.0, probable: np.ndarray | None = None) -> np.ndarray:
     """Re-segment a crop with GrabCut: the prior is sure hand, the rest probable background (and,
     with ``band`` > 0, a band that wide, as a fraction of the crop side, around the prior probable
     hand). The model's mask is not trusted here (it disagreed with the landmarks); GrabCut learns
@@ -76,6 +76,9 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
     under a pale hand that background taught the hand's colour model the wood's colour, which
     then kept whole planks between the fingers (``docs/val_sweep_grabcut_band.json``).
 
+    ``probable`` (bool, like ``prior``) marks more pixels as probable hand: GrabCut keeps them
+    unless its colour models say otherwise (see :func:`rescue_grown`).
+
     Returns a float mask in [0, 1] (slightly smoothed so the paste-back stays anti-aliased).
     """
     gc = np.full(prior.shape, cv2.GC_PR_BGD, np.uint8)
@@ -83,6 +86,8 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
         radius = max(1, int(round(band * prior.shape[0])))
         near = cv2.dilate(prior.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=radius) > 0
         gc[near] = cv2.GC_PR_FGD
+    if probable is not None:
+        gc[probable] = cv2.GC_PR_FGD
     gc[prior] = cv2.GC_FGD
     bgd = np.zeros((1, 65), np.float64)
     fgd = np.zeros((1, 65), np.float64)
@@ -126,7 +131,11 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
     beside the wrist into ``samples/hand_on_wood_table.jpg``. So the grown crop is re-segmented
     by GrabCut too, seeded by the skeleton and by what the previous crop of the chain kept
     (``previous``: its ``(region, matrix, soft)``), so the forearm found there stays and the
-    colour model learns this photo's hand and background from the larger view.
+    colour model learns this photo's hand and background from the larger view. The model's own
+    mask of the grown crop is "probable hand" rather than "probable background": where it goes
+    on along a forearm in shade, darker than the seeds, GrabCut keeps it unless the photo's
+    background explains it better (a forearm in a 2160x4000 validation photo was cut at the
+    previous crop's edge when GrabCut started from background there).
     """
     size = soft.shape[0]
     _, prev_matrix, prev_soft = previous
@@ -137,7 +146,8 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
                            (size, size), flags=cv2.INTER_NEAREST)
     seeds = cv2.erode(seeds, np.ones((3, 3), np.uint8), iterations=max(1, _thickness(points) // 3)) > 0
     prior = hand_prior(points, size) | seeds
-    return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band), prior.astype(np.float32))
+    return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band, probable=soft > threshold),
+                      prior.astype(np.float32))
 
 
 def _finger_path(points: np.ndarray, finger: tuple[int, ...], size: int) -> np.ndarray:

@@ -186,19 +186,17 @@ def test_a_large_blob_beyond_the_gap_is_not_taken_for_a_fingertip():
 
 
 def _hand_with_forearm_and_block():
-    """A 320x320 view: draw_hand's hand, a skin-coloured forearm down to the bottom edge, and a
-    block of another colour (wood beside the wrist) that a fooled model takes for hand."""
-    img, mask = draw_hand(240, 320, seed=5)
-    view = np.zeros((320, 320, 3), np.uint8)
-    view[:] = img[5, 5]
-    view[:240] = img
+    """A 320x320 view: draw_hand's hand and a forearm down to the bottom edge, on wood; ``block``
+    is a patch of that wood beside the forearm which a fooled model takes for hand."""
+    rng = np.random.default_rng(5)
+    _, mask = draw_hand(240, 320, seed=5)
     truth = np.zeros((320, 320), np.uint8)
     truth[:240] = mask
     cv2.rectangle(truth, (140, 180), (180, 319), 255, -1)
-    view[truth > 0] = (205, 150, 120)
+    view = (rng.normal(0, 6, (320, 320, 3)) + (150, 115, 70)).clip(0, 255).astype(np.uint8)
+    view[truth > 0] = (rng.normal(0, 4, (int((truth > 0).sum()), 3)) + (205, 150, 120)).clip(0, 255).astype(np.uint8)
     block = np.zeros((320, 320), bool)
-    block[230:300, 190:260] = True
-    view[block] = (150, 115, 70)
+    block[230:300, 182:250] = True
     return view, truth > 0, block
 
 
