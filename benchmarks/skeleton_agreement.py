@@ -20,6 +20,10 @@ validation sets, and look at the photos. Only hands with landmarks count.
 
     python benchmarks/skeleton_agreement.py --images ../shared/data/hand_boxes/images/val \\
         --model models/hand_unet.tflite --model runs/x.tflite -o docs/skeleton_agreement.json
+
+``--images`` is repeatable; ``--set field=value,...`` scores the pipeline with those
+``PipelineConfig`` overrides (as in ``benchmarks/val_sweep.py``), so two pipeline settings can be
+compared on the same photos.
 """
 from __future__ import annotations
 
@@ -76,21 +80,31 @@ def score_model(pipeline, files: list[Path], progress: bool = True) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python benchmarks/skeleton_agreement.py", description=__doc__.splitlines()[0])
-    p.add_argument("--images", required=True, help="folder of photos (no masks needed)")
+    p.add_argument("--images", action="append", required=True, help="folder of photos (no masks needed); repeatable")
+    p.add_argument("--set", default="", dest="overrides", metavar="FIELD=VALUE,...",
+                   help="PipelineConfig overrides for every model scored")
     p.add_argument("--model", action="append", default=[], help="U-Net to score (repeatable; default: the shipped one)")
     p.add_argument("-o", "--out", default="", help="write the figures and per-photo rows to this JSON file")
     args = p.parse_args(argv)
     command = ["python benchmarks/skeleton_agreement.py", *(sys.argv[1:] if argv is None else argv)]
-    files = sorted(f for f in Path(args.images).iterdir() if f.suffix.lower() in IMAGE_EXTENSIONS)
-    if not files:
-        print(f"error: no images in {args.images}", file=sys.stderr)
+    missing = [folder for folder in args.images if not Path(folder).is_dir()]
+    if missing:
+        print(f"error: not a folder: {', '.join(missing)}", file=sys.stderr)
         return 2
-    from pipeline.core import build_pipeline
+    files = [f for folder in args.images for f in sorted(Path(folder).iterdir())
+             if f.suffix.lower() in IMAGE_EXTENSIONS]
+    if not files:
+        print(f"error: no images in {', '.join(args.images)}", file=sys.stderr)
+        return 2
+    import dataclasses
 
-    report = {"images": args.images, "command": " ".join(command),
-              "models": {}}
+    from pipeline.core import build_pipeline
+    from val_sweep import parse_overrides
+
+    config = dataclasses.replace(PipelineConfig(), **parse_overrides(args.overrides)[0])
+    report = {"images": args.images, "command": " ".join(command), "set": args.overrides, "models": {}}
     for model in args.model or [None]:
-        scores = score_model(build_pipeline(PipelineConfig(), model), files)
+        scores = score_model(build_pipeline(config, model), files)
         report["models"][model or "shipped"] = scores
         print(json.dumps({"model": model or "shipped", **{k: v for k, v in scores.items() if k != "rows"}}))
     if args.out:

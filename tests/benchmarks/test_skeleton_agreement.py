@@ -31,6 +31,7 @@ def test_outside_share_counts_mask_beyond_hand_and_forearm_cone():
 
 def test_cli_scores_a_folder_and_refuses_an_empty_one(tmp_path, capsys):
     assert main(["--images", str(tmp_path)]) == 2
+    assert main(["--images", str(tmp_path / "missing")]) == 2
     cv2.imwrite(str(tmp_path / "grey.jpg"), np.full((120, 160, 3), 180, np.uint8))
     out = tmp_path / "r.json"
     assert main(["--images", str(tmp_path), "-o", str(out)]) == 0
@@ -38,3 +39,6 @@ def test_cli_scores_a_folder_and_refuses_an_empty_one(tmp_path, capsys):
     shipped = report["models"]["shipped"]
     assert shipped["photos"] == 0 and shipped["hands"] == 0 and shipped["rescue_rate"] is None  # no hand, nothing to say
     assert report["command"].startswith("python benchmarks/skeleton_agreement.py --images")
+    assert main(["--images", str(tmp_path), "--images", str(tmp_path), "--set", "prior_agreement=0.5", "-o", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["set"] == "prior_agreement=0.5" and len(report["images"]) == 2
