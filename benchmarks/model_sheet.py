@@ -1,7 +1,7 @@
 """Side-by-side cut-outs of the same photos by several segmentation models, for looking at by eye.
 
 ``python benchmarks/model_sheet.py PHOTOS --model A.tflite --model B.tflite [--limit 24] --out sheet.jpg``
-``python benchmarks/model_sheet.py PHOTOS --set regrow_rescued=false --rescued-only --changed-only``
+``python benchmarks/model_sheet.py PHOTOS --set prior_agreement=0.8 --set prior_agreement=0.9 --changed-only``
 
 Masks score a model only where labels exist; photos without labels (``hand_boxes``' own, the
 bundled samples) still show what a number cannot: a background patch kept, a finger lost.
