@@ -78,6 +78,12 @@ class PipelineConfig:
     #: (seeded by the skeleton and the previous crop's mask; see landmark_prior.rescue_grown).
     #: Never fires on the labelled validation sets; chosen by eye on hand_boxes photos (README)
     regrow_rescued: bool = True
+    #: and the model's mask there counts as probable hand only within this half-angle (degrees)
+    #: of the way from the middle knuckle to the wrist, where a forearm goes (0: everywhere).
+    #: Without it, rectangles of floor or window frame the grown crop's model took for hand were
+    #: kept; at 60 a validation photo lost an upper arm bent back up, which 75 keeps (README,
+    #: Command line; docs/val_sweep_regrow_cone.json)
+    regrow_cone: float = 75.0
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0

@@ -17,11 +17,12 @@ import cv2
 import numpy as np
 
 from detection.boxes import Box, offset_box
-from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, rotate, wrist_axis
+from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, wrist_axis
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
-from pipeline.landmark_prior import apply_prior, bridge_fingers, hand_prior, rescue_grown, skeleton_agreement, to_crop
+from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, hand_prior, rescue_grown,
+                                     skeleton_agreement, to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.wrist_bridge import bridge_wrist
@@ -205,12 +206,7 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
         # the cone's apex lies ``reach`` behind the wrist, inside the palm, so the forearm's whole
         # width where it leaves the wrist is inside the cone; drawn as a triangle long enough to
         # cover the whole patch (cone_deg < 90)
-        apex = np.array([cx - reach * away[0], cy - reach * away[1]])
-        far = 2.0 * (float(np.hypot(*new.shape)) + reach) / np.cos(np.radians(cone_deg))
-        rays = [rotate(away, cone_deg), rotate(away, -cone_deg)]
-        cone = np.zeros(new.shape, np.uint8)
-        cv2.fillConvexPoly(cone, np.round([apex, apex + far * rays[0], apex + far * rays[1]]).astype(np.int32), 1)
-        new &= cone
+        new &= forearm_cone(new.shape, np.array([cx, cy]), np.asarray(away, np.float64), reach, cone_deg)
     if wrist_fill:
         # inside the box only a notch counts, not the sliver the coarser wide crop's soft edge
         # adds along the tight mask's own edge: open away whatever is thinner than ~3 wide-crop
@@ -316,7 +312,8 @@ class Pipeline:
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
                 elif cfg.regrow_rescued and agreements.get(idx, 1.0) < cfg.prior_agreement:
-                    s = rescue_grown(crop, s, to_crop(lms, m), chain[-1], m, cfg.threshold, cfg.grabcut_band)
+                    s = rescue_grown(crop, s, to_crop(lms, m), chain[-1], m, cfg.threshold, cfg.grabcut_band,
+                                     cfg.regrow_cone)
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:

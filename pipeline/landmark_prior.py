@@ -121,8 +121,25 @@ def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshol
     return np.maximum(soft, palm.astype(np.float32)), False
 
 
+def forearm_cone(shape: tuple[int, int], wrist: np.ndarray, away: np.ndarray, reach: float,
+                 cone_deg: float) -> np.ndarray:
+    """``HxW uint8`` 0/1: the way a forearm can leave the wrist. A cone of half-angle ``cone_deg``
+    around ``away`` (unit vector from the fingers to the wrist) whose apex lies ``reach`` pixels
+    behind the wrist, inside the palm, so the forearm's whole width at the wrist is inside it;
+    drawn as a triangle long enough to cover the whole plane (``cone_deg`` < 90)."""
+    from detection.faces import rotate
+
+    away = np.asarray(away, np.float64)
+    apex = np.asarray(wrist, np.float64) - reach * away
+    far = 2.0 * (float(np.hypot(*shape)) + reach) / np.cos(np.radians(cone_deg))
+    rays = [rotate(away, cone_deg), rotate(away, -cone_deg)]
+    cone = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(cone, np.round([apex, apex + far * rays[0], apex + far * rays[1]]).astype(np.int32), 1)
+    return cone
+
+
 def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previous: tuple,
-                 matrix: np.ndarray, threshold: float, band: float = 0.0) -> np.ndarray:
+                 matrix: np.ndarray, threshold: float, band: float = 0.0, cone_deg: float = 0.0) -> np.ndarray:
     """A grown crop of a hand whose first crop GrabCut had to rescue, re-segmented the same way.
 
     The first crop's model mask contradicted the skeleton (pale skin on pale wood, say): the
@@ -146,7 +163,13 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
                            (size, size), flags=cv2.INTER_NEAREST)
     seeds = cv2.erode(seeds, np.ones((3, 3), np.uint8), iterations=max(1, _thickness(points) // 3)) > 0
     prior = hand_prior(points, size) | seeds
-    return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band, probable=soft > threshold),
+    probable = soft > threshold
+    if cone_deg:
+        axis = points[0] - points[9]
+        palm = float(np.hypot(*axis))
+        if palm > 1e-6:
+            probable &= forearm_cone((size, size), points[0], axis / palm, 0.5 * palm, cone_deg) > 0
+    return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band, probable=probable),
                       prior.astype(np.float32))
 
 

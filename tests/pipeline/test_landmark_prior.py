@@ -229,3 +229,23 @@ def test_rescue_grown_maps_the_previous_crop_into_the_grown_one():
     kept = out > 0.5
     assert kept[small_block].mean() < 0.15
     assert (kept & small_truth).sum() / (kept | small_truth).sum() > 0.8
+
+
+def test_outside_the_forearm_cone_the_models_mask_of_a_grown_crop_is_not_probable_hand():
+    """A patch beside the fingers that the grown crop's model took for hand, in a colour found
+    nowhere else (a lamp, a poster): as "probable hand" GrabCut keeps it; with the forearm cone
+    only what lies the forearm's way from the wrist is, and the patch goes."""
+    view, truth, _ = _hand_with_forearm_and_block()
+    patch = np.zeros((320, 320), bool)
+    patch[20:70, 250:300] = True  # above and right of the fingers, away from the forearm
+    view[patch] = (90, 200, 90)
+    fooled = (truth | patch).astype(np.float32)
+    previous = truth.copy()
+    previous[200:] = False
+    eye = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    args = (view, fooled, synthetic_landmarks(), (None, eye, previous.astype(np.float32)), eye, 0.5)
+    everywhere = rescue_grown(*args) > 0.5
+    cone = rescue_grown(*args, cone_deg=60.0) > 0.5
+    assert everywhere[patch].mean() > 0.9 and cone[patch].mean() < 0.1
+    assert cone[260:, 150:170].mean() > 0.9  # the forearm, inside the cone, stays
+    assert (cone & truth).sum() / (cone | truth).sum() > 0.85
