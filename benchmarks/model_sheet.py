@@ -102,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
         image = read_rgb(q)
         masks, rescued = [], False
         for _, model, config in variants:
-            pipe = pipes.get(model) or pipes.setdefault(model, build_pipeline(model_path=model))
+            if model not in pipes:
+                pipes[model] = build_pipeline(model_path=model)
+            pipe = pipes[model]
             pipe.config = config
             result = pipe.process(image)
             masks.append(result.mask)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from detection.faces import rotate, wrist_axis
+
 #: MediaPipe hand landmark indices: wrist 0; thumb 1-4; index 5-8; middle 9-12; ring 13-16; pinky 17-20.
 PALM = (0, 1, 5, 9, 13, 17)
 FINGERS = ((1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20))
@@ -127,8 +129,6 @@ def forearm_cone(shape: tuple[int, int], wrist: np.ndarray, away: np.ndarray, re
     around ``away`` (unit vector from the fingers to the wrist) whose apex lies ``reach`` pixels
     behind the wrist, inside the palm, so the forearm's whole width at the wrist is inside it;
     drawn as a triangle long enough to cover the whole plane (``cone_deg`` < 90)."""
-    from detection.faces import rotate
-
     away = np.asarray(away, np.float64)
     apex = np.asarray(wrist, np.float64) - reach * away
     far = 2.0 * (float(np.hypot(*shape)) + reach) / np.cos(np.radians(cone_deg))
@@ -164,11 +164,10 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
     seeds = cv2.erode(seeds, np.ones((3, 3), np.uint8), iterations=max(1, _thickness(points) // 3)) > 0
     prior = hand_prior(points, size) | seeds
     probable = soft > threshold
-    if cone_deg:
-        axis = points[0] - points[9]
-        palm = float(np.hypot(*axis))
-        if palm > 1e-6:
-            probable &= forearm_cone((size, size), points[0], axis / palm, 0.5 * palm, cone_deg) > 0
+    axis = wrist_axis(points) if cone_deg else None
+    if axis is not None:
+        wrist, palm, away = axis
+        probable &= forearm_cone((size, size), wrist, away, 0.5 * palm, cone_deg) > 0
     return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band, probable=probable),
                       prior.astype(np.float32))
 
