@@ -84,6 +84,14 @@ class PipelineConfig:
     #: kept; at 60 a validation photo lost an upper arm bent back up, which 75 keeps (README,
     #: Command line; docs/val_sweep_regrow_cone.json)
     regrow_cone: float = 75.0
+    #: a grown crop (or a hand's wide look) that calls hand, inside the smaller crop's footprint,
+    #: more than this share of what the smaller crop kept there is re-segmented with GrabCut
+    #: seeded by the smaller crop's hand and background, and may only lose pixels (see
+    #: pipeline/scale_check.py; 0: never). It takes out the rectangles of floor, wood or window
+    #: grid a fooled grown crop left beside forearms. Level or up on every labelled validation
+    #: set at 0.1 (0.05 cost hgr; docs/val_sweep_grow_check.json); by eye on the hand_boxes
+    #: photos it changes, 24 better, 2 worse (README, Command line)
+    grow_check: float = 0.1
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0

@@ -25,6 +25,7 @@ from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, 
                                      skeleton_agreement, to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
+from pipeline.scale_check import check_grown
 from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, footprint, letterbox_region, paste_soft, warp_crop
 
@@ -314,6 +315,9 @@ class Pipeline:
                 elif cfg.regrow_rescued and agreements.get(idx, 1.0) < cfg.prior_agreement:
                     s = rescue_grown(crop, s, to_crop(lms, m), chain[-1], m, cfg.threshold, cfg.grabcut_band,
                                      cfg.regrow_cone)
+                if chain:
+                    s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check,
+                                    hand_prior(to_crop(lms, m), size) if lms is not None else None)
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:
@@ -337,6 +341,8 @@ class Pipeline:
         for idx, chain in done:
             patch, box = paste_chain(chain, (h, w))
             if idx in contexts:
+                # the wide crop is the coarsest view of all: checked against the chain's last crop
+                contexts[idx] = self._check_wide_look(image, hands[idx], *contexts[idx], chain[-1])
                 before = patch
                 patch, box = self._continue_forearm(hands[idx], patch, box, *contexts[idx], (h, w))
                 if patch is not before:  # the wide crop's coarser edge sets the refinement's reach
@@ -445,6 +451,23 @@ class Pipeline:
             softs[plain] = segment_and_say_balanced(self.segmenter, crops[plain], cfg.colour, priors,
                                                     None if hints is None else hints[plain], turns[plain])[0]
         return {i: (s, m) for (i, _, _), s, m in zip(hands, softs, mats)}
+
+    def _check_wide_look(self, image: np.ndarray, hand: HandBox, soft: np.ndarray, matrix: np.ndarray,
+                         previous: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """The wide crop's ``(soft, matrix)``, checked against the hand's last crop
+        (``pipeline.scale_check``) except in the forearm cone it may add to (``paste_context``),
+        where the hand's crops may have stopped a forearm at the wrist."""
+        cfg, size = self.config, self.segmenter.size
+        if cfg.grow_check <= 0:
+            return soft, matrix
+        points = to_crop(hand.landmarks, matrix)
+        unsure = None
+        axis = wrist_axis(points)
+        if axis is not None:
+            wrist, palm, away = axis
+            unsure = forearm_cone((size, size), wrist, away, cfg.context_reach * palm, cfg.context_cone) > 0
+        return check_grown(warp_crop(image, matrix, size), soft, previous, matrix, cfg.threshold, cfg.grow_check,
+                           hand_prior(points, size), unsure), matrix
 
     def _continue_forearm(self, hand: HandBox, patch: np.ndarray, box: tuple[int, int, int, int],
                           soft: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]):

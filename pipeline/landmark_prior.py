@@ -68,7 +68,8 @@ def agreement(soft: np.ndarray, prior: np.ndarray, threshold: float) -> float:
 
 
 def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshold: float,
-                 iterations: int = 4, band: float = 0.0, probable: np.ndarray | None = None) -> np.ndarray:
+                 iterations: int = 4, band: float = 0.0, probable: np.ndarray | None = None,
+                 background: np.ndarray | None = None) -> np.ndarray:
     """Re-segment a crop with GrabCut: the prior is sure hand, the rest probable background (and,
     with ``band`` > 0, a band that wide, as a fraction of the crop side, around the prior probable
     hand). The model's mask is not trusted here (it disagreed with the landmarks); GrabCut learns
@@ -79,7 +80,8 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
     then kept whole planks between the fingers (``docs/val_sweep_grabcut_band.json``).
 
     ``probable`` (bool, like ``prior``) marks more pixels as probable hand: GrabCut keeps them
-    unless its colour models say otherwise (see :func:`rescue_grown`).
+    unless its colour models say otherwise (see :func:`rescue_grown`); ``background`` (bool) marks
+    sure background (see ``pipeline.scale_check``).
 
     Returns a float mask in [0, 1] (slightly smoothed so the paste-back stays anti-aliased).
     """
@@ -90,6 +92,8 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
         gc[near] = cv2.GC_PR_FGD
     if probable is not None:
         gc[probable] = cv2.GC_PR_FGD
+    if background is not None:
+        gc[background] = cv2.GC_BGD
     gc[prior] = cv2.GC_FGD
     bgd = np.zeros((1, 65), np.float64)
     fgd = np.zeros((1, 65), np.float64)

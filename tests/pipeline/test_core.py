@@ -410,3 +410,64 @@ def test_result_says_how_much_of_each_skeleton_the_first_crop_covered():
     assert good.agreement[0] > 0.95 and fooled.agreement[0] < 0.05
     assert Pipeline(FakeDetector([without]), ColourSegmenter(96), cfg).process(img).agreement == [None]
     assert Pipeline(FakeDetector([]), ColourSegmenter(96), cfg).process(img).agreement == []
+
+
+class FloorInGrownCrops(ColourSegmenter):
+    """Right on the hand's own crop; in every grown crop (later batches) it also takes the green
+    floor for hand, as the coarser view of a real photo takes parquet or a plank."""
+
+    def predict(self, crops):
+        soft = super().predict(crops)
+        if len(self.batches) > 1:
+            crops = np.asarray(crops).astype(np.int32)
+            floor = (crops[..., 1] - crops[..., 0]) > 30
+            soft = np.maximum(soft, floor.astype(np.float32))
+        return soft
+
+
+def test_a_grown_crop_that_contradicts_the_smaller_one_is_reseeded_unless_switched_off():
+    img, mask = draw_hand(400, 300)  # palm disc centre (150, 248), radius 54
+    img[295:400, 135:165] = (205, 150, 120)  # a forearm down to the image edge
+    mask[295:400, 135:165] = 255
+    img[200:400, 0:95] = (90, 150, 60)  # a floor beside it, partly inside the hand's own crop,
+    img[305:400, 95:135] = (90, 150, 60)  # and touching the forearm
+    results = {}
+    for check in (0.0, 0.1):
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, landmark_prior=False, wrist_bridge=False,
+                             grow_check=check)
+        results[check] = Pipeline(FakeDetector([(90.0, 60.0, 210.0, 300.0)]), FloorInGrownCrops(96), cfg).process(img)
+    floor_past_first_crop = results[0.0].mask[340:400, 0:80]
+    assert (floor_past_first_crop == 255).mean() > 0.9  # unchecked, the floor shows past the first crop
+    assert (results[0.1].mask[340:400, 0:80] == 255).mean() < 0.05
+    assert (results[0.1].mask[385:400, 140:160] == 255).mean() > 0.9  # the forearm still reaches the edge
+    assert iou(results[0.1].mask, mask) > 0.9
+
+
+class WristStopperFloorInWideLook(WristStopper):
+    """Ends the forearm at the wrist in the tight crop; in the wide look it sees the forearm whole
+    but also takes the green floor for hand."""
+
+    def predict(self, crops):
+        soft = super().predict(crops)
+        if len(self.batches) > 1:
+            crops = np.asarray(crops).astype(np.int32)
+            soft = np.maximum(soft, ((crops[..., 1] - crops[..., 0]) > 30).astype(np.float32))
+        return soft
+
+
+def test_the_wide_look_is_checked_too_but_not_where_it_carries_a_forearm_on():
+    img, mask = draw_hand(400, 300)
+    img[250:400, 135:165] = (205, 150, 120)  # forearm down to the image edge
+    mask[250:400, 135:165] = 255
+    img[200:400, 0:95] = (90, 150, 60)  # a floor: beside the palm (in the hand's crop) and down
+    img[300:400, 95:135] = (90, 150, 60)  # to the forearm, in the way a forearm leaves the wrist
+    results = {}
+    for check in (0.0, 0.1):
+        cfg = PipelineConfig(margin=0.1, max_grow=0, landmark_prior=False, context_margin=1.0, grow_check=check)
+        results[check] = Pipeline(LandmarkDetector([(90.0, 60.0, 210.0, 260.0)]), WristStopperFloorInWideLook(96),
+                                  cfg).process(img)
+    assert (results[0.0].mask[320:400, 100:130] == 255).mean() > 0.9  # unchecked, the floor joins the forearm
+    checked = results[0.1].mask
+    assert (checked[320:400, 100:130] == 255).mean() < 0.05
+    assert (checked[280:400, 140:160] == 255).mean() > 0.95  # while the forearm is carried on past the wrist
+    assert iou(checked, mask) > 0.9
