@@ -98,9 +98,6 @@ class PipelineConfig:
     #: a fingertip the model cut off from its hand (a ring, an over-exposed joint) is joined back
     #: along the finger's landmark bones (see pipeline/landmark_prior.bridge_fingers)
     finger_bridge: bool = True
-    #: the open gaps between spread fingers (from the landmarks) are background (see
-    #: pipeline/finger_gaps.py)
-    finger_gaps: bool = False
     #: a watch or bracelet the mask left as a gap across the forearm is filled (it belongs to the
     #: cut-out like a ring; see pipeline/wrist_bridge.py)
     wrist_bridge: bool = True

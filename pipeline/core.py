@@ -21,7 +21,6 @@ from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
-from pipeline.finger_gaps import carve_gaps
 from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, hand_prior, rescue_grown,
                                      skeleton_agreement, to_crop)
 from pipeline.orientation import quarter_turns
@@ -377,8 +376,6 @@ class Pipeline:
                                            if b.landmarks is not None])
                 if excluded is not None:
                     sub[excluded] = 0.0
-            if cfg.finger_gaps and not fallback:
-                carve_gaps(sub, [b.landmarks for b in hands if b.landmarks is not None], (x0, y0))
             m = cv2.compare(sub, cfg.threshold, cv2.CMP_GT)  # 0/255 uint8; np.where made an int64 plane
             anchor = None
             if cfg.anchor_to_hands and not fallback:
