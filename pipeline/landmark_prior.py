@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from detection.faces import rotate, wrist_axis
+from segmentation.crops import crop_to_crop
 
 #: MediaPipe hand landmark indices: wrist 0; thumb 1-4; index 5-8; middle 9-12; ring 13-16; pinky 17-20.
 PALM = (0, 1, 5, 9, 13, 17)
@@ -160,10 +161,7 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
     """
     size = soft.shape[0]
     _, prev_matrix, prev_soft = previous
-    # previous crop pixels -> full image -> this crop
-    inv = cv2.invertAffineTransform(prev_matrix)
-    to_this = matrix[:, :2] @ inv[:, :2], matrix[:, :2] @ inv[:, 2] + matrix[:, 2]
-    seeds = cv2.warpAffine((prev_soft > threshold).astype(np.uint8), np.hstack([to_this[0], to_this[1][:, None]]),
+    seeds = cv2.warpAffine((prev_soft > threshold).astype(np.uint8), crop_to_crop(prev_matrix, matrix),
                            (size, size), flags=cv2.INTER_NEAREST)
     seeds = cv2.erode(seeds, np.ones((3, 3), np.uint8), iterations=max(1, _thickness(points) // 3)) > 0
     prior = hand_prior(points, size) | seeds

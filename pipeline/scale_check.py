@@ -19,16 +19,11 @@ import cv2
 import numpy as np
 
 from pipeline.landmark_prior import grabcut_soft
+from segmentation.crops import crop_to_crop
 
 #: the smaller crop's footprint counts from this far inside its edges (a fraction of its side):
 #: near its edges ``paste_chain`` fades it out, and there its own mask is least sure
 INNER_BAND = 0.08
-
-
-def between(prev_matrix: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    """``2x3`` affine taking the previous crop's pixels to this crop's (both map the full image)."""
-    inv = cv2.invertAffineTransform(prev_matrix)
-    return np.hstack([matrix[:, :2] @ inv[:, :2], (matrix[:, :2] @ inv[:, 2] + matrix[:, 2])[:, None]])
 
 
 def _previous_views(previous: tuple, matrix: np.ndarray, size: int, threshold: float,
@@ -37,7 +32,7 @@ def _previous_views(previous: tuple, matrix: np.ndarray, size: int, threshold: f
     ``unsure`` (bool, this crop's pixels) is left out of the footprint."""
     _, prev_matrix, prev_soft = previous
     n = prev_soft.shape[0]
-    warp = between(prev_matrix, matrix)
+    warp = crop_to_crop(prev_matrix, matrix)
     inner = np.zeros((n, n), np.uint8)
     b = int(round(INNER_BAND * n))
     inner[b:n - b, b:n - b] = 1
@@ -48,13 +43,13 @@ def _previous_views(previous: tuple, matrix: np.ndarray, size: int, threshold: f
     return fg > 0, inside
 
 
-def _grown(mask: np.ndarray, pixels: int) -> np.ndarray:
+def _dilated(mask: np.ndarray, pixels: int) -> np.ndarray:
     if pixels <= 0:
         return mask
     return cv2.dilate(mask.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=pixels) > 0
 
 
-def _shrunk(mask: np.ndarray, pixels: int) -> np.ndarray:
+def _eroded(mask: np.ndarray, pixels: int) -> np.ndarray:
     if pixels <= 0:
         return mask
     return cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=pixels) > 0
@@ -72,7 +67,7 @@ def excess(soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: flo
     kept = int((prev_fg & inside).sum())
     if kept == 0:
         return 0.0
-    near = _grown(prev_fg, int(round(tolerance * size)))
+    near = _dilated(prev_fg, int(round(tolerance * size)))
     extra = (soft > threshold) & inside & ~near
     return float(extra.sum()) / kept
 
@@ -94,10 +89,10 @@ def reseed_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np
     size = soft.shape[0]
     prev_fg, inside = _previous_views(previous, matrix, size, threshold, unsure)
     step = max(1, int(round(margin * size)))
-    sure_hand = _shrunk(prev_fg, 1) & inside
+    sure_hand = _eroded(prev_fg, 1) & inside
     if prior is not None:
         sure_hand |= prior
-    sure_background = inside & ~_grown(prev_fg, step)
+    sure_background = inside & ~_dilated(prev_fg, step)
     redone = grabcut_soft(crop, sure_hand, soft, threshold, background=sure_background)
     return np.minimum(redone, soft)
 

@@ -32,6 +32,13 @@ def crop_matrix(region: Box, size: int) -> np.ndarray:
     return np.array([[sx, 0.0, -x0 * sx + 0.5 * sx - 0.5], [0.0, sy, -y0 * sy + 0.5 * sy - 0.5]], dtype=np.float64)
 
 
+def crop_to_crop(from_matrix: np.ndarray, to_matrix: np.ndarray) -> np.ndarray:
+    """``2x3`` affine taking one crop's pixels to another's, both given by their image-to-crop
+    matrices (as :func:`crop_matrix` makes them): how a grown crop sees what a smaller one found."""
+    inv = cv2.invertAffineTransform(from_matrix)
+    return np.hstack([to_matrix[:, :2] @ inv[:, :2], (to_matrix[:, :2] @ inv[:, 2] + to_matrix[:, 2])[:, None]])
+
+
 def warp_crop(
     image: np.ndarray, matrix: np.ndarray, size: int | tuple[int, int], nearest: bool = False
 ) -> np.ndarray:

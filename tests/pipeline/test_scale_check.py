@@ -1,7 +1,8 @@
 import cv2
 import numpy as np
 
-from pipeline.scale_check import between, excess, reseed_grown
+from pipeline.scale_check import excess, reseed_grown
+from segmentation.crops import crop_to_crop
 from tests.conftest import draw_hand
 
 EYE = np.array([[1.0, 0, 0], [0, 1.0, 0]])
@@ -23,10 +24,10 @@ def _scene():
     return view, truth, (None, prev_matrix, prev_soft)
 
 
-def test_between_maps_previous_crop_pixels_into_this_crop():
+def test_crop_to_crop_maps_previous_crop_pixels_into_this_crop():
     prev = np.array([[2.0, 0, -20], [0, 2.0, -40]])  # a crop at twice the scale
     this = np.array([[0.5, 0, 5], [0, 0.5, 0]])
-    warp = between(prev, this)
+    warp = crop_to_crop(prev, this)
     full = np.array([30.0, 50.0])
     in_prev = prev[:, :2] @ full + prev[:, 2]
     assert np.allclose(warp[:, :2] @ in_prev + warp[:, 2], this[:, :2] @ full + this[:, 2])
