@@ -92,6 +92,9 @@ class PipelineConfig:
     #: set at 0.1 (0.05 cost hgr; docs/val_sweep_grow_check.json); by eye on the hand_boxes
     #: photos it changes, 24 better, 2 worse (README, Command line)
     grow_check: float = 0.1
+    #: and each crop of a hand without landmarks (a YOLO box MediaPipe did not confirm) is
+    #: checked the same way against the last crop of an overlapping hand with landmarks
+    check_unconfirmed: bool = True
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0

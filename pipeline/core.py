@@ -111,6 +111,10 @@ def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshol
     return (nx0, ny0, nx1, ny1)
 
 
+def _overlap(a: Box, b: Box) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
 def _edge_ramp(size: int, band: float = 0.08) -> np.ndarray:
     """``size x size`` weights: 1 inside, falling linearly to 0 over the outer ``band`` of each side."""
     d = np.minimum(np.arange(size), np.arange(size)[::-1]).astype(np.float32) + 0.5
@@ -334,6 +338,8 @@ class Pipeline:
         if cfg.context_margin > 0 and not fallback:
             contexts = self._wide_looks(image, [(i, b, first_balanced.get(i, False))
                                                 for i, b in enumerate(hands) if b.landmarks is not None], hands)
+        if cfg.grow_check > 0 and cfg.check_unconfirmed and not fallback:
+            done = self._check_boxes_without_landmarks(image, done, hands)
         t2 = time.perf_counter()
 
         patches = []
@@ -451,6 +457,29 @@ class Pipeline:
             softs[plain] = segment_and_say_balanced(self.segmenter, crops[plain], cfg.colour, priors,
                                                     None if hints is None else hints[plain], turns[plain])[0]
         return {i: (s, m) for (i, _, _), s, m in zip(hands, softs, mats)}
+
+    def _check_boxes_without_landmarks(self, image: np.ndarray, done: list, hands: list[HandBox]) -> list:
+        """Each crop of a hand without landmarks (a YOLO box MediaPipe did not confirm, such as the
+        forearm box kept near a found hand's wrist), checked like a grown crop against the last
+        crop of a hand with landmarks whose footprint it overlaps: that hand's crops saw the same
+        place, and where this crop calls hand what they called background (toys in a claw
+        machine beside the thumb), it is re-segmented the same way (``pipeline.scale_check``)."""
+        cfg, size = self.config, self.segmenter.size
+        confirmed = [(idx, chain) for idx, chain in done if hands[idx].landmarks is not None]
+        if not confirmed:
+            return done
+        out = []
+        for idx, chain in done:
+            if hands[idx].landmarks is None:
+                checked = []
+                for r, m, s in chain:
+                    for _, other in confirmed:
+                        if _overlap(r, other[-1][0]):
+                            s = check_grown(warp_crop(image, m, size), s, other[-1], m, cfg.threshold, cfg.grow_check)
+                    checked.append((r, m, s))
+                chain = checked
+            out.append((idx, chain))
+        return out
 
     def _check_wide_look(self, image: np.ndarray, hand: HandBox, soft: np.ndarray, matrix: np.ndarray,
                          previous: tuple) -> tuple[np.ndarray, np.ndarray]:

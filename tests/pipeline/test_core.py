@@ -471,3 +471,32 @@ def test_the_wide_look_is_checked_too_but_not_where_it_carries_a_forearm_on():
     assert (checked[320:400, 100:130] == 255).mean() < 0.05
     assert (checked[280:400, 140:160] == 255).mean() > 0.95  # while the forearm is carried on past the wrist
     assert iou(checked, mask) > 0.9
+
+
+class ToysInTheSecondCrop(ColourSegmenter):
+    """Right on the first crop of its first batch (the hand with landmarks); in every other crop
+    it also takes the green toys for hand."""
+
+    def predict(self, crops):
+        soft = super().predict(crops)
+        crops = np.asarray(crops).astype(np.int32)
+        toys = ((crops[..., 1] - crops[..., 0]) > 30).astype(np.float32)
+        first = len(self.batches) == 1
+        for k in range(len(soft)):
+            if not (first and k == 0):
+                soft[k] = np.maximum(soft[k], toys[k])
+        return soft
+
+
+def test_a_box_without_landmarks_is_checked_against_the_hand_with_landmarks_it_overlaps():
+    img, mask = draw_hand(400, 300)  # palm disc centre (150, 248), radius 54
+    img[280:312, 30:90] = (90, 150, 60)  # toys beside the palm, inside the confirmed hand's crop
+    confirmed = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    unconfirmed = HandBox((10.0, 260.0, 110.0, 330.0), 0.5, source="yolo")  # e.g. a forearm box
+    results = {}
+    for on in (False, True):
+        cfg = PipelineConfig(margin=0.1, max_grow=0, context_margin=0.0, wrist_bridge=False, check_unconfirmed=on)
+        results[on] = Pipeline(FakeDetector([confirmed, unconfirmed]), ToysInTheSecondCrop(96), cfg).process(img)
+    assert (results[False].mask[285:308, 35:85] == 255).mean() > 0.9  # unchecked, the toys are cut out
+    assert (results[True].mask[285:308, 35:85] == 255).mean() < 0.05
+    assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
