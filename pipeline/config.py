@@ -93,7 +93,9 @@ class PipelineConfig:
     #: photos it changes, 24 better, 2 worse (README, Command line)
     grow_check: float = 0.1
     #: and each crop of a hand without landmarks (a YOLO box MediaPipe did not confirm) is
-    #: checked the same way against the last crop of an overlapping hand with landmarks
+    #: checked the same way against the last crop of an overlapping hand with landmarks.
+    #: Identical on the labelled validation sets (docs/val_sweep_check_unconfirmed.json); 4
+    #: hand_boxes photos changed, all better (README, Command line)
     check_unconfirmed: bool = True
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
