@@ -465,7 +465,7 @@ class Pipeline:
         place, and where this crop calls hand what they called background (toys in a claw
         machine beside the thumb), it is re-segmented the same way (``pipeline.scale_check``)."""
         cfg, size = self.config, self.segmenter.size
-        confirmed = [(idx, chain) for idx, chain in done if hands[idx].landmarks is not None]
+        confirmed = [chain for idx, chain in done if hands[idx].landmarks is not None]
         if not confirmed:
             return done
         out = []
@@ -473,7 +473,7 @@ class Pipeline:
             if hands[idx].landmarks is None:
                 checked = []
                 for r, m, s in chain:
-                    for _, other in confirmed:
+                    for other in confirmed:
                         if _overlap(r, other[-1][0]):
                             s = check_grown(warp_crop(image, m, size), s, other[-1], m, cfg.threshold, cfg.grow_check)
                     checked.append((r, m, s))
