@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from detection.boxes import Box, offset_box
+from detection.boxes import Box, box_intersection, offset_box
 from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, wrist_axis
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
-from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, hand_prior, rescue_grown,
-                                     skeleton_agreement, to_crop)
+from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, hand_prior, landmark_cone,
+                                     rescue_grown, skeleton_agreement, to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
@@ -109,10 +109,6 @@ def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshol
     nx0, nx1 = axis(x0, x1, touch["left"], touch["right"])
     ny0, ny1 = axis(y0, y1, touch["top"], touch["bottom"])
     return (nx0, ny0, nx1, ny1)
-
-
-def _overlap(a: Box, b: Box) -> bool:
-    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
 
 def _edge_ramp(size: int, band: float = 0.08) -> np.ndarray:
@@ -308,20 +304,18 @@ class Pipeline:
             nxt = []
             for (idx, r, chain), m, crop, s in zip(pending, mats, crops, softs):
                 lms = hands[idx].landmarks if idx is not None else None
+                points = to_crop(lms, m) if lms is not None else None
                 if not chain:
-                    if cfg.landmark_prior and lms is not None:
-                        points = to_crop(lms, m)
+                    if cfg.landmark_prior and points is not None:
                         agreements[idx] = skeleton_agreement(s, points, cfg.threshold)
                         s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
                                                cfg.grabcut_band)
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
                 elif cfg.regrow_rescued and agreements.get(idx, 1.0) < cfg.prior_agreement:
-                    s = rescue_grown(crop, s, to_crop(lms, m), chain[-1], m, cfg.threshold, cfg.grabcut_band,
-                                     cfg.regrow_cone)
+                    s = rescue_grown(crop, s, points, chain[-1], m, cfg.threshold, cfg.grabcut_band, cfg.regrow_cone)
                 if chain:
-                    s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check,
-                                    hand_prior(to_crop(lms, m), size) if lms is not None else None)
+                    s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check, points)
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:
@@ -347,12 +341,13 @@ class Pipeline:
         for idx, chain in done:
             patch, box = paste_chain(chain, (h, w))
             if idx in contexts:
+                wide, wide_m, wide_crop = contexts[idx]
                 # the wide crop is the coarsest view of all: checked against the chain's last crop
-                contexts[idx] = self._check_wide_look(image, hands[idx], *contexts[idx], chain[-1])
+                wide = self._check_wide_look(hands[idx], wide, wide_m, wide_crop, chain[-1])
                 before = patch
-                patch, box = self._continue_forearm(hands[idx], patch, box, *contexts[idx], (h, w))
+                patch, box = self._continue_forearm(hands[idx], patch, box, wide, wide_m, (h, w))
                 if patch is not before:  # the wide crop's coarser edge sets the refinement's reach
-                    upscale = max(upscale, 1.0 / float(contexts[idx][1][0, 0]))
+                    upscale = max(upscale, 1.0 / float(wide_m[0, 0]))
             if patch.size:
                 patches.append((patch, box))
                 r = chain[-1][0]
@@ -430,7 +425,7 @@ class Pipeline:
 
     def _wide_looks(self, image: np.ndarray, hands: list[tuple[int, HandBox, bool]],
                     all_hands: list[HandBox]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """Hand index -> ``(soft, matrix)`` of its wide crop (``config.context_margin``), one batch.
+        """Hand index -> ``(soft, matrix, crop)`` of its wide crop (``config.context_margin``), one batch.
 
         ``hands`` holds ``(index, hand, balanced)``: a hand whose first crop was white-balanced
         has its wide crop balanced too. The wide crop, mostly background, can be sure of a colour
@@ -456,7 +451,7 @@ class Pipeline:
                 priors = [hand_prior(to_crop(hands[k][1].landmarks, mats[k]), size) for k in plain]
             softs[plain] = segment_and_say_balanced(self.segmenter, crops[plain], cfg.colour, priors,
                                                     None if hints is None else hints[plain], turns[plain])[0]
-        return {i: (s, m) for (i, _, _), s, m in zip(hands, softs, mats)}
+        return {i: (s, m, c) for (i, _, _), s, m, c in zip(hands, softs, mats, crops)}
 
     def _check_boxes_without_landmarks(self, image: np.ndarray, done: list, hands: list[HandBox]) -> list:
         """Each crop of a hand without landmarks (a YOLO box MediaPipe did not confirm, such as the
@@ -474,29 +469,24 @@ class Pipeline:
                 checked = []
                 for r, m, s in chain:
                     for other in confirmed:
-                        if _overlap(r, other[-1][0]):
+                        if box_intersection(r, other[-1][0]) > 0:
                             s = check_grown(warp_crop(image, m, size), s, other[-1], m, cfg.threshold, cfg.grow_check)
                     checked.append((r, m, s))
                 chain = checked
             out.append((idx, chain))
         return out
 
-    def _check_wide_look(self, image: np.ndarray, hand: HandBox, soft: np.ndarray, matrix: np.ndarray,
-                         previous: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """The wide crop's ``(soft, matrix)``, checked against the hand's last crop
-        (``pipeline.scale_check``) except in the forearm cone it may add to (``paste_context``),
-        where the hand's crops may have stopped a forearm at the wrist."""
-        cfg, size = self.config, self.segmenter.size
+    def _check_wide_look(self, hand: HandBox, soft: np.ndarray, matrix: np.ndarray, crop: np.ndarray,
+                         previous: tuple) -> np.ndarray:
+        """The wide crop's soft mask, checked against the hand's last crop (``pipeline.scale_check``)
+        except in the forearm cone it may add to (``paste_context``), where the hand's crops may
+        have stopped a forearm at the wrist."""
+        cfg = self.config
         if cfg.grow_check <= 0:
-            return soft, matrix
+            return soft
         points = to_crop(hand.landmarks, matrix)
-        unsure = None
-        axis = wrist_axis(points)
-        if axis is not None:
-            wrist, palm, away = axis
-            unsure = forearm_cone((size, size), wrist, away, cfg.context_reach * palm, cfg.context_cone) > 0
-        return check_grown(warp_crop(image, matrix, size), soft, previous, matrix, cfg.threshold, cfg.grow_check,
-                           hand_prior(points, size), unsure), matrix
+        unsure = landmark_cone(points, self.segmenter.size, cfg.context_reach, cfg.context_cone)
+        return check_grown(crop, soft, previous, matrix, cfg.threshold, cfg.grow_check, points, unsure)
 
     def _continue_forearm(self, hand: HandBox, patch: np.ndarray, box: tuple[int, int, int, int],
                           soft: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]):

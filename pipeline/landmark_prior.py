@@ -143,6 +143,17 @@ def forearm_cone(shape: tuple[int, int], wrist: np.ndarray, away: np.ndarray, re
     return cone
 
 
+def landmark_cone(points: np.ndarray, size: int, reach: float, cone_deg: float) -> np.ndarray | None:
+    """``size x size`` bool in a crop's pixels: :func:`forearm_cone` from the hand's landmarks
+    there (``points``), its apex ``reach`` palm lengths behind the wrist; None when the wrist and
+    middle knuckle coincide (no forearm direction)."""
+    axis = wrist_axis(points)
+    if axis is None:
+        return None
+    wrist, palm, away = axis
+    return forearm_cone((size, size), wrist, away, reach * palm, cone_deg) > 0
+
+
 def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previous: tuple,
                  matrix: np.ndarray, threshold: float, band: float = 0.0, cone_deg: float = 0.0) -> np.ndarray:
     """A grown crop of a hand whose first crop GrabCut had to rescue, re-segmented the same way.
@@ -166,10 +177,9 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
     seeds = cv2.erode(seeds, np.ones((3, 3), np.uint8), iterations=max(1, _thickness(points) // 3)) > 0
     prior = hand_prior(points, size) | seeds
     probable = soft > threshold
-    axis = wrist_axis(points) if cone_deg else None
-    if axis is not None:
-        wrist, palm, away = axis
-        probable &= forearm_cone((size, size), wrist, away, 0.5 * palm, cone_deg) > 0
+    cone = landmark_cone(points, size, 0.5, cone_deg) if cone_deg else None
+    if cone is not None:
+        probable &= cone
     return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band, probable=probable),
                       prior.astype(np.float32))
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.landmark_prior import grabcut_soft
+from pipeline.landmark_prior import grabcut_soft, hand_prior
 from segmentation.crops import crop_to_crop
 
 #: the smaller crop's footprint counts from this far inside its edges (a fraction of its side):
@@ -73,13 +73,13 @@ def excess(soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: flo
 
 
 def reseed_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: float,
-                 prior: np.ndarray | None = None, margin: float = 0.03,
+                 points: np.ndarray | None = None, margin: float = 0.03,
                  unsure: np.ndarray | None = None) -> np.ndarray:
     """The grown crop re-segmented by GrabCut, which may only take away from ``soft``.
 
     Inside the finer crop's footprint its hand is sure hand and its background, ``margin`` (a
-    fraction of the crop side) away from that hand, sure background; ``prior`` (bool) adds sure
-    hand, such as the landmark skeleton. Everything else starts as probable background: what the
+    fraction of the crop side) away from that hand, sure background; the hand's landmark skeleton
+    (``points``, in this crop's pixels) is sure hand too. Everything else starts as probable background: what the
     grown crop added outside the footprint stays only if it looks like the hand the finer crop
     kept rather than the background it rejected. Started as probable hand instead, the added
     floor itself taught GrabCut's hand model its colour and stayed. The result is never more
@@ -90,15 +90,15 @@ def reseed_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np
     prev_fg, inside = _previous_views(previous, matrix, size, threshold, unsure)
     step = max(1, int(round(margin * size)))
     sure_hand = _eroded(prev_fg, 1) & inside
-    if prior is not None:
-        sure_hand |= prior
+    if points is not None:
+        sure_hand |= hand_prior(points, size)
     sure_background = inside & ~_dilated(prev_fg, step)
     redone = grabcut_soft(crop, sure_hand, soft, threshold, background=sure_background)
     return np.minimum(redone, soft)
 
 
 def check_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: float,
-                limit: float, prior: np.ndarray | None = None, unsure: np.ndarray | None = None) -> np.ndarray:
+                limit: float, points: np.ndarray | None = None, unsure: np.ndarray | None = None) -> np.ndarray:
     """``soft``, or :func:`reseed_grown`'s when its :func:`excess` over ``previous`` passes
     ``limit``: the one entry point for a grown crop and for a hand's wide look alike.
 
@@ -107,4 +107,4 @@ def check_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.
     """
     if limit <= 0 or excess(soft, previous, matrix, threshold, unsure=unsure) <= limit:
         return soft
-    return reseed_grown(crop, soft, previous, matrix, threshold, prior, unsure=unsure)
+    return reseed_grown(crop, soft, previous, matrix, threshold, points, unsure=unsure)
