@@ -412,6 +412,12 @@ def test_result_says_how_much_of_each_skeleton_the_first_crop_covered():
     assert Pipeline(FakeDetector([]), ColourSegmenter(96), cfg).process(img).agreement == []
 
 
+def green(crops) -> np.ndarray:
+    """``N x S x S`` float 0/1: the green floor or toys the fakes below take for hand."""
+    crops = np.asarray(crops).astype(np.int32)
+    return ((crops[..., 1] - crops[..., 0]) > 30).astype(np.float32)
+
+
 class FloorInGrownCrops(ColourSegmenter):
     """Right on the hand's own crop; in every grown crop (later batches) it also takes the green
     floor for hand, as the coarser view of a real photo takes parquet or a plank."""
@@ -419,9 +425,7 @@ class FloorInGrownCrops(ColourSegmenter):
     def predict(self, crops):
         soft = super().predict(crops)
         if len(self.batches) > 1:
-            crops = np.asarray(crops).astype(np.int32)
-            floor = (crops[..., 1] - crops[..., 0]) > 30
-            soft = np.maximum(soft, floor.astype(np.float32))
+            soft = np.maximum(soft, green(crops))
         return soft
 
 
@@ -450,8 +454,7 @@ class WristStopperFloorInWideLook(WristStopper):
     def predict(self, crops):
         soft = super().predict(crops)
         if len(self.batches) > 1:
-            crops = np.asarray(crops).astype(np.int32)
-            soft = np.maximum(soft, ((crops[..., 1] - crops[..., 0]) > 30).astype(np.float32))
+            soft = np.maximum(soft, green(crops))
         return soft
 
 
@@ -479,8 +482,7 @@ class ToysInTheSecondCrop(ColourSegmenter):
 
     def predict(self, crops):
         soft = super().predict(crops)
-        crops = np.asarray(crops).astype(np.int32)
-        toys = ((crops[..., 1] - crops[..., 0]) > 30).astype(np.float32)
+        toys = green(crops)
         first = len(self.batches) == 1
         for k in range(len(soft)):
             if not (first and k == 0):
