@@ -97,6 +97,17 @@ class PipelineConfig:
     #: Identical on the labelled validation sets (docs/val_sweep_check_unconfirmed.json); 4
     #: hand_boxes photos changed, all better (README, Command line)
     check_unconfirmed: bool = True
+    #: a first crop the landmark prior trusts is checked against the photo's colours: GrabCut,
+    #: seeded by the skeleton and the model's mask, takes away patches of background the mask
+    #: kept (granite or cloth between spread fingers), each at least this share of the hand
+    #: (0: off; see pipeline/colour_check.py). Up on every labelled validation set
+    #: (docs/val_sweep_colour_check*.json: photo backgrounds +1.0 IoU points, skin-coloured
+    #: surfaces +0.9); 0.005 over 0.01 and 0.0025 by small margins
+    colour_check: float = 0.005
+    #: and leaves the forearm's cone from the wrist unjudged. Without the exemption validation is
+    #: a little higher still (photo backgrounds +0.6 IoU points more), but on real photos (by eye,
+    #: hand_boxes) it cut shaded forearms off at the wrist
+    colour_check_cone: bool = True
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0

@@ -25,6 +25,7 @@ from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, 
                                      rescue_grown, skeleton_agreement, to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
+from pipeline.colour_check import check_colours
 from pipeline.scale_check import check_grown
 from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, footprint, letterbox_region, paste_soft, warp_crop
@@ -310,6 +311,10 @@ class Pipeline:
                         agreements[idx] = skeleton_agreement(s, points, cfg.threshold)
                         s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
                                                cfg.grabcut_band)
+                        if cfg.colour_check > 0 and not rerun:
+                            s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check,
+                                              (cfg.context_reach, cfg.context_cone)
+                                              if cfg.colour_check_cone else None)
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
                 elif cfg.regrow_rescued and agreements.get(idx, 1.0) < cfg.prior_agreement:

@@ -28,7 +28,7 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                    help="treat 'no hand found' as a failure instead of segmenting the whole image")
     g.add_argument("--no-refine", action="store_true", help="skip the guided-filter edge refinement")
     g.add_argument("--no-landmark-prior", action="store_true",
-                   help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, cut-off fingertips joined back)")
+                   help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, colour check, cut-off fingertips joined back)")
     g.add_argument("--no-face-guard", action="store_true",
                    help="don't keep detected faces out of the masks")
     g.add_argument("--no-wrist-bridge", action="store_true",

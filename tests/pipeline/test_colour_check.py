@@ -1,0 +1,77 @@
+import cv2
+import numpy as np
+
+from pipeline.colour_check import check_colours, removable
+from tests.conftest import draw_hand
+from tests.pipeline.test_landmark_prior import synthetic_landmarks
+
+
+def _scene():
+    """A 320x320 crop of the synthetic hand, its true mask and landmarks."""
+    img, mask = draw_hand(240, 320, seed=5)
+    crop = np.zeros((320, 320, 3), np.uint8)
+    crop[:240] = img
+    crop[240:] = img[:80]  # background texture below, not black
+    crop[240:][mask[:80] > 0] = img[0, 0]
+    truth = np.zeros((320, 320), bool)
+    truth[:240] = mask > 0
+    return crop, truth, synthetic_landmarks()
+
+
+def _between_fingers(truth: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """The background wedge between the middle and ring fingers' tips and the palm."""
+    wedge = np.zeros(truth.shape, np.uint8)
+    poly = np.round([points[9], points[12], points[16], points[13]]).astype(np.int32)
+    cv2.fillConvexPoly(wedge, poly, 1)
+    return (wedge > 0) & ~truth
+
+
+def test_a_patch_of_background_between_fingers_is_taken_out_and_the_fingers_stay():
+    crop, truth, points = _scene()
+    patch = _between_fingers(truth, points)
+    assert patch.sum() > 300
+    soft = (truth | patch).astype(np.float32)
+    out = check_colours(crop, soft, points, 0.5, 0.01, cone=(0.5, 60.0))
+    assert (out[patch] > 0.5).mean() < 0.2
+    assert (out[truth] > 0.5).mean() > 0.97
+
+
+def test_a_mask_that_is_right_is_left_alone():
+    crop, truth, points = _scene()
+    soft = truth.astype(np.float32)
+    out = check_colours(crop, soft, points, 0.5, 0.01)
+    assert ((out > 0.5) != truth).mean() < 0.001
+
+
+def test_the_forearm_cone_is_not_judged_unless_asked():
+    crop, truth, points = _scene()
+    below = np.zeros(truth.shape, bool)
+    below[200:300, 135:185] = True  # background below the wrist, where a forearm would go
+    below &= ~truth
+    soft = (truth | below).astype(np.float32)
+    kept = check_colours(crop, soft, points, 0.5, 0.01, cone=(0.5, 60.0))
+    assert (kept[below] > 0.5).mean() > 0.9
+    judged = check_colours(crop, soft, points, 0.5, 0.01, cone=None)
+    assert (judged[below] > 0.5).mean() < 0.2
+
+
+def test_off_and_repeatable():
+    crop, truth, points = _scene()
+    soft = (truth | _between_fingers(truth, points)).astype(np.float32)
+    assert check_colours(crop, soft, points, 0.5, 0.0) is soft
+    a = check_colours(crop, soft, points, 0.5, 0.01)
+    b = check_colours(crop, soft, points, 0.5, 0.01)
+    assert np.array_equal(a, b)
+    assert a.dtype == np.float32 and a.min() >= 0.0 and a.max() <= 1.0
+
+
+def test_only_patches_are_removable_not_rims():
+    hard = np.zeros((100, 100), bool)
+    hard[20:80, 20:80] = True
+    redone = hard.copy()
+    redone[20:80, 20:22] = False  # a rim two pixels wide along one side
+    assert not removable(hard, redone, 0.01, 3).any()
+    redone[40:60, 50:80] = False  # and a 20x30 block
+    gone = removable(hard, redone, 0.01, 3)
+    assert gone[45:55, 60:75].all()
+    assert not gone[30, 20]
