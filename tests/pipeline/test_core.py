@@ -502,3 +502,33 @@ def test_a_box_without_landmarks_is_checked_against_the_hand_with_landmarks_it_o
     assert (results[False].mask[285:308, 35:85] == 255).mean() > 0.9  # unchecked, the toys are cut out
     assert (results[True].mask[285:308, 35:85] == 255).mean() < 0.05
     assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
+
+
+PATCH = (61, 91, 141)  # the background's mean colour, painted flat so the fake below can find it
+
+
+class PatchBetweenFingers(ColourSegmenter):
+    """Right on the hand, but also takes a flat patch of background between two fingers for
+    hand, as the U-Net takes granite or a cloth between spread fingers."""
+
+    def predict(self, crops):
+        soft = super().predict(crops)
+        flat = (np.abs(np.asarray(crops).astype(np.int32) - PATCH).sum(axis=-1) <= 3).astype(np.float32)
+        return np.maximum(soft, flat)
+
+
+def test_a_background_patch_between_fingers_is_taken_out_by_the_colour_check_unless_switched_off():
+    img, mask = draw_hand(400, 300)  # palm disc centre (150, 248), radius 54
+    gap = np.zeros(mask.shape, bool)
+    gap[150:180, 155:200] = True  # between the middle finger and its right neighbour, touching both
+    gap &= mask == 0
+    img[gap] = PATCH
+    hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    results = {}
+    for check in (0.0, 0.005):
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, colour_check=check)
+        results[check] = Pipeline(FakeDetector([hand]), PatchBetweenFingers(96), cfg).process(img)
+    assert (results[0.0].mask[gap] == 255).mean() > 0.9  # unchecked, the patch is hand
+    assert (results[0.005].mask[gap] == 255).mean() < 0.1
+    assert iou(results[0.005].mask, mask) > iou(results[0.0].mask, mask)
+    assert iou(results[0.005].mask, mask) > 0.9
