@@ -20,8 +20,10 @@ import numpy as np
 from pipeline.landmark_prior import _thickness, grabcut_soft, hand_prior, landmark_cone
 
 #: sure background starts this far outside the model's mask (a fraction of the crop side): the
-#: model's edge may be a few pixels off, and a hand pixel seeded as background cannot come back
-MARGIN = 0.03
+#: model's edge may be a few pixels off, and a hand pixel seeded as background cannot come back.
+#: 0.015 over 0.03: non-hand skin +0.67 IoU points, the rest level or up; 0.06 lost non-hand skin
+#: (docs/val_sweep_colour_check_margin.json)
+MARGIN = 0.015
 #: GrabCut's rounds: two score the same as four on every validation set (within 0.05 IoU
 #: points, docs/val_sweep_colour_check_speed.json) for about half the time; GrabCut run on the
 #: crop at half size was faster still but lost 0.5 points on skin-coloured surfaces
