@@ -17,7 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.landmark_prior import _thickness, grabcut_soft, hand_prior, landmark_cone
+from pipeline.landmark_prior import bone_width, grabcut_soft, hand_prior, landmark_cone
 
 #: sure background starts this far outside the model's mask (a fraction of the crop side): the
 #: model's edge may be a few pixels off, and a hand pixel seeded as background cannot come back.
@@ -72,7 +72,7 @@ def check_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresh
     outside = cv2.dilate(hard.astype(np.uint8), _kernel(step)) == 0
     redone = grabcut_soft(crop, prior, soft, threshold, iterations=ITERATIONS, probable=hard,
                           background=outside) > 0.5
-    gone = removable(hard, redone, min_share, max(1, _thickness(points) // 2))
+    gone = removable(hard, redone, min_share, max(1, bone_width(points) // 2))
     if cone is not None:
         way = landmark_cone(points, size, cone[0], cone[1])
         if way is not None:

@@ -33,7 +33,7 @@ def to_crop(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return points @ matrix[:, :2].T + matrix[:, 2]
 
 
-def _thickness(points: np.ndarray) -> int:
+def bone_width(points: np.ndarray) -> int:
     """Bone width and palm inset, in crop pixels: a fraction of the width across the knuckles."""
     return max(2, int(round(0.12 * float(np.linalg.norm(points[5] - points[17])))))
 
@@ -42,7 +42,7 @@ def _palm(points: np.ndarray, size: int) -> np.ndarray:
     """``size x size`` bool: the palm polygon, eroded a little so it stays inside the hand."""
     prior = np.zeros((size, size), np.uint8)
     cv2.fillConvexPoly(prior, cv2.convexHull(np.round(points[list(PALM)]).astype(np.int32)), 1)
-    prior = cv2.erode(prior, np.ones((3, 3), np.uint8), iterations=max(1, _thickness(points) // 3))
+    prior = cv2.erode(prior, np.ones((3, 3), np.uint8), iterations=max(1, bone_width(points) // 3))
     return prior > 0
 
 
@@ -52,7 +52,7 @@ def _bones(points: np.ndarray, size: int) -> np.ndarray:
     for finger in FINGERS:
         bones = points[list(finger)].copy()
         bones[-1] = bones[-2] + 0.7 * (bones[-1] - bones[-2])  # the tip landmark sits on the edge: stop short
-        cv2.polylines(prior, [np.round(bones).astype(np.int32)], False, 1, _thickness(points))
+        cv2.polylines(prior, [np.round(bones).astype(np.int32)], False, 1, bone_width(points))
     return prior > 0
 
 
@@ -174,7 +174,7 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
     _, prev_matrix, prev_soft = previous
     seeds = cv2.warpAffine((prev_soft > threshold).astype(np.uint8), crop_to_crop(prev_matrix, matrix),
                            (size, size), flags=cv2.INTER_NEAREST)
-    seeds = cv2.erode(seeds, np.ones((3, 3), np.uint8), iterations=max(1, _thickness(points) // 3)) > 0
+    seeds = cv2.erode(seeds, np.ones((3, 3), np.uint8), iterations=max(1, bone_width(points) // 3)) > 0
     prior = hand_prior(points, size) | seeds
     probable = soft > threshold
     cone = landmark_cone(points, size, 0.5, cone_deg) if cone_deg else None
