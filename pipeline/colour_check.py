@@ -41,7 +41,7 @@ def removable(hard: np.ndarray, redone: np.ndarray, min_share: float, radius: in
     taken = (hard & ~redone).astype(np.uint8)
     if not taken.any():
         return np.zeros(hard.shape, bool)
-    core = cv2.morphologyEx(taken, cv2.MORPH_OPEN, _kernel(radius)) if radius > 0 else taken
+    core = cv2.morphologyEx(taken, cv2.MORPH_OPEN, _kernel(radius))  # radius 0: a 1x1 kernel, no-op
     n, labels, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
     floor = min_share * float(hard.sum())
     big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= floor]
@@ -49,7 +49,7 @@ def removable(hard: np.ndarray, redone: np.ndarray, min_share: float, radius: in
         return np.zeros(hard.shape, bool)
     keep = np.isin(labels, big).astype(np.uint8)
     # the opening shaved the patch's own rim: give it back, but only where GrabCut took too
-    return (cv2.dilate(keep, _kernel(radius)) > 0) & (taken > 0) if radius > 0 else keep > 0
+    return (cv2.dilate(keep, _kernel(radius)) > 0) & (taken > 0)
 
 
 def check_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,

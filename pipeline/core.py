@@ -20,12 +20,12 @@ from detection.boxes import Box, box_intersection, offset_box
 from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, wrist_axis
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
+from pipeline.colour_check import check_colours
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
 from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, hand_prior, landmark_cone,
                                      rescue_grown, skeleton_agreement, to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
-from pipeline.colour_check import check_colours
 from pipeline.scale_check import check_grown
 from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, footprint, letterbox_region, paste_soft, warp_crop
