@@ -65,6 +65,12 @@ class PipelineConfig:
     #: keep only mask components that touch a detected hand's box: a hand, and the arm joined to
     #: it, always do; a blob the U-Net imagined in an empty corner of a grown crop does not
     anchor_to_hands: bool = True
+    #: with ``anchor_to_hands``, a hand with landmarks anchors only the components that reach its
+    #: palm, its finger bones or the forearm's way out of the wrist, not any corner of its box
+    #: (``landmark_prior.skeleton_anchor``). No labelled validation photo changes (session 22,
+    #: docs/val_sweep_skeleton_anchor*.json); on the hand_boxes photos 4 of 684 do, all for the
+    #: better: a neck beside the hand and three objects (a cup, a toy) beside the fingers go
+    anchor_to_skeleton: bool = True
     #: enclosed holes smaller than this fraction of the hand are filled (coins, rings)
     hole_fraction: float = 0.05
     #: use MediaPipe's landmarks as a shape prior: palm and finger bones are always hand, and a

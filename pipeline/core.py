@@ -23,7 +23,7 @@ from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
 from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, hand_prior, landmark_cone,
-                                     rescue_grown, skeleton_agreement, to_crop)
+                                     rescue_grown, skeleton_agreement, skeleton_anchor, to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
@@ -387,6 +387,10 @@ class Pipeline:
             if cfg.anchor_to_hands and not fallback:
                 anchor = np.zeros(m.shape, bool)
                 for b in hands:
+                    if cfg.anchor_to_skeleton and b.landmarks is not None:
+                        anchor |= skeleton_anchor(m.shape, b.landmarks - (x0, y0), offset_box(b.xyxy, x0, y0),
+                                                  cfg.context_reach, cfg.context_cone)
+                        continue
                     bx0, by0, bx1, by1 = (int(round(v)) for v in b.xyxy)
                     anchor[max(0, by0 - y0):max(0, by1 - y0), max(0, bx0 - x0):max(0, bx1 - x0)] = True
             m = remove_specks(m, cfg.speck_fraction, anchor=anchor)

@@ -38,17 +38,22 @@ def bone_width(points: np.ndarray) -> int:
     return max(2, int(round(0.12 * float(np.linalg.norm(points[5] - points[17])))))
 
 
-def _palm(points: np.ndarray, size: int) -> np.ndarray:
+def _plane(size: int | tuple[int, int]) -> np.ndarray:
+    """An empty uint8 plane: ``size x size`` for a crop, or ``(height, width)``."""
+    return np.zeros((size, size) if isinstance(size, int) else size, np.uint8)
+
+
+def _palm(points: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
     """``size x size`` bool: the palm polygon, eroded a little so it stays inside the hand."""
-    prior = np.zeros((size, size), np.uint8)
+    prior = _plane(size)
     cv2.fillConvexPoly(prior, cv2.convexHull(np.round(points[list(PALM)]).astype(np.int32)), 1)
     prior = cv2.erode(prior, np.ones((3, 3), np.uint8), iterations=max(1, bone_width(points) // 3))
     return prior > 0
 
 
-def _bones(points: np.ndarray, size: int) -> np.ndarray:
+def _bones(points: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
     """``size x size`` bool: the finger bones, drawn thinner than a finger."""
-    prior = np.zeros((size, size), np.uint8)
+    prior = _plane(size)
     for finger in FINGERS:
         bones = points[list(finger)].copy()
         bones[-1] = bones[-2] + 0.7 * (bones[-1] - bones[-2])  # the tip landmark sits on the edge: stop short
@@ -56,8 +61,9 @@ def _bones(points: np.ndarray, size: int) -> np.ndarray:
     return prior > 0
 
 
-def hand_prior(points: np.ndarray, size: int, fingers: bool = True) -> np.ndarray:
-    """``size x size`` bool: filled palm polygon plus (``fingers``) finger bones."""
+def hand_prior(points: np.ndarray, size: int | tuple[int, int], fingers: bool = True) -> np.ndarray:
+    """``size x size`` (or ``(height, width)``) bool: filled palm polygon plus (``fingers``)
+    finger bones."""
     palm = _palm(points, size)
     return palm | _bones(points, size) if fingers else palm
 
@@ -152,6 +158,37 @@ def landmark_cone(points: np.ndarray, size: int, reach: float, cone_deg: float) 
         return None
     wrist, palm, away = axis
     return forearm_cone((size, size), wrist, away, reach * palm, cone_deg) > 0
+
+
+def skeleton_anchor(shape: tuple[int, int], points: np.ndarray, box: tuple[float, float, float, float],
+                    reach: float, cone_deg: float) -> np.ndarray:
+    """``HxW`` bool: where a mask component must reach to belong to this hand — its palm and
+    finger bones (widened by a bone width, for landmarks a few pixels off) or the forearm's way
+    out of the wrist (:func:`forearm_cone`, ``reach`` palm lengths behind it), both within the
+    hand's box. ``points`` and ``box`` are in the plane's pixels.
+
+    The box alone let through a blob beside the hand that merely touched its corner: a cheek
+    or the other arm next to the fingers, which the model took for skin of this hand but which
+    is joined to no part of it.
+    """
+    h, w = shape
+    x0, y0, x1, y1 = (int(round(v)) for v in box)  # as the boxes of hands without landmarks
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    out = np.zeros(shape, bool)
+    if x1 <= x0 or y1 <= y0:
+        return out
+    local = points - (x0, y0)
+    win = (y1 - y0, x1 - x0)
+    near = np.zeros(win, np.uint8)
+    cv2.fillConvexPoly(near, cv2.convexHull(np.round(local[list(PALM)]).astype(np.int32)), 1)
+    for finger in FINGERS:  # bones to the tips, three bone widths wide
+        cv2.polylines(near, [np.round(local[[0, *finger]]).astype(np.int32)], False, 1, 3 * bone_width(local))
+    axis = wrist_axis(local)
+    if axis is not None:
+        wrist, palm, away = axis
+        near |= forearm_cone(win, wrist, away, reach * palm, cone_deg)
+    out[y0:y1, x0:x1] = near > 0
+    return out
 
 
 def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previous: tuple,

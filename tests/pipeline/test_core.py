@@ -1,3 +1,4 @@
+import cv2
 import numpy as np
 import pytest
 
@@ -532,3 +533,22 @@ def test_a_background_patch_between_fingers_is_taken_out_by_the_colour_check_unl
     assert (results[0.005].mask[gap] == 255).mean() < 0.1
     assert iou(results[0.005].mask, mask) > iou(results[0.0].mask, mask)
     assert iou(results[0.005].mask, mask) > 0.9
+
+
+def test_a_skin_blob_touching_only_the_corner_of_the_hands_box_is_dropped_with_the_skeleton_anchor():
+    img, mask = draw_hand(400, 300)  # palm disc centre (150, 248), radius 54, wrist below it
+    blob = np.zeros(mask.shape, np.uint8)
+    cv2.circle(blob, (22, 262), 18, 1, -1)  # a cheek beside the palm, apart from the hand
+    blob = (blob > 0) & (mask == 0)
+    img[blob] = img[mask > 0].mean(axis=0).astype(np.uint8)
+    hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    results = {}
+    for skeleton in (False, True):
+        cfg = PipelineConfig(margin=0.1, max_grow=0, context_margin=0.0, anchor_to_skeleton=skeleton)
+        results[skeleton] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg).process(img)
+    inside = blob.copy()
+    inside[:, :6] = False  # the crop's reach
+    assert (results[False].mask[inside] == 255).mean() > 0.8  # it touches the box: kept
+    assert not (results[True].mask[blob] == 255).any()
+    assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
+    assert iou(results[True].mask, mask) > 0.9

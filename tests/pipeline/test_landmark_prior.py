@@ -1,7 +1,8 @@
 import cv2
 import numpy as np
 
-from pipeline.landmark_prior import agreement, apply_prior, bridge_fingers, hand_prior, rescue_grown, to_crop
+from pipeline.landmark_prior import (agreement, apply_prior, bridge_fingers, hand_prior, rescue_grown,
+                                     skeleton_anchor, to_crop)
 from tests.conftest import draw_hand
 
 
@@ -249,3 +250,15 @@ def test_outside_the_forearm_cone_the_models_mask_of_a_grown_crop_is_not_probabl
     assert everywhere[patch].mean() > 0.9 and cone[patch].mean() < 0.1
     assert cone[260:, 150:170].mean() > 0.9  # the forearm, inside the cone, stays
     assert (cone & truth).sum() / (cone | truth).sum() > 0.85
+
+
+def test_the_skeleton_anchor_covers_palm_bones_and_the_forearms_way_but_not_the_boxs_corners():
+    pts = synthetic_landmarks()  # wrist (160, 181), fingers fanned upwards
+    box = (float(pts[:, 0].min()) - 30, float(pts[:, 1].min()) - 10, float(pts[:, 0].max()) + 30, 239.0)
+    anchor = skeleton_anchor((240, 320), pts, box, 0.5, 30.0)
+    assert anchor[int(pts[9, 1]), int(pts[9, 0])]  # a knuckle
+    assert anchor[int(pts[8, 1]), int(pts[8, 0])]  # a fingertip
+    assert anchor[230, 160]  # below the wrist, where the forearm goes
+    assert not anchor[230, int(box[0]) + 2]  # the box's lower corners
+    assert not anchor[230, int(box[2]) - 2]
+    assert not anchor[:, : int(box[0])].any() and not anchor[:, int(np.ceil(box[2])):].any()
