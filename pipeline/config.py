@@ -90,6 +90,11 @@ class PipelineConfig:
     #: kept; at 60 a validation photo lost an upper arm bent back up, which 75 keeps (README,
     #: Command line; docs/val_sweep_regrow_cone.json)
     regrow_cone: float = 75.0
+    #: with ``regrow_rescued``, the hand's wide look (``context_margin``) is re-segmented the
+    #: same way, and may only lose pixels by it, before it may carry the forearm on. No labelled
+    #: validation photo changes (docs/val_sweep_rescue_wide_look*.json); chosen by eye on the
+    #: hand_boxes photos (README): wood, a branch, a dark object beside the wrist go
+    rescue_wide_look: bool = True
     #: a grown crop (or a hand's wide look) that calls hand, inside the smaller crop's footprint,
     #: more than this share of what the smaller crop kept there is re-segmented with GrabCut
     #: seeded by the smaller crop's hand and background, and may only lose pixels (see

@@ -347,6 +347,12 @@ class Pipeline:
             patch, box = paste_chain(chain, (h, w))
             if idx in contexts:
                 wide, wide_m, wide_crop = contexts[idx]
+                if cfg.rescue_wide_look and cfg.regrow_rescued and agreements.get(idx, 1.0) < cfg.prior_agreement:
+                    # GrabCut may only take away here: given the wide crop's own mask as seeds it
+                    # also added dark chairs and floor beside dark forearms (README)
+                    wide = np.minimum(wide, rescue_grown(wide_crop, wide, to_crop(hands[idx].landmarks, wide_m),
+                                                         chain[-1], wide_m, cfg.threshold, cfg.grabcut_band,
+                                                         cfg.regrow_cone))
                 # the wide crop is the coarsest view of all: checked against the chain's last crop
                 wide = self._check_wide_look(hands[idx], wide, wide_m, wide_crop, chain[-1])
                 before = patch

@@ -400,6 +400,28 @@ def test_grown_crops_of_a_rescued_hand_are_rescued_too_unless_switched_off(monke
     assert counts == {"fooled": counts["fooled"], "fooled, off": 0, "trusted": 0} and counts["fooled"] >= 1
 
 
+def test_the_wide_look_of_a_rescued_hand_is_rescued_too_unless_switched_off(monkeypatch):
+    """With the wide look on, a rescued hand's wide crop goes through rescue_grown as well (one
+    call more than its grown crops alone), and only with the option on."""
+    import pipeline.core as core
+
+    img, mask = draw_hand(400, 300)
+    img[295:400, 135:165] = (205, 150, 120)
+    hand = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    calls = []
+    real = core.rescue_grown
+    monkeypatch.setattr(core, "rescue_grown", lambda *a: calls.append(a[4]) or real(*a))
+    counts = {}
+    for name, seg, on in (("fooled", FooledOnceSegmenter, True), ("fooled, off", FooledOnceSegmenter, False),
+                          ("trusted", ColourSegmenter, True)):
+        calls.clear()
+        cfg = PipelineConfig(margin=0.1, context_margin=1.0, wrist_bridge=False, rescue_wide_look=on)
+        result = Pipeline(FakeDetector([hand]), seg(96), cfg).process(img)
+        counts[name] = len(calls)
+        assert (result.mask[385:400, 140:160] == 255).mean() > 0.9
+    assert counts["fooled"] == counts["fooled, off"] + 1 and counts["trusted"] == 0
+
+
 def test_result_says_how_much_of_each_skeleton_the_first_crop_covered():
     img, mask = draw_hand(400, 300)
     lms = fanned_landmarks()
