@@ -38,6 +38,12 @@ python benchmarks/by_group.py --per-image docs/eval/scene_test/per_image.csv --m
 python benchmarks/error_sources.py --data "$DATA/hgr" --data "$DATA/hands11k" --highres runs/scene_test \
     --split test --model "$PERSONWISE" -o docs/error_sources_test.json
 
+# a limit, not a target: the same test photos in grey (README, "What does not work yet")
+[ -d runs/grey_hgr_test/masks ] || python benchmarks/make_grey_set.py --data "$DATA/hgr" --split test --out runs/grey_hgr_test
+python -m pipeline.evaluate --images runs/grey_hgr_test/images --masks runs/grey_hgr_test/masks --model "$PERSONWISE" -o docs/eval/grey_hgr_test
+[ -d runs/grey_11k_test/masks ] || python benchmarks/make_grey_set.py --data "$DATA/hands11k" --split test --out runs/grey_11k_test
+python -m pipeline.evaluate --images runs/grey_11k_test/images --masks runs/grey_11k_test/masks --model "$PERSONWISE" -o docs/eval/grey_hands11k_test
+
 # handcut against GrabCut, a skin-colour threshold and selfie segmentation (docs/benchmarks.md)
 python benchmarks/quality.py --images "$DATA/hgr/images" --masks "$DATA/hgr/masks" \
     --images "$DATA/hands11k/images" --masks "$DATA/hands11k/masks_silver" --split test --model "$PERSONWISE" -o docs/benchmarks
