@@ -574,3 +574,36 @@ def test_a_skin_blob_touching_only_the_corner_of_the_hands_box_is_dropped_with_t
     assert not (results[True].mask[blob] == 255).any()
     assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
     assert iou(results[True].mask, mask) > 0.9
+
+
+class FixedFaces:
+    """A face detector that always finds the same face boxes."""
+
+    def __init__(self, boxes):
+        self.boxes = boxes
+
+    def detect(self, image_rgb):
+        return list(self.boxes)
+
+
+def test_the_rest_of_a_guarded_face_beside_the_hand_goes_with_the_skeleton_anchor():
+    """The face guard spares the hand's box (grown 10 %), so the strip of a face inside it stays
+    after the guard; apart from the hand, it reaches neither palm, bones nor forearm cone."""
+    img, mask = draw_hand(400, 300)
+    img = np.pad(img, ((0, 0), (0, 120), (0, 0)), mode="edge")
+    mask = np.pad(mask, ((0, 0), (0, 120)))
+    face = np.zeros(mask.shape, np.uint8)
+    cv2.circle(face, (310, 130), 45, 1, -1)
+    face = face > 0
+    img[face] = img[mask > 0].mean(axis=0).astype(np.uint8)
+    hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    results = {}
+    for skeleton in (False, True):
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, anchor_to_skeleton=skeleton)
+        results[skeleton] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg,
+                                     face_detector=FixedFaces([(265.0, 85.0, 355.0, 175.0)])).process(img)
+    assert results[True].faces and results[False].faces
+    assert not (results[False].mask[:, 295:][face[:, 295:]] == 255).any()  # the guard took the rest
+    assert (results[False].mask[face] == 255).sum() > 100  # but not the strip inside the box
+    assert not (results[True].mask[face] == 255).any()
+    assert iou(results[True].mask, mask) > 0.9
