@@ -38,22 +38,17 @@ def bone_width(points: np.ndarray) -> int:
     return max(2, int(round(0.12 * float(np.linalg.norm(points[5] - points[17])))))
 
 
-def _plane(size: int | tuple[int, int]) -> np.ndarray:
-    """An empty uint8 plane: ``size x size`` for a crop, or ``(height, width)``."""
-    return np.zeros((size, size) if isinstance(size, int) else size, np.uint8)
-
-
-def _palm(points: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
+def _palm(points: np.ndarray, size: int) -> np.ndarray:
     """``size x size`` bool: the palm polygon, eroded a little so it stays inside the hand."""
-    prior = _plane(size)
+    prior = np.zeros((size, size), np.uint8)
     cv2.fillConvexPoly(prior, cv2.convexHull(np.round(points[list(PALM)]).astype(np.int32)), 1)
     prior = cv2.erode(prior, np.ones((3, 3), np.uint8), iterations=max(1, bone_width(points) // 3))
     return prior > 0
 
 
-def _bones(points: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
+def _bones(points: np.ndarray, size: int) -> np.ndarray:
     """``size x size`` bool: the finger bones, drawn thinner than a finger."""
-    prior = _plane(size)
+    prior = np.zeros((size, size), np.uint8)
     for finger in FINGERS:
         bones = points[list(finger)].copy()
         bones[-1] = bones[-2] + 0.7 * (bones[-1] - bones[-2])  # the tip landmark sits on the edge: stop short
@@ -61,9 +56,8 @@ def _bones(points: np.ndarray, size: int | tuple[int, int]) -> np.ndarray:
     return prior > 0
 
 
-def hand_prior(points: np.ndarray, size: int | tuple[int, int], fingers: bool = True) -> np.ndarray:
-    """``size x size`` (or ``(height, width)``) bool: filled palm polygon plus (``fingers``)
-    finger bones."""
+def hand_prior(points: np.ndarray, size: int, fingers: bool = True) -> np.ndarray:
+    """``size x size`` bool: filled palm polygon plus (``fingers``) finger bones."""
     palm = _palm(points, size)
     return palm | _bones(points, size) if fingers else palm
 
@@ -162,10 +156,11 @@ def landmark_cone(points: np.ndarray, size: int, reach: float, cone_deg: float) 
 
 def skeleton_anchor(shape: tuple[int, int], points: np.ndarray, box: tuple[float, float, float, float],
                     reach: float, cone_deg: float) -> np.ndarray:
-    """``HxW`` bool: where a mask component must reach to belong to this hand — its palm and
-    finger bones (widened by a bone width, for landmarks a few pixels off) or the forearm's way
-    out of the wrist (:func:`forearm_cone`, ``reach`` palm lengths behind it), both within the
-    hand's box. ``points`` and ``box`` are in the plane's pixels.
+    """``HxW`` bool: where a mask component must reach to belong to this hand — its palm
+    polygon and finger bones from the wrist to the tips (three bone widths wide, for landmarks a
+    few pixels off) or the forearm's way out of the wrist (:func:`forearm_cone`, its apex
+    ``reach`` palm lengths behind the wrist), all within the hand's box. ``points`` and ``box``
+    are in the plane's pixels.
 
     The box alone let through a blob beside the hand that merely touched its corner: a cheek
     or the other arm next to the fingers, which the model took for skin of this hand but which
