@@ -376,9 +376,10 @@ class FooledOnceSegmenter(ColourSegmenter):
         return 1.0 - soft if len(self.batches) == 1 else soft
 
 
-def test_grown_crops_of_a_rescued_hand_are_rescued_too_unless_switched_off(monkeypatch):
-    """Only the grown crops of a hand whose first crop GrabCut had to rescue go through
-    rescue_grown (what it does is tested in test_landmark_prior.py), and only with the option on."""
+def _rescue_calls(monkeypatch, option: str, **settings) -> dict[str, int]:
+    """How often the pipeline calls rescue_grown on a hand with a forearm down to the image edge:
+    fooled in its first crop with ``option`` on and off, and trusted with it on. Every run must
+    keep the forearm to the edge."""
     import pipeline.core as core
 
     img, mask = draw_hand(400, 300)  # palm disc centre (150, 248), radius 54
@@ -392,33 +393,25 @@ def test_grown_crops_of_a_rescued_hand_are_rescued_too_unless_switched_off(monke
                           ("trusted", ColourSegmenter, True)):
         calls.clear()
         segmenter = seg(96)
-        cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, regrow_rescued=on)
+        cfg = PipelineConfig(margin=0.1, wrist_bridge=False, **settings, **{option: on})
         result = Pipeline(FakeDetector([hand]), segmenter, cfg).process(img)
         counts[name] = len(calls)
         assert len(segmenter.batches) >= 2  # the first crop grew along the forearm
         assert (result.mask[385:400, 140:160] == 255).mean() > 0.9  # which reaches the image edge
+    return counts
+
+
+def test_grown_crops_of_a_rescued_hand_are_rescued_too_unless_switched_off(monkeypatch):
+    """Only the grown crops of a hand whose first crop GrabCut had to rescue go through
+    rescue_grown (what it does is tested in test_landmark_prior.py), and only with the option on."""
+    counts = _rescue_calls(monkeypatch, "regrow_rescued", context_margin=0.0)
     assert counts == {"fooled": counts["fooled"], "fooled, off": 0, "trusted": 0} and counts["fooled"] >= 1
 
 
 def test_the_wide_look_of_a_rescued_hand_is_rescued_too_unless_switched_off(monkeypatch):
     """With the wide look on, a rescued hand's wide crop goes through rescue_grown as well (one
     call more than its grown crops alone), and only with the option on."""
-    import pipeline.core as core
-
-    img, mask = draw_hand(400, 300)
-    img[295:400, 135:165] = (205, 150, 120)
-    hand = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
-    calls = []
-    real = core.rescue_grown
-    monkeypatch.setattr(core, "rescue_grown", lambda *a: calls.append(a[4]) or real(*a))
-    counts = {}
-    for name, seg, on in (("fooled", FooledOnceSegmenter, True), ("fooled, off", FooledOnceSegmenter, False),
-                          ("trusted", ColourSegmenter, True)):
-        calls.clear()
-        cfg = PipelineConfig(margin=0.1, context_margin=1.0, wrist_bridge=False, rescue_wide_look=on)
-        result = Pipeline(FakeDetector([hand]), seg(96), cfg).process(img)
-        counts[name] = len(calls)
-        assert (result.mask[385:400, 140:160] == 255).mean() > 0.9
+    counts = _rescue_calls(monkeypatch, "rescue_wide_look", context_margin=1.0)
     assert counts["fooled"] == counts["fooled, off"] + 1 and counts["trusted"] == 0
 
 
