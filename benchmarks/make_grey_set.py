@@ -4,9 +4,9 @@
 
 Every photo of the split is written as a single-channel JPEG (ITU-R 601 luma, as PIL's ``L``
 mode) with its mask unchanged, in the ``images/`` + ``masks/`` layout that
-``pipeline.evaluate`` and ``benchmarks/val_sweep.py --highres`` read. The models learnt on colour
-photos only (saturation augmentation 0.7-1.3), so this is a set from outside their training
-distribution; it measures a limit, not a tuned-for case.
+``pipeline.evaluate`` and ``benchmarks/val_sweep.py --highres`` read. The detectors learnt on
+colour photos and the U-Net saw only 5 % of its training crops in grey, so this set lies mostly
+outside what they were trained for; it measures a limit, not a tuned-for case.
 """
 from __future__ import annotations
 
