@@ -23,7 +23,8 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--context-margin", type=float, default=_DEFAULTS.context_margin,
                    help="also segment a crop with this margin and continue, from it, a forearm the first "
                         "crop ended at the wrist (0: off)")
-    g.add_argument("--max-hands", type=int, default=_DEFAULTS.max_hands)
+    g.add_argument("--max-hands", type=int, default=_DEFAULTS.max_hands,
+                   help=f"at most this many hands per photo, the surest first (default {_DEFAULTS.max_hands})")
     g.add_argument("--require-hand", action="store_true",
                    help="treat 'no hand found' as a failure instead of segmenting the whole image")
     g.add_argument("--no-refine", action="store_true", help="skip the guided-filter edge refinement")
