@@ -68,6 +68,8 @@ class TrainConfig:
     quarter_turn_p: float = 0.0
     #: share of training crops whose hand alone is washed out or dimmed (augment.relight_hand)
     relight_p: float = 0.0
+    #: share of finished training crops turned grey whole (augment.AugmentConfig.grey_crop_p)
+    grey_crop_p: float = 0.0
     #: JSON of MediaPipe's landmarks per training image (``segmentation.detector_boxes --landmarks``):
     #: the model then takes the landmark hint as a fourth channel (``segmentation.hint``)
     landmarks: str = ""
@@ -119,7 +121,8 @@ def load_splits(cfg: TrainConfig):
 def _augment_config(cfg: TrainConfig):
     from segmentation.augment import AugmentConfig, NO_AUGMENT
 
-    return (AugmentConfig(recolour_p=cfg.recolour_p, quarter_turn_p=cfg.quarter_turn_p, relight_p=cfg.relight_p)
+    return (AugmentConfig(recolour_p=cfg.recolour_p, quarter_turn_p=cfg.quarter_turn_p, relight_p=cfg.relight_p,
+                          grey_crop_p=cfg.grey_crop_p)
             if cfg.augment else NO_AUGMENT)
 
 
@@ -429,6 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of training crops turned a quarter or half turn (default %(default)s)")
     p.add_argument("--relight-p", type=float, default=d.relight_p,
                    help="share of training crops whose hand alone is washed out or dimmed (default %(default)s)")
+    p.add_argument("--grey-crop-p", type=float, default=d.grey_crop_p,
+                   help="share of finished training crops turned grey whole, as a black-and-white photo (default %(default)s)")
     return p
 
 
@@ -462,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         detector_boxes=args.detector_boxes, split_by=args.split_by,
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
         edge_weight=args.edge_weight, edge_band_px=args.edge_band, recolour_p=args.recolour_p,
-        quarter_turn_p=args.quarter_turn_p, relight_p=args.relight_p,
+        quarter_turn_p=args.quarter_turn_p, relight_p=args.relight_p, grey_crop_p=args.grey_crop_p,
         landmarks=args.landmarks, hint_dropout=args.hint_dropout, forearm_hint=args.forearm_hint,
     )
     if cfg.landmarks and not Path(cfg.landmarks).is_file():
@@ -491,6 +496,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not 0 <= cfg.relight_p <= 1:
         print("error: --relight-p must be in [0, 1]", file=sys.stderr)
+        return 2
+    if not 0 <= cfg.grey_crop_p <= 1:
+        print("error: --grey-crop-p must be in [0, 1]", file=sys.stderr)
         return 2
     if cfg.size % 16:
         print("error: --size must be a multiple of 16", file=sys.stderr)

@@ -218,3 +218,15 @@ def test_relight_changes_the_hand_alone_both_ways_and_is_seeded():
     assert finish_sample(img, np.random.default_rng(0), AugmentConfig(relight_p=1.0)) is img
     assert not np.array_equal(finish_sample(img, np.random.default_rng(0), AugmentConfig(relight_p=1.0), mask), img)
     assert finish_sample(img, np.random.default_rng(0), AugmentConfig(), mask) is img
+
+
+def test_grey_crops_are_grey_whole_and_off_by_default():
+    from segmentation.augment import finish_sample
+
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)
+    out = finish_sample(img, np.random.default_rng(1), AugmentConfig(grey_crop_p=1.0))
+    assert out.shape == img.shape and out.dtype == np.uint8
+    assert (out[..., 0] == out[..., 1]).all() and (out[..., 1] == out[..., 2]).all()
+    assert np.abs(out[..., 0].astype(int) - cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(int)).max() == 0
+    assert finish_sample(img, np.random.default_rng(1), AugmentConfig()) is img
