@@ -288,6 +288,11 @@ class Pipeline:
         # how much of each hand's skeleton the model's first mask covered; under
         # prior_agreement the landmark prior overruled it (GrabCut) for every crop of that hand
         agreements: dict[int | None, float] = {}
+
+        def rescued(idx: int | None) -> bool:
+            """Whether GrabCut overruled the model on this hand's first crop."""
+            return agreements.get(idx, 1.0) < cfg.prior_agreement
+
         for attempt in range(cfg.max_grow + 1):
             mats = [crop_matrix(r, size) for _, r, _ in pending]
             crops = np.stack([warp_crop(image, m, size) for m in mats])
@@ -317,7 +322,7 @@ class Pipeline:
                                               if cfg.colour_check_cone else None)
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
-                elif cfg.regrow_rescued and agreements.get(idx, 1.0) < cfg.prior_agreement:
+                elif cfg.regrow_rescued and rescued(idx):
                     s = rescue_grown(crop, s, points, chain[-1], m, cfg.threshold, cfg.grabcut_band, cfg.regrow_cone)
                 if chain:
                     s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check, points)
@@ -347,7 +352,7 @@ class Pipeline:
             patch, box = paste_chain(chain, (h, w))
             if idx in contexts:
                 wide, wide_m, wide_crop = contexts[idx]
-                if cfg.rescue_wide_look and cfg.regrow_rescued and agreements.get(idx, 1.0) < cfg.prior_agreement:
+                if cfg.rescue_wide_look and cfg.regrow_rescued and rescued(idx):
                     # GrabCut may only take away here: given the wide crop's own mask as seeds it
                     # also added dark chairs and floor beside dark forearms (README)
                     wide = np.minimum(wide, rescue_grown(wide_crop, wide, to_crop(hands[idx].landmarks, wide_m),

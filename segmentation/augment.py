@@ -214,6 +214,11 @@ def relight_hand(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator) ->
     return np.where(soft > 1e-3, mixed, img)
 
 
+def greyed(img: np.ndarray) -> np.ndarray:
+    """An RGB uint8 image as a black-and-white photo of it, still three channels."""
+    return np.repeat(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
+
+
 def finish_sample(x: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig,
                   mask: np.ndarray | None = None) -> np.ndarray:
     """Last step of a training sample, once its background is final (see ``relight_p``,
@@ -223,7 +228,7 @@ def finish_sample(x: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig,
     if cfg.recolour_p and rng.random() < cfg.recolour_p:
         x = recolour(x, rng)
     if cfg.grey_crop_p and rng.random() < cfg.grey_crop_p:
-        x = np.repeat(cv2.cvtColor(x, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
+        x = greyed(x)
     return x
 
 
@@ -242,7 +247,7 @@ def _photometric(img: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig) 
         out += rng.normal(0, rng.uniform(2, 10), out.shape)
     out = np.clip(out, 0, 255).astype(np.uint8)
     if rng.random() < cfg.gray_p:
-        out = np.repeat(cv2.cvtColor(out, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
+        out = greyed(out)
     if rng.random() < cfg.blur_p:
         out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.5, 1.5))
     if rng.random() < cfg.jpeg_p:

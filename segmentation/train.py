@@ -488,18 +488,11 @@ def main(argv: list[str] | None = None) -> int:
     if cfg.edge_weight < 0 or cfg.edge_band_px < 1:
         print("error: --edge-weight must be >= 0 and --edge-band >= 1", file=sys.stderr)
         return 2
-    if not 0 <= cfg.quarter_turn_p <= 1:
-        print("error: --quarter-turn-p must be in [0, 1]", file=sys.stderr)
-        return 2
-    if not 0 <= cfg.recolour_p <= 1:
-        print("error: --recolour-p must be in [0, 1]", file=sys.stderr)
-        return 2
-    if not 0 <= cfg.relight_p <= 1:
-        print("error: --relight-p must be in [0, 1]", file=sys.stderr)
-        return 2
-    if not 0 <= cfg.grey_crop_p <= 1:
-        print("error: --grey-crop-p must be in [0, 1]", file=sys.stderr)
-        return 2
+    for flag, share in (("--quarter-turn-p", cfg.quarter_turn_p), ("--recolour-p", cfg.recolour_p),
+                        ("--relight-p", cfg.relight_p), ("--grey-crop-p", cfg.grey_crop_p)):
+        if not 0 <= share <= 1:
+            print(f"error: {flag} must be in [0, 1]", file=sys.stderr)
+            return 2
     if cfg.size % 16:
         print("error: --size must be a multiple of 16", file=sys.stderr)
         return 2
