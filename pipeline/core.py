@@ -25,7 +25,7 @@ from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
 from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, hand_prior, landmark_cone,
                                      rescue_grown, skeleton_agreement, skeleton_anchor, to_crop)
 from pipeline.orientation import quarter_turns
-from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
+from pipeline.refine import above, fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
 from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, footprint, letterbox_region, paste_soft, warp_crop
@@ -393,7 +393,7 @@ class Pipeline:
                                            if b.landmarks is not None])
                 if excluded is not None:
                     sub[excluded] = 0.0
-            m = cv2.compare(sub, cfg.threshold, cv2.CMP_GT)  # 0/255 uint8; np.where made an int64 plane
+            m = above(sub, cfg.threshold)
             anchor = None
             if cfg.anchor_to_hands and not fallback:
                 anchor = np.zeros(m.shape, bool)

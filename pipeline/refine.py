@@ -12,6 +12,17 @@ import numpy as np
 _REMAP_ROW = 8192
 
 
+def above(plane: np.ndarray, threshold: float) -> np.ndarray:
+    """``uint8`` 0/255 where ``plane > threshold``.
+
+    ``cv2.compare`` is several times faster than numpy on a 2160x4000 plane, but it takes a 1x1
+    array for a scalar and refuses it, so a one-pixel image goes through numpy.
+    """
+    if plane.size == 1:
+        return np.where(plane > threshold, np.uint8(255), np.uint8(0))
+    return cv2.compare(plane, threshold, cv2.CMP_GT)
+
+
 def _box(x: np.ndarray, r: int) -> np.ndarray:
     return cv2.boxFilter(x, -1, (2 * r + 1, 2 * r + 1), borderType=cv2.BORDER_REFLECT)
 

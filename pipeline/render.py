@@ -5,6 +5,7 @@ import cv2
 import numpy as np
 
 from detection.boxes import Box
+from pipeline.refine import above
 
 
 def decontaminate(image: np.ndarray, alpha: np.ndarray, steps: tuple[int, ...] = (2, 4, 6),
@@ -60,7 +61,7 @@ def cutout_rgba(image: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     Fully transparent pixels get RGB 0: they are invisible either way, and the long zero runs
     make the PNG several times smaller and faster to write.
     """
-    keep = cv2.compare(alpha, 0, cv2.CMP_GT)
+    keep = above(alpha, 0)
     rgb = cv2.bitwise_and(image, image, mask=keep)  # OpenCV: 5x faster than numpy's masked assignment
     decontaminate(rgb, alpha, inplace=True)
     return cv2.merge((*cv2.split(rgb), alpha))

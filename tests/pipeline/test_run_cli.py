@@ -190,3 +190,15 @@ def test_heic_photo_is_read_with_its_orientation(tmp_path, tiny_model_path):
     out = tmp_path / "out"
     assert run([d, "-o", out], tiny_model_path) == 0
     assert Image.open(out / "masks" / "phone.png").size == (120, 160)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (2, 1), (1, 3)])
+def test_images_of_a_pixel_or_two_get_outputs_of_their_size(tmp_path, tiny_model_path, size):
+    # a 1x1 plane once reached cv2.compare, which takes it for a scalar and raised mid-batch
+    src = tmp_path / "dot.png"
+    Image.new("RGB", size, (200, 150, 120)).save(src)
+    out = tmp_path / "out"
+    assert run([src, "-o", out], tiny_model_path) == 0
+    assert Image.open(out / "masks" / "dot.png").size == size
+    cut = Image.open(out / "cutouts" / "dot.png")
+    assert cut.mode == "RGBA" and cut.size == size
