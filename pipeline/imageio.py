@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -77,23 +78,30 @@ def open_image(source: str | os.PathLike | bytes, max_pixels: int = MAX_PIXELS) 
         raise ImageReadError("upload: empty file (0 bytes)")
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
     heif = heif_supported()
+    too_large = f"exceeds the limit of {max_pixels / 1e6:.0f} MP"
+    if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < max_pixels:
+        # Pillow's own bomb guard (89 MP) would refuse what the caller allows, with a message
+        # about a DOS attack; the limit below is the one that counts.
+        Image.MAX_IMAGE_PIXELS = max_pixels
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(stream)
             w, h = img.size
             if w * h > max_pixels:
-                raise ImageReadError(
-                    f"{name}: {w}x{h} = {w * h / 1e6:.1f} MP exceeds the limit of {max_pixels / 1e6:.0f} MP"
-                )
+                raise ImageReadError(f"{name}: {w}x{h} = {w * h / 1e6:.1f} MP {too_large}")
             img.load()
     except ImageReadError:
         raise
+    except Image.DecompressionBombError as exc:  # over twice Pillow's limit: refused inside open()
+        pixels = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f"{int(pixels.group(1)) / 1e6:.1f} MP " if pixels else ""
+        raise ImageReadError(f"{name}: {size}{too_large}") from None
     except UnidentifiedImageError:
         if not heif and name.lower().endswith((".heic", ".heif")):
             raise ImageReadError(f"{name}: HEIC/HEIF needs the pillow-heif package (pip install pillow-heif)") from None
         raise ImageReadError(f"{name}: not an image (format not recognised)") from None
-    except (OSError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except (OSError, SyntaxError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ImageReadError(f"{name}: corrupt or truncated image ({reason})") from None
     try:

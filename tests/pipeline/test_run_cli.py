@@ -202,3 +202,18 @@ def test_images_of_a_pixel_or_two_get_outputs_of_their_size(tmp_path, tiny_model
     assert Image.open(out / "masks" / "dot.png").size == size
     cut = Image.open(out / "cutouts" / "dot.png")
     assert cut.mode == "RGBA" and cut.size == size
+
+
+def test_our_pixel_limit_governs_not_pillows_bomb_guard(tmp_path, monkeypatch):
+    from PIL import Image as PILImage
+
+    from pipeline.imageio import ImageReadError, read_rgb
+
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 1000)  # stands in for Pillow's 89 MP
+    src = tmp_path / "wide.png"
+    Image.new("RGB", (60, 60), (10, 20, 30)).save(src)  # 3600 px: over twice Pillow's limit
+    assert read_rgb(src, max_pixels=5000).shape == (60, 60, 3)  # allowed by the caller: read
+    monkeypatch.setattr(PILImage, "MAX_IMAGE_PIXELS", 1000)
+    with pytest.raises(ImageReadError) as exc:
+        read_rgb(src, max_pixels=500)  # refused inside Pillow's open(): said in our words
+    assert "exceeds the limit" in str(exc.value) and "bomb" not in str(exc.value)
