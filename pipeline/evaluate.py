@@ -26,6 +26,10 @@ def _by_stem(folder: Path, exts) -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.iterdir()) if p.is_file() and p.suffix.lower() in exts}
 
 
+def _size(shape: tuple[int, ...]) -> str:
+    return f"{shape[1]}x{shape[0]}"
+
+
 def pair_files(images: Path, masks: Path, stems: set[str] | None = None) -> list[tuple[str, Path, Path]]:
     """Image/mask pairs by stem; images without a mask are an error (listed)."""
     imgs = _by_stem(images, IMAGE_EXTENSIONS)
@@ -137,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
             t0 = time.perf_counter()
             if pipeline is not None:
                 image = read_rgb(img_path)
+                if image.shape[:2] != truth.shape:  # say so before spending the pipeline's time on it
+                    raise ImageReadError(f"{mask_path}: mask is {_size(truth.shape)}, its image "
+                                         f"{img_path.name} is {_size(image.shape)}")
                 pred = pipeline.process(image).mask
             else:
                 pred = read_mask(Path(args.pred) / f"{stem}.png")
@@ -147,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         if pred.shape != truth.shape:
             failed += 1
-            tqdm.write(f"error: {stem}: prediction {pred.shape} vs mask {truth.shape}", file=sys.stderr)
+            tqdm.write(f"error: {stem}: prediction is {_size(pred.shape)}, mask {_size(truth.shape)}", file=sys.stderr)
             continue
         s = score_masks(pred, truth)
         scores.append(s)

@@ -60,3 +60,14 @@ def test_missing_prediction_is_reported_and_the_rest_scored(folders, capsys):
     assert main(["--images", str(images), "--masks", str(masks), "--pred", str(pred), "-o", str(out)]) == 1
     assert json.loads((out / "metrics.json").read_text())["images"] == 2
     assert "error:" in capsys.readouterr().err
+
+
+def test_a_mask_of_another_size_is_named_with_both_sizes(folders, tiny_model_path, capsys):
+    images, masks, pred, out = folders
+    Image.fromarray(np.zeros((20, 30), np.uint8)).save(masks / "half.png")
+    assert main(["--images", str(images), "--masks", str(masks), "--model", str(tiny_model_path),
+                 "-o", str(out)]) == 1
+    assert "half.png: mask is 30x20, its image half.jpg is 60x40" in capsys.readouterr().err
+    assert json.loads((out / "metrics.json").read_text())["images"] == 2
+    assert main(["--images", str(images), "--masks", str(masks), "--pred", str(pred), "-o", str(out)]) == 1
+    assert "half: prediction is 60x40, mask 30x20" in capsys.readouterr().err
