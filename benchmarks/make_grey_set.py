@@ -10,7 +10,6 @@ outside what they were trained for; it measures a limit, not a tuned-for case.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,21 +18,13 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.imageio import save_png  # noqa: E402
-from segmentation.data import add_split_arguments, load_pair, split_from_arguments  # noqa: E402
+from benchmarks import held_out_set  # noqa: E402
+from segmentation.data import load_pair  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", required=True)
-    add_split_arguments(p, "which split of --data to copy in grey (default: test)", default_split="test")
-    p.add_argument("--out", required=True)
-    p.add_argument("--limit", type=int, default=0)
-    args = p.parse_args(argv)
-    pairs = split_from_arguments(args.data, args)
-    if args.limit:
-        pairs = pairs[: args.limit]
-    out = Path(args.out)
-    (out / "images").mkdir(parents=True, exist_ok=True)
+    args = held_out_set.parser(__doc__.splitlines()[0], "copy in grey").parse_args(argv)
+    pairs, out = held_out_set.chosen_pairs(args)
     for pair in pairs:
         image, mask = load_pair(pair)
         Image.fromarray(image).convert("L").save(out / "images" / f"{pair.stem}.jpg", quality=92)

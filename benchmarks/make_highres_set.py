@@ -16,7 +16,6 @@ top-down 11k Hands photo fills the canvas as a phone held upright over the table
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -26,7 +25,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.imageio import save_png  # noqa: E402
-from segmentation.data import add_split_arguments, load_pair, split_from_arguments  # noqa: E402
+from benchmarks import held_out_set  # noqa: E402
+from segmentation.data import load_pair  # noqa: E402
 
 W, H = 2160, 4000
 
@@ -79,21 +79,13 @@ def place(image: np.ndarray, mask: np.ndarray, rng: np.random.Generator,
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", required=True)
-    add_split_arguments(p, "which split of --data to place on canvases (default: test)", default_split="test")
-    p.add_argument("--out", required=True)
-    p.add_argument("--limit", type=int, default=0)
+    p = held_out_set.parser(__doc__.splitlines()[0], "place on canvases")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--portrait", action="store_true", help="turn landscape photos upright before placing them")
     p.add_argument("--free-placement", action="store_true",
                    help="place each photo at random even where its mask runs off its edge (sets before session 17)")
     args = p.parse_args(argv)
-    pairs = split_from_arguments(args.data, args)
-    if args.limit:
-        pairs = pairs[: args.limit]
-    out = Path(args.out)
-    (out / "images").mkdir(parents=True, exist_ok=True)
+    pairs, out = held_out_set.chosen_pairs(args)
     rng = np.random.default_rng(args.seed)
     for pair in pairs:
         image, mask = load_pair(pair)

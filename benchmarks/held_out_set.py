@@ -1,0 +1,33 @@
+"""What the benchmarks' set builders share: which held-out photos to copy, and where to.
+
+``make_grey_set.py`` and ``make_highres_set.py`` each turn one split of a data folder into an
+``images/`` + ``masks/`` folder that ``pipeline.evaluate`` and ``val_sweep.py --highres`` read;
+naming the photos the same way in both (same split options, same ``--limit``) is what lets
+their figures be set beside each other.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from segmentation.data import Pair, add_split_arguments, split_from_arguments
+
+
+def parser(description: str, what: str) -> argparse.ArgumentParser:
+    """``--data``, the split options, ``--out`` and ``--limit``; ``what`` ends the split's help."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--data", required=True)
+    add_split_arguments(p, f"which split of --data to {what} (default: test)", default_split="test")
+    p.add_argument("--out", required=True)
+    p.add_argument("--limit", type=int, default=0, help="only the first N photos (0: all)")
+    return p
+
+
+def chosen_pairs(args: argparse.Namespace) -> tuple[list[Pair], Path]:
+    """The split's pairs (the first ``--limit``) and the output folder, its ``images/`` made."""
+    pairs = split_from_arguments(args.data, args)
+    if args.limit:
+        pairs = pairs[: args.limit]
+    out = Path(args.out)
+    (out / "images").mkdir(parents=True, exist_ok=True)
+    return pairs, out
