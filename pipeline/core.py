@@ -399,8 +399,8 @@ class Pipeline:
                 anchor = np.zeros(m.shape, bool)
                 for b in hands:
                     if cfg.anchor_to_skeleton and b.landmarks is not None:
-                        anchor |= skeleton_anchor(m.shape, b.landmarks - (x0, y0), offset_box(b.xyxy, x0, y0),
-                                                  cfg.context_reach, cfg.context_cone)
+                        skeleton_anchor(m.shape, b.landmarks - (x0, y0), offset_box(b.xyxy, x0, y0),
+                                        cfg.context_reach, cfg.context_cone, out=anchor)
                         continue
                     bx0, by0, bx1, by1 = (int(round(v)) for v in b.xyxy)
                     anchor[max(0, by0 - y0):max(0, by1 - y0), max(0, bx0 - x0):max(0, bx1 - x0)] = True

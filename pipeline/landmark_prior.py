@@ -155,12 +155,14 @@ def landmark_cone(points: np.ndarray, size: int, reach: float, cone_deg: float) 
 
 
 def skeleton_anchor(shape: tuple[int, int], points: np.ndarray, box: tuple[float, float, float, float],
-                    reach: float, cone_deg: float) -> np.ndarray:
+                    reach: float, cone_deg: float, out: np.ndarray | None = None) -> np.ndarray:
     """``HxW`` bool: where a mask component must reach to belong to this hand — its palm
     polygon and finger bones from the wrist to the tips (three bone widths wide, for landmarks a
     few pixels off) or the forearm's way out of the wrist (:func:`forearm_cone`, its apex
     ``reach`` palm lengths behind the wrist), all within the hand's box. ``points`` and ``box``
-    are in the plane's pixels.
+    are in the plane's pixels. With ``out`` (``HxW`` bool) the anchor is added to it in place
+    and ``out`` returned: the pipeline gathers every hand's anchor in one plane, and a fresh
+    full-size plane per hand cost a copy of a 2160x4000 photo's worth of booleans each.
 
     The box alone let through a blob beside the hand that merely touched its corner: a cheek
     or the other arm next to the fingers, which the model took for skin of this hand but which
@@ -169,7 +171,8 @@ def skeleton_anchor(shape: tuple[int, int], points: np.ndarray, box: tuple[float
     h, w = shape
     x0, y0, x1, y1 = (int(round(v)) for v in box)  # as the boxes of hands without landmarks
     x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
-    out = np.zeros(shape, bool)
+    if out is None:
+        out = np.zeros(shape, bool)
     if x1 <= x0 or y1 <= y0:
         return out
     local = points - (x0, y0)
@@ -182,7 +185,7 @@ def skeleton_anchor(shape: tuple[int, int], points: np.ndarray, box: tuple[float
     if axis is not None:
         wrist, palm, away = axis
         near |= forearm_cone(win, wrist, away, reach * palm, cone_deg)
-    out[y0:y1, x0:x1] = near > 0
+    out[y0:y1, x0:x1] |= near > 0
     return out
 
 

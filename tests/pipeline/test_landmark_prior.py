@@ -262,3 +262,8 @@ def test_the_skeleton_anchor_covers_palm_bones_and_the_forearms_way_but_not_the_
     assert not anchor[230, int(box[0]) + 2]  # the box's lower corners
     assert not anchor[230, int(box[2]) - 2]
     assert not anchor[:, : int(box[0])].any() and not anchor[:, int(np.ceil(box[2])):].any()
+    # into a plane that already holds another hand's anchor: added, nothing taken away
+    plane = np.zeros((240, 320), bool)
+    plane[0:5, 0:5] = True
+    assert skeleton_anchor((240, 320), pts, box, 0.5, 30.0, out=plane) is plane
+    assert plane[0:5, 0:5].all() and np.array_equal(plane[5:], anchor[5:])
