@@ -70,6 +70,8 @@ class TrainConfig:
     relight_p: float = 0.0
     #: share of finished training crops turned grey whole (augment.AugmentConfig.grey_crop_p)
     grey_crop_p: float = 0.0
+    #: share of training crops given the hand's own cast shadow (composite.cast_hand_shadow)
+    hand_shadow_p: float = 0.0
     #: JSON of MediaPipe's landmarks per training image (``segmentation.detector_boxes --landmarks``):
     #: the model then takes the landmark hint as a fourth channel (``segmentation.hint``)
     landmarks: str = ""
@@ -210,7 +212,7 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
     import tensorflow as tf
 
     from segmentation.augment import finish_sample
-    from segmentation.composite import CompositeConfig, composite_sample
+    from segmentation.composite import CompositeConfig, cast_hand_shadow, composite_sample
     from segmentation.detector_boxes import load_boxes, to_pixels
 
     sample = _sample_fn(cfg)
@@ -224,7 +226,8 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
     landmarks = item_landmarks(items, cfg)
     if cfg.channels > 3:
         log.info("landmarks for %d of %d training images", sum(1 for v in landmarks if v), len(items))
-    ccfg = CompositeConfig(p=cfg.composite_p, **({"family_weights": cfg.family_weights} if cfg.family_weights else {}))
+    ccfg = CompositeConfig(p=cfg.composite_p, hand_shadow_p=cfg.hand_shadow_p,
+                           **({"family_weights": cfg.family_weights} if cfg.family_weights else {}))
     use_composite = cfg.composite and not cfg.whole_image
 
     def gen():
@@ -239,6 +242,8 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
                     j = int(rng.integers(len(items)))
                     second = sample(items[j][0], items[j][1], rng, True)[:2]
                 x, y, _ = composite_sample(x, y, rng, photos or [], second=second, cfg=ccfg)
+            if ccfg.hand_shadow_p and rng.random() < ccfg.hand_shadow_p:
+                x = cast_hand_shadow(x, y, rng)
             x = finish_sample(x, rng, aug, y)
             if hint is not None and rng.random() < cfg.hint_dropout:
                 hint = np.zeros_like(hint)
@@ -434,6 +439,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of training crops whose hand alone is washed out or dimmed (default %(default)s)")
     p.add_argument("--grey-crop-p", type=float, default=d.grey_crop_p,
                    help="share of finished training crops turned grey whole, as a black-and-white photo (default %(default)s)")
+    p.add_argument("--hand-shadow-p", type=float, default=d.hand_shadow_p,
+                   help="share of training crops given the hand's own cast shadow beside it (default %(default)s)")
     return p
 
 
@@ -468,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
         edge_weight=args.edge_weight, edge_band_px=args.edge_band, recolour_p=args.recolour_p,
         quarter_turn_p=args.quarter_turn_p, relight_p=args.relight_p, grey_crop_p=args.grey_crop_p,
+        hand_shadow_p=args.hand_shadow_p,
         landmarks=args.landmarks, hint_dropout=args.hint_dropout, forearm_hint=args.forearm_hint,
     )
     if cfg.landmarks and not Path(cfg.landmarks).is_file():
@@ -489,7 +497,8 @@ def main(argv: list[str] | None = None) -> int:
         print("error: --edge-weight must be >= 0 and --edge-band >= 1", file=sys.stderr)
         return 2
     for flag, share in (("--quarter-turn-p", cfg.quarter_turn_p), ("--recolour-p", cfg.recolour_p),
-                        ("--relight-p", cfg.relight_p), ("--grey-crop-p", cfg.grey_crop_p)):
+                        ("--relight-p", cfg.relight_p), ("--grey-crop-p", cfg.grey_crop_p),
+                        ("--hand-shadow-p", cfg.hand_shadow_p)):
         if not 0 <= share <= 1:
             print(f"error: {flag} must be in [0, 1]", file=sys.stderr)
             return 2

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from segmentation.composite import (
-    FAMILIES, add_skin_distractors, composite_sample, load_photo_backgrounds, paste, shift_skin_tone, texture,
+    FAMILIES, add_skin_distractors, cast_hand_shadow, composite_sample, load_photo_backgrounds, paste, shift_skin_tone, texture,
 )
 from tests.conftest import draw_hand
 
@@ -92,3 +92,24 @@ def test_skin_surface_sometimes_takes_the_hands_own_colour():
     assert 3 <= sum(near) <= 17  # about half the surfaces match the hand, the rest come from the palette
     plain = [skin_surface(64, np.random.default_rng(s)).reshape(-1, 3).mean(0) for s in range(20)]
     assert not any(np.abs(m - hand).max() < 0.2 * 160 for m in plain)
+
+
+def test_the_hands_shadow_darkens_background_beside_it_and_never_the_hand():
+    x, y = crop_pair()
+    x = np.full_like(x, 200)
+    x[y > 0] = 150
+    out = cast_hand_shadow(x, y, np.random.default_rng(3))
+    assert out.dtype == np.uint8 and out.shape == x.shape
+    assert np.array_equal(out[y > 0], x[y > 0])  # the hand lies on top of its shadow
+    darker = out[y == 0].astype(int) < x[y == 0].astype(int)
+    assert darker.any() and (out[y == 0] <= x[y == 0]).all()  # only ever darker
+    a = cast_hand_shadow(x, y, np.random.default_rng(7))
+    assert np.array_equal(a, cast_hand_shadow(x, y, np.random.default_rng(7)))  # seeded
+    empty = np.zeros_like(y)
+    assert np.array_equal(cast_hand_shadow(x, empty, np.random.default_rng(0)), x)
+
+
+def test_the_fixed_composites_carry_no_hand_shadow_by_default():
+    from segmentation.composite import CompositeConfig
+
+    assert CompositeConfig().hand_shadow_p == 0.0  # the seeded validation and test composites stay as they were

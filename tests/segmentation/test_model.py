@@ -162,6 +162,7 @@ def test_train_cli_rejects_bad_split_fractions(tmp_path, capsys):
     (["--edge-band", "0"], "--edge-band"),
     (["--recolour-p", "1.2"], "--recolour-p"),
     (["--relight-p", "-0.1"], "--relight-p"),
+    (["--hand-shadow-p", "2"], "--hand-shadow-p"),
 ])
 def test_train_cli_rejects_bad_composite_options(tmp_path, capsys, args, message):
     from segmentation.train import main
@@ -187,8 +188,25 @@ def test_composite_options_reach_the_sampler(monkeypatch):
     img = np.zeros((40, 40, 3), np.uint8)
     msk = np.zeros((40, 40), np.uint8)
     msk[10:30, 10:30] = 255
-    make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite_p=0.8, family_weights=(1, 0, 0, 0, 1)))
+    make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite_p=0.8, family_weights=(1, 0, 0, 0, 1),
+                                                            hand_shadow_p=0.4))
     assert seen[-1].p == 0.8 and tuple(seen[-1].family_weights) == (1, 0, 0, 0, 1)
+    assert seen[-1].hand_shadow_p == 0.4
+
+
+def test_hand_shadow_option_reaches_every_training_crop_with_its_mask(monkeypatch):
+    import segmentation.composite as composite
+    from segmentation.train import TrainConfig, make_dataset
+
+    seen = []
+    real = composite.cast_hand_shadow
+    monkeypatch.setattr(composite, "cast_hand_shadow", lambda x, y, rng: seen.append(y.copy()) or real(x, y, rng))
+    img = np.full((40, 40, 3), 200, np.uint8)
+    msk = np.zeros((40, 40), np.uint8)
+    msk[10:30, 10:30] = 255
+    ds = make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite=False, hand_shadow_p=1.0))
+    _, y, _ = next(iter(ds))
+    assert seen and np.array_equal(seen[0], y.numpy()[0, ..., 0])  # shadowed with the crop's own label
 
 
 def test_recolour_option_reaches_the_augmentation(monkeypatch):
