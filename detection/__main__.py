@@ -12,6 +12,7 @@ import sys
 from detection.factory import DETECTORS, create_detector
 from pipeline.config import PipelineConfig
 from pipeline.imageio import ImageReadError, read_rgb
+from pipeline.options import quiet_native_logs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,9 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("images", nargs="+", help="image files")
     p.add_argument("--detector", default=PipelineConfig.detector, choices=DETECTORS,
                    help="backend (default: the pipeline's, %(default)s)")
-    p.add_argument("--max-hands", type=int, default=PipelineConfig.max_hands)
+    p.add_argument("--max-hands", type=int, default=PipelineConfig.max_hands,
+                   help="most hands reported per image (default %(default)s)")
     p.add_argument("--json", action="store_true", help="print one JSON object per image")
     args = p.parse_args(argv)
+    quiet_native_logs()
     detector = create_detector(args.detector, max_hands=args.max_hands)
     failed = 0
     for path in args.images:
