@@ -1,12 +1,15 @@
 """Milliseconds per crop for the U-Net, Keras against its TFLite export (a script, not a test).
 
     python benchmarks/segmenter_speed.py [--repeat 20] [--out docs/segmenter_speed.json]
+    python benchmarks/segmenter_speed.py --model models/hand_unet.tflite --model runs/other.tflite
 
 Issue #4 asks for at most 150 ms per crop on this 2-core CPU, and for the faster of the two
 formats to be the one the product uses. Both shipped files (``models/hand_unet.keras`` and
 ``models/hand_unet.tflite``) are loaded through ``Segmenter``, warmed up, then timed on batches
 of 1 and 4 random crops; the figure is the median over ``--repeat`` calls divided by the batch
 size. Each format runs in its own subprocess so one's threads and memory do not skew the other.
+``--model`` times the given files instead (a candidate with another crop size, say), named by
+their file names.
 """
 from __future__ import annotations
 
@@ -36,7 +39,7 @@ def measure(model: Path, repeat: int, batches: tuple[int, ...] = (1, 4)) -> dict
     seg = Segmenter(model)
     load_s = time.perf_counter() - t
     rng = np.random.default_rng(0)
-    out: dict = {"model": str(model.relative_to(ROOT)), "load_s": round(load_s, 2), "ms_per_crop": {}}
+    out: dict = {"model": os.path.relpath(model.resolve(), ROOT), "load_s": round(load_s, 2), "ms_per_crop": {}}
     for n in batches:
         x = rng.integers(0, 256, (n, seg.size, seg.size, 3), dtype=np.uint8)
         seg.predict(x)  # warm-up: allocation for this batch size
@@ -55,23 +58,28 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=20)
     p.add_argument("--out", default="", help="also write the results as JSON here")
-    p.add_argument("--only", choices=sorted(FORMATS), help=argparse.SUPPRESS)  # the per-format subprocess
+    p.add_argument("--model", action="append", default=[],
+                   help="time this model file instead of the shipped two; repeatable")
+    p.add_argument("--only", help=argparse.SUPPRESS)  # the per-model subprocess: a format name or a path
     args = p.parse_args(argv)
     if args.only:
-        print(json.dumps(measure(FORMATS[args.only], args.repeat)))
+        print(json.dumps(measure(FORMATS.get(args.only, Path(args.only)), args.repeat)))
         return 0
+    models = {Path(m).name: Path(m) for m in args.model} if args.model else FORMATS
     results = {}
-    for name, path in FORMATS.items():
+    for name, path in models.items():
         if not path.is_file():
             print(f"skip {name}: {path} not found", file=sys.stderr)
             continue
-        proc = subprocess.run([sys.executable, __file__, "--only", name, "--repeat", str(args.repeat)],
+        only = name if not args.model else str(path)
+        proc = subprocess.run([sys.executable, __file__, "--only", only, "--repeat", str(args.repeat)],
                               capture_output=True, text=True, check=True)
         results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
-    print(f"{'format':<8}{'load s':>8}{'ms/crop (1)':>13}{'ms/crop (4)':>13}{'peak RSS MB':>13}")
+    width = max([8, *(len(n) + 2 for n in results)])
+    print(f"{'model':<{width}}{'crop':>6}{'load s':>8}{'ms/crop (1)':>13}{'ms/crop (4)':>13}{'peak RSS MB':>13}")
     for name, r in results.items():
         ms = r["ms_per_crop"]
-        print(f"{name:<8}{r['load_s']:>8}{ms['1']:>13}{ms['4']:>13}{r['peak_rss_mb']:>13}")
+        print(f"{name:<{width}}{r['crop_size']:>6}{r['load_s']:>8}{ms['1']:>13}{ms['4']:>13}{r['peak_rss_mb']:>13}")
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps({"repeat": args.repeat, "cpu_count": os.cpu_count(), **results}, indent=1))
