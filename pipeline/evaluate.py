@@ -92,7 +92,8 @@ def write_report(out: Path, rows: list[dict], summary: dict, worst: list[tuple[s
         save_jpeg(out / "worst" / f"{name}.jpg", _fit(img, 1200))
     lines = [
         "# Evaluation report", "",
-        f"{summary['images']} images. Red = false positive, blue = false negative.", "",
+        f"{summary['images']} images scored, {summary.get('failed', 0)} could not be (see the run's errors). "
+        "Red = false positive, blue = false negative.", "",
         "| metric | value |", "|---|---|",
         *[f"| {k} | {v:.4f} |" for k, v in summary.items() if isinstance(v, float)],
         "", "## Worst images (by IoU)", "",
@@ -165,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     summary = aggregate(scores)
     summary["seconds_per_image"] = float(np.mean([r["seconds"] for r in rows]))
+    summary["failed"] = failed  # pairs not scored (unreadable, sizes differ): the means leave them out
     worst_rows = sorted(rows, key=lambda r: r["iou"])[: args.worst]
     worst = []
     for r in worst_rows:
@@ -174,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
         worst.append((r["name"], error_overlay(image, pred, read_mask(mask_path))))
     write_report(Path(args.output), rows, summary, worst)
     print(f"{'images':<20}{summary['images']}")
+    if failed:
+        print(f"{'failed':<20}{failed}")
     for k in ("mean_iou", "mean_dice", "mean_precision", "mean_recall", "mean_boundary_f1", "mean_specks",
               "seconds_per_image"):
         print(f"{k:<20}{summary[k]:.4f}")

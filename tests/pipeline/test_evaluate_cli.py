@@ -58,7 +58,9 @@ def test_missing_prediction_is_reported_and_the_rest_scored(folders, capsys):
     (pred / "half.png").unlink()
     # exit code 1 (as pipeline.run: something failed), but the report covers what could be scored
     assert main(["--images", str(images), "--masks", str(masks), "--pred", str(pred), "-o", str(out)]) == 1
-    assert json.loads((out / "metrics.json").read_text())["images"] == 2
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["images"] == 2 and metrics["failed"] == 1
+    assert "1 could not be" in (out / "report.md").read_text()
     assert "error:" in capsys.readouterr().err
 
 
