@@ -8,8 +8,7 @@ formats to be the one the product uses. Both shipped files (``models/hand_unet.k
 ``models/hand_unet.tflite``) are loaded through ``Segmenter``, warmed up, then timed on batches
 of 1 and 4 random crops; the figure is the median over ``--repeat`` calls divided by the batch
 size. Each format runs in its own subprocess so one's threads and memory do not skew the other.
-``--model`` times the given files instead (a candidate with another crop size, say), named by
-their file names.
+``--model`` times the given files instead (a candidate with another crop size, say).
 """
 from __future__ import annotations
 
@@ -60,19 +59,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", default="", help="also write the results as JSON here")
     p.add_argument("--model", action="append", default=[],
                    help="time this model file instead of the shipped two; repeatable")
-    p.add_argument("--only", help=argparse.SUPPRESS)  # the per-model subprocess: a format name or a path
+    p.add_argument("--only", help=argparse.SUPPRESS)  # the per-model subprocess: the model's path
     args = p.parse_args(argv)
     if args.only:
-        print(json.dumps(measure(FORMATS.get(args.only, Path(args.only)), args.repeat)))
+        print(json.dumps(measure(Path(args.only), args.repeat)))
         return 0
-    models = {Path(m).name: Path(m) for m in args.model} if args.model else FORMATS
+    models = {m: Path(m) for m in args.model} if args.model else FORMATS
     results = {}
     for name, path in models.items():
         if not path.is_file():
             print(f"skip {name}: {path} not found", file=sys.stderr)
             continue
-        only = name if not args.model else str(path)
-        proc = subprocess.run([sys.executable, __file__, "--only", only, "--repeat", str(args.repeat)],
+        proc = subprocess.run([sys.executable, __file__, "--only", str(path), "--repeat", str(args.repeat)],
                               capture_output=True, text=True, check=True)
         results[name] = json.loads(proc.stdout.strip().splitlines()[-1])
     width = max([8, *(len(n) + 2 for n in results)])
