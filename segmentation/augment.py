@@ -65,6 +65,9 @@ class AugmentConfig:
     #: background, so whole grey crops were rare (about 2.5 %) and grey photos lost a quarter of
     #: their IoU (README, "What does not work yet"). Applied by :func:`finish_sample`.
     grey_crop_p: float = 0.0
+    #: give this share of finished crops the hand's own cast shadow beside it
+    #: (:func:`cast_hand_shadow`), after compositing. Applied by :func:`finish_sample`.
+    hand_shadow_p: float = 0.0
 
 
 NO_AUGMENT = AugmentConfig(
@@ -72,6 +75,7 @@ NO_AUGMENT = AugmentConfig(
     saturation=(1.0, 1.0), contrast=(1.0, 1.0), blur_p=0.0, noise_p=0.0, jpeg_p=0.0, coin_p=0.0,
     box_jitter=0.0, partial_box_p=0.0, detector_box_p=0.0, gray_p=0.0,
     white_balance=0.0, shadow_p=0.0, overexpose_p=0.0, recolour_p=0.0, relight_p=0.0, grey_crop_p=0.0,
+    hand_shadow_p=0.0,
 )
 
 
@@ -214,6 +218,29 @@ def relight_hand(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator) ->
     return np.where(soft > 1e-3, mixed, img)
 
 
+def cast_hand_shadow(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The hand's own shadow on the surface beside it, labels unchanged (a shadow is background).
+
+    A hand held over a table or against a wall throws a soft, darker copy of its outline a little
+    to one side; real photos had the shadow beside the fingers cut out with them (a pale hand on
+    a white wall), and no training crop showed one: the crop-wide shadows of ``shadow_p`` are
+    half-planes and ellipses, not hand-shaped. The shadow is the mask shifted 2-10 % of the crop,
+    blurred, keeping 35-80 % of the light, and darkens background pixels only: the hand lies on
+    top of it.
+    """
+    h, w = y.shape[:2]
+    hand = (y > 0).astype(np.float32)
+    if not hand.any():
+        return x
+    shift = rng.uniform(0.02, 0.10) * max(h, w)
+    angle = rng.uniform(0, 2 * np.pi)
+    mat = np.float32([[1, 0, shift * np.cos(angle)], [0, 1, shift * np.sin(angle)]])
+    shade = cv2.warpAffine(hand, mat, (w, h), borderMode=cv2.BORDER_REPLICATE)  # an arm entering the crop casts from its edge
+    shade = cv2.GaussianBlur(shade, (0, 0), rng.uniform(0.005, 0.05) * max(h, w) + 0.5)
+    light = 1.0 - (1.0 - rng.uniform(0.35, 0.8)) * shade * (1.0 - hand)
+    return np.clip(x.astype(np.float32) * light[..., None], 0, 255).astype(np.uint8)
+
+
 def greyed(img: np.ndarray) -> np.ndarray:
     """An RGB uint8 image as a black-and-white photo of it, still three channels."""
     return np.repeat(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
@@ -221,8 +248,11 @@ def greyed(img: np.ndarray) -> np.ndarray:
 
 def finish_sample(x: np.ndarray, rng: np.random.Generator, cfg: AugmentConfig,
                   mask: np.ndarray | None = None) -> np.ndarray:
-    """Last step of a training sample, once its background is final (see ``relight_p``,
-    ``recolour_p`` and ``grey_crop_p``; relighting needs the sample's ``mask``)."""
+    """Last step of a training sample, once its background is final (see ``hand_shadow_p``,
+    ``relight_p``, ``recolour_p`` and ``grey_crop_p``; the shadow and relighting need the
+    sample's ``mask``)."""
+    if mask is not None and cfg.hand_shadow_p and rng.random() < cfg.hand_shadow_p:
+        x = cast_hand_shadow(x, mask, rng)
     if mask is not None and cfg.relight_p and rng.random() < cfg.relight_p:
         x = relight_hand(x, mask, rng)
     if cfg.recolour_p and rng.random() < cfg.recolour_p:

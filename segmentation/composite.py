@@ -35,9 +35,6 @@ class CompositeConfig:
     second_hand_p: float = 0.15
     skin_tone_p: float = 0.3  # shift the hand's tone in Lab across the range of human skin
     family_weights: tuple[float, ...] = (0.3, 0.25, 0.1, 0.2, 0.15)
-    #: share of training samples (composited or not) given the hand's own cast shadow
-    #: (:func:`cast_hand_shadow`); 0 keeps the fixed validation and test composites as they were
-    hand_shadow_p: float = 0.0
 
 
 def load_photo_backgrounds(root: str | Path, split: str = "train", size: int = 320, limit: int = 0) -> list[np.ndarray]:
@@ -224,29 +221,6 @@ def paste(x: np.ndarray, y: np.ndarray, bg: np.ndarray, rng: np.random.Generator
         fg *= gain ** rng.uniform(0.0, 0.35)
     out = fg * a + bg.astype(np.float32) * (1 - a)
     return np.clip(out, 0, 255).astype(np.uint8)
-
-
-def cast_hand_shadow(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The hand's own shadow on the surface beside it, labels unchanged (a shadow is background).
-
-    A hand held over a table or against a wall throws a soft, darker copy of its outline a little
-    to one side; real photos had the shadow beside the fingers cut out with them (a pale hand on
-    a white wall), and no training crop showed one: the crop-wide shadows of ``augment`` are
-    half-planes and ellipses, not hand-shaped. The shadow is the mask shifted 2-10 % of the crop,
-    blurred, keeping 35-80 % of the light, and darkens background pixels only: the hand lies on
-    top of it.
-    """
-    h, w = y.shape[:2]
-    hand = (y > 0).astype(np.float32)
-    if not hand.any():
-        return x
-    shift = rng.uniform(0.02, 0.10) * max(h, w)
-    angle = rng.uniform(0, 2 * np.pi)
-    mat = np.float32([[1, 0, shift * np.cos(angle)], [0, 1, shift * np.sin(angle)]])
-    shade = cv2.warpAffine(hand, mat, (w, h), borderMode=cv2.BORDER_REPLICATE)  # an arm entering the crop casts from its edge
-    shade = cv2.GaussianBlur(shade, (0, 0), rng.uniform(0.005, 0.05) * max(h, w) + 0.5)
-    light = 1.0 - (1.0 - rng.uniform(0.35, 0.8)) * shade * (1.0 - hand)
-    return np.clip(x.astype(np.float32) * light[..., None], 0, 255).astype(np.uint8)
 
 
 def composite_sample(

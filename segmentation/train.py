@@ -70,7 +70,7 @@ class TrainConfig:
     relight_p: float = 0.0
     #: share of finished training crops turned grey whole (augment.AugmentConfig.grey_crop_p)
     grey_crop_p: float = 0.0
-    #: share of training crops given the hand's own cast shadow (composite.cast_hand_shadow)
+    #: share of training crops given the hand's own cast shadow (augment.AugmentConfig.hand_shadow_p)
     hand_shadow_p: float = 0.0
     #: JSON of MediaPipe's landmarks per training image (``segmentation.detector_boxes --landmarks``):
     #: the model then takes the landmark hint as a fourth channel (``segmentation.hint``)
@@ -124,7 +124,7 @@ def _augment_config(cfg: TrainConfig):
     from segmentation.augment import AugmentConfig, NO_AUGMENT
 
     return (AugmentConfig(recolour_p=cfg.recolour_p, quarter_turn_p=cfg.quarter_turn_p, relight_p=cfg.relight_p,
-                          grey_crop_p=cfg.grey_crop_p)
+                          grey_crop_p=cfg.grey_crop_p, hand_shadow_p=cfg.hand_shadow_p)
             if cfg.augment else NO_AUGMENT)
 
 
@@ -212,7 +212,7 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
     import tensorflow as tf
 
     from segmentation.augment import finish_sample
-    from segmentation.composite import CompositeConfig, cast_hand_shadow, composite_sample
+    from segmentation.composite import CompositeConfig, composite_sample
     from segmentation.detector_boxes import load_boxes, to_pixels
 
     sample = _sample_fn(cfg)
@@ -226,8 +226,7 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
     landmarks = item_landmarks(items, cfg)
     if cfg.channels > 3:
         log.info("landmarks for %d of %d training images", sum(1 for v in landmarks if v), len(items))
-    ccfg = CompositeConfig(p=cfg.composite_p, hand_shadow_p=cfg.hand_shadow_p,
-                           **({"family_weights": cfg.family_weights} if cfg.family_weights else {}))
+    ccfg = CompositeConfig(p=cfg.composite_p, **({"family_weights": cfg.family_weights} if cfg.family_weights else {}))
     use_composite = cfg.composite and not cfg.whole_image
 
     def gen():
@@ -242,8 +241,6 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
                     j = int(rng.integers(len(items)))
                     second = sample(items[j][0], items[j][1], rng, True)[:2]
                 x, y, _ = composite_sample(x, y, rng, photos or [], second=second, cfg=ccfg)
-            if ccfg.hand_shadow_p and rng.random() < ccfg.hand_shadow_p:
-                x = cast_hand_shadow(x, y, rng)
             x = finish_sample(x, rng, aug, y)
             if hint is not None and rng.random() < cfg.hint_dropout:
                 hint = np.zeros_like(hint)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from segmentation.composite import (
-    FAMILIES, add_skin_distractors, cast_hand_shadow, composite_sample, load_photo_backgrounds, paste, shift_skin_tone, texture,
+    FAMILIES, add_skin_distractors, composite_sample, load_photo_backgrounds, paste, shift_skin_tone, texture,
 )
 from tests.conftest import draw_hand
 
@@ -95,6 +95,8 @@ def test_skin_surface_sometimes_takes_the_hands_own_colour():
 
 
 def test_the_hands_shadow_darkens_background_beside_it_and_never_the_hand():
+    from segmentation.augment import cast_hand_shadow
+
     x, y = crop_pair()
     x = np.full_like(x, 200)
     x[y > 0] = 150
@@ -107,9 +109,3 @@ def test_the_hands_shadow_darkens_background_beside_it_and_never_the_hand():
     assert np.array_equal(a, cast_hand_shadow(x, y, np.random.default_rng(7)))  # seeded
     empty = np.zeros_like(y)
     assert np.array_equal(cast_hand_shadow(x, empty, np.random.default_rng(0)), x)
-
-
-def test_the_fixed_composites_carry_no_hand_shadow_by_default():
-    from segmentation.composite import CompositeConfig
-
-    assert CompositeConfig().hand_shadow_p == 0.0  # the seeded validation and test composites stay as they were

@@ -188,25 +188,36 @@ def test_composite_options_reach_the_sampler(monkeypatch):
     img = np.zeros((40, 40, 3), np.uint8)
     msk = np.zeros((40, 40), np.uint8)
     msk[10:30, 10:30] = 255
-    make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite_p=0.8, family_weights=(1, 0, 0, 0, 1),
-                                                            hand_shadow_p=0.4))
+    make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite_p=0.8, family_weights=(1, 0, 0, 0, 1)))
     assert seen[-1].p == 0.8 and tuple(seen[-1].family_weights) == (1, 0, 0, 0, 1)
-    assert seen[-1].hand_shadow_p == 0.4
 
 
 def test_hand_shadow_option_reaches_every_training_crop_with_its_mask(monkeypatch):
-    import segmentation.composite as composite
+    import segmentation.augment as augment
     from segmentation.train import TrainConfig, make_dataset
 
     seen = []
-    real = composite.cast_hand_shadow
-    monkeypatch.setattr(composite, "cast_hand_shadow", lambda x, y, rng: seen.append(y.copy()) or real(x, y, rng))
+    real = augment.cast_hand_shadow
+    monkeypatch.setattr(augment, "cast_hand_shadow", lambda x, y, rng: seen.append(y.copy()) or real(x, y, rng))
     img = np.full((40, 40, 3), 200, np.uint8)
     msk = np.zeros((40, 40), np.uint8)
     msk[10:30, 10:30] = 255
     ds = make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite=False, hand_shadow_p=1.0))
     _, y, _ = next(iter(ds))
     assert seen and np.array_equal(seen[0], y.numpy()[0, ..., 0])  # shadowed with the crop's own label
+
+
+def test_the_fixed_composite_val_set_carries_no_hand_shadow(monkeypatch):
+    import segmentation.augment as augment
+    from segmentation.train import TrainConfig, composite_val_set
+
+    seen = []
+    monkeypatch.setattr(augment, "cast_hand_shadow", lambda x, y, rng: seen.append(1) or x)
+    img = np.full((40, 40, 3), 200, np.uint8)
+    msk = np.zeros((40, 40), np.uint8)
+    msk[10:30, 10:30] = 255
+    x, y, _ = composite_val_set([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, hand_shadow_p=1.0), [])
+    assert x.shape == (1, 32, 32, 3) and not seen  # the seeded validation composites stay as they were
 
 
 def test_recolour_option_reaches_the_augmentation(monkeypatch):
