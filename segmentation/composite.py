@@ -35,6 +35,9 @@ class CompositeConfig:
     second_hand_p: float = 0.15
     skin_tone_p: float = 0.3  # shift the hand's tone in Lab across the range of human skin
     family_weights: tuple[float, ...] = (0.3, 0.25, 0.1, 0.2, 0.15)
+    #: share of procedural textures drawn as a busy print (terrazzo/granite speckle, floral cloth)
+    #: instead of the five plain kinds; 0 keeps the seeded validation and test composites as they were
+    print_p: float = 0.0
 
 
 def load_photo_backgrounds(root: str | Path, split: str = "train", size: int = 320, limit: int = 0) -> list[np.ndarray]:
@@ -96,8 +99,90 @@ def _colour(rng: np.random.Generator) -> np.ndarray:
     return rng.uniform(0, 255, 3).astype(np.float32)
 
 
-def texture(size: int, rng: np.random.Generator) -> np.ndarray:
-    """Noise, stripes, grids, wood-like grain or a printed page."""
+def _ground(rng: np.random.Generator) -> np.ndarray:
+    """The base colour of a surface: real floors and cloths are mostly pale or skin-like, so the
+    random colour is drawn only a third of the time."""
+    pick = rng.random()
+    if pick < 0.4:
+        return rng.uniform(185, 250) * rng.uniform(0.93, 1.0, 3).astype(np.float32)
+    if pick < 0.67:
+        return SKIN_PALETTE[rng.integers(len(SKIN_PALETTE))] * rng.uniform(0.85, 1.1)
+    return _colour(rng)
+
+
+def speckle(size: int, rng: np.random.Generator) -> np.ndarray:
+    """Terrazzo, granite or speckled laminate: layers of sharp-edged flecks of a few colours.
+
+    The hand_boxes photos show such floors kept as 'hand' between spread fingers: the flecks
+    break the surface into pieces the size of a fingertip's shading, which plain noise does not.
+    """
+    img = np.broadcast_to(_ground(rng), (size, size, 3)).astype(np.float32).copy()
+    for _ in range(int(rng.integers(2, 5))):
+        n = cv2.GaussianBlur(rng.random((size, size)).astype(np.float32), (0, 0), rng.uniform(0.6, 2.2))
+        fleck = n > np.quantile(n, rng.uniform(0.8, 0.97))
+        tone = rng.random()
+        if tone < 0.3:  # dark stone
+            colour = rng.uniform(20, 90) * rng.uniform(0.85, 1.0, 3)
+        elif tone < 0.55:  # white marble chips
+            colour = rng.uniform(200, 255) * rng.uniform(0.92, 1.0, 3)
+        elif tone < 0.85:  # the ground's own colour, darker or lighter
+            colour = img[0, 0] * rng.uniform(0.6, 1.15)
+        else:
+            colour = _colour(rng)
+        img[fleck] = colour
+    if rng.random() < 0.4:  # tile joints
+        period = int(rng.integers(size // 3, 2 * size))
+        a = rng.uniform(0, np.pi)
+        yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
+        u, v = xx * np.cos(a) + yy * np.sin(a), -xx * np.sin(a) + yy * np.cos(a)
+        joint = ((u % period) < 2) | ((v % period) < 2)
+        img[joint] *= rng.uniform(0.4, 0.8)
+    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.3, 0.9))
+    img += rng.normal(0, rng.uniform(1, 5), img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def floral(size: int, rng: np.random.Generator) -> np.ndarray:
+    """A printed cloth: flowers of a few petals, leaves and dots on a (mostly pale) ground, with
+    soft folds. The hand_boxes photos show pale floral cloth kept between the fingers."""
+    img = np.broadcast_to(_ground(rng), (size, size, 3)).astype(np.float32).copy()
+    petal_colours = [rng.uniform([150, 40, 60], [255, 190, 210]) if rng.random() < 0.6 else _colour(rng)
+                     for _ in range(int(rng.integers(1, 4)))]
+    leaf = rng.uniform([40, 90, 30], [150, 200, 120])
+    scale = rng.uniform(0.03, 0.12) * size
+    for _ in range(int(rng.integers(4, 30))):
+        cx, cy = rng.uniform(-0.1, 1.1, 2) * size
+        r = scale * rng.uniform(0.6, 1.4)
+        colour = petal_colours[int(rng.integers(len(petal_colours)))]
+        if rng.random() < 0.5:  # a leaf or two beside the flower
+            a = rng.uniform(0, 360)
+            lx, ly = cx + 1.4 * r * np.cos(np.radians(a)), cy + 1.4 * r * np.sin(np.radians(a))
+            cv2.ellipse(img, (int(lx), int(ly)), (max(1, int(r * 0.7)), max(1, int(r * 0.3))), a, 0, 360,
+                        leaf.tolist(), -1, cv2.LINE_AA)
+        petals = int(rng.integers(4, 8))
+        turn = rng.uniform(0, 360)
+        for k in range(petals):
+            a = turn + 360 * k / petals
+            px, py = cx + 0.55 * r * np.cos(np.radians(a)), cy + 0.55 * r * np.sin(np.radians(a))
+            cv2.ellipse(img, (int(px), int(py)), (max(1, int(r * 0.5)), max(1, int(r * 0.3))), a, 0, 360,
+                        (colour * rng.uniform(0.85, 1.1)).tolist(), -1, cv2.LINE_AA)
+        cv2.circle(img, (int(cx), int(cy)), max(1, int(r * 0.2)), (colour * 0.6).tolist(), -1, cv2.LINE_AA)
+    for _ in range(int(rng.integers(0, 60))):  # scattered dots and sprigs
+        x, y = (int(v) for v in rng.integers(0, size, 2))
+        cv2.circle(img, (x, y), int(rng.integers(1, 3)), petal_colours[0].tolist(), -1, cv2.LINE_AA)
+    folds = cv2.GaussianBlur(rng.random((size, size)).astype(np.float32), (0, 0), size / 6)
+    folds = 0.85 + 0.3 * (folds - folds.min()) / (np.ptp(folds) + 1e-6)
+    img = cv2.GaussianBlur(img * folds[..., None], (0, 0), rng.uniform(0.3, 1.2))
+    img += rng.normal(0, rng.uniform(1, 4), img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def texture(size: int, rng: np.random.Generator, print_p: float = 0.0) -> np.ndarray:
+    """Noise, stripes, grids, wood-like grain or a printed page; with ``print_p``, that share are
+    busy prints instead (:func:`speckle`, :func:`floral`). At 0 no extra random number is drawn,
+    so seeded sets made before the prints existed come out the same."""
+    if print_p and rng.random() < print_p:
+        return speckle(size, rng) if rng.random() < 0.5 else floral(size, rng)
     kind = rng.integers(5)
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float32)
     c1, c2 = _colour(rng), _colour(rng)
@@ -138,7 +223,8 @@ def flat(size: int, rng: np.random.Generator) -> np.ndarray:
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def skin_surface(size: int, rng: np.random.Generator, skin_rgb: np.ndarray | None = None) -> np.ndarray:
+def skin_surface(size: int, rng: np.random.Generator, skin_rgb: np.ndarray | None = None,
+                 print_p: float = 0.0) -> np.ndarray:
     """A hard negative: a surface the colour of skin (beige wall, salmon cloth, light wood).
 
     Half the time (when ``skin_rgb`` is given) it takes *this* hand's own colour, as pale wood
@@ -148,7 +234,7 @@ def skin_surface(size: int, rng: np.random.Generator, skin_rgb: np.ndarray | Non
         base = skin_rgb * rng.uniform(0.88, 1.12, 3)
     else:
         base = SKIN_PALETTE[rng.integers(len(SKIN_PALETTE))] * rng.uniform(0.8, 1.1)
-    t = texture(size, rng).astype(np.float32)
+    t = texture(size, rng, print_p).astype(np.float32)
     t = (t - t.mean()) * rng.uniform(0.05, 0.3)
     img = base + t + rng.normal(0, 2, (size, size, 3))
     return np.clip(img, 0, 255).astype(np.uint8)
@@ -196,17 +282,17 @@ def shift_skin_tone(img: np.ndarray, mask: np.ndarray, rng: np.random.Generator)
 
 
 def background(family: str, size: int, rng: np.random.Generator, photos: Sequence[np.ndarray],
-               skin_rgb: np.ndarray | None) -> np.ndarray:
+               skin_rgb: np.ndarray | None, print_p: float = 0.0) -> np.ndarray:
     if family == "photo" and photos:
         return _random_crop(photos[int(rng.integers(len(photos)))], size, rng)
     if family == "skin":
-        return skin_surface(size, rng, skin_rgb)
+        return skin_surface(size, rng, skin_rgb, print_p)
     if family == "flat":
         return flat(size, rng)
     if family == "distractor" and skin_rgb is not None:
-        base = background(["photo", "texture", "flat"][int(rng.integers(3))], size, rng, photos, None)
+        base = background(["photo", "texture", "flat"][int(rng.integers(3))], size, rng, photos, None, print_p)
         return add_skin_distractors(base, skin_rgb, rng, int(rng.integers(1, 3)))
-    return texture(size, rng)
+    return texture(size, rng, print_p)
 
 
 def paste(x: np.ndarray, y: np.ndarray, bg: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -242,7 +328,7 @@ def composite_sample(
         w = np.array(cfg.family_weights, float)
         family = FAMILIES[int(rng.choice(len(FAMILIES), p=w / w.sum()))]
     skin_rgb = np.median(x[y > 0], axis=0).astype(np.float32) if y.sum() > 50 else None
-    bg = background(family, size, rng, photos, skin_rgb)
+    bg = background(family, size, rng, photos, skin_rgb, cfg.print_p)
     mask = y.copy()
     if second is not None:
         sx, sy = second

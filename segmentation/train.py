@@ -72,6 +72,8 @@ class TrainConfig:
     grey_crop_p: float = 0.0
     #: share of training crops given the hand's own cast shadow (augment.AugmentConfig.hand_shadow_p)
     hand_shadow_p: float = 0.0
+    #: share of composited procedural textures drawn as busy prints (composite.CompositeConfig.print_p)
+    print_p: float = 0.0
     #: JSON of MediaPipe's landmarks per training image (``segmentation.detector_boxes --landmarks``):
     #: the model then takes the landmark hint as a fourth channel (``segmentation.hint``)
     landmarks: str = ""
@@ -226,7 +228,8 @@ def make_dataset(items, cfg: TrainConfig, photos: list[np.ndarray] | None = None
     landmarks = item_landmarks(items, cfg)
     if cfg.channels > 3:
         log.info("landmarks for %d of %d training images", sum(1 for v in landmarks if v), len(items))
-    ccfg = CompositeConfig(p=cfg.composite_p, **({"family_weights": cfg.family_weights} if cfg.family_weights else {}))
+    ccfg = CompositeConfig(p=cfg.composite_p, print_p=cfg.print_p,
+                           **({"family_weights": cfg.family_weights} if cfg.family_weights else {}))
     use_composite = cfg.composite and not cfg.whole_image
 
     def gen():
@@ -438,6 +441,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of finished training crops turned grey whole, as a black-and-white photo (default %(default)s)")
     p.add_argument("--hand-shadow-p", type=float, default=d.hand_shadow_p,
                    help="share of training crops given the hand's own cast shadow beside it (default %(default)s)")
+    p.add_argument("--print-p", type=float, default=d.print_p,
+                   help="share of composited textures drawn as busy prints: terrazzo speckle, floral cloth (default %(default)s)")
     return p
 
 
@@ -472,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         val_fraction=args.val_fraction, test_fraction=args.test_fraction,
         edge_weight=args.edge_weight, edge_band_px=args.edge_band, recolour_p=args.recolour_p,
         quarter_turn_p=args.quarter_turn_p, relight_p=args.relight_p, grey_crop_p=args.grey_crop_p,
-        hand_shadow_p=args.hand_shadow_p,
+        hand_shadow_p=args.hand_shadow_p, print_p=args.print_p,
         landmarks=args.landmarks, hint_dropout=args.hint_dropout, forearm_hint=args.forearm_hint,
     )
     if cfg.landmarks and not Path(cfg.landmarks).is_file():
@@ -495,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for flag, share in (("--quarter-turn-p", cfg.quarter_turn_p), ("--recolour-p", cfg.recolour_p),
                         ("--relight-p", cfg.relight_p), ("--grey-crop-p", cfg.grey_crop_p),
-                        ("--hand-shadow-p", cfg.hand_shadow_p)):
+                        ("--hand-shadow-p", cfg.hand_shadow_p), ("--print-p", cfg.print_p)):
         if not 0 <= share <= 1:
             print(f"error: {flag} must be in [0, 1]", file=sys.stderr)
             return 2

@@ -109,3 +109,38 @@ def test_the_hands_shadow_darkens_background_beside_it_and_never_the_hand():
     assert np.array_equal(a, cast_hand_shadow(x, y, np.random.default_rng(7)))  # seeded
     empty = np.zeros_like(y)
     assert np.array_equal(cast_hand_shadow(x, empty, np.random.default_rng(0)), x)
+
+
+@pytest.mark.parametrize("family", ["texture", "skin", "distractor"])
+def test_prints_keep_the_hand_aligned_and_the_background_zero(family):
+    from segmentation.composite import CompositeConfig
+
+    x, y = crop_pair()
+    xc, yc, _ = composite_sample(x, y, np.random.default_rng(4), [], family=family, cfg=CompositeConfig(print_p=1.0))
+    assert np.array_equal(yc, y) and xc.shape == x.shape and xc.dtype == np.uint8
+
+
+def test_prints_are_busy_seeded_and_off_by_default():
+    import cv2
+
+    from segmentation.composite import floral, speckle
+
+    for make in (speckle, floral):
+        a = make(96, np.random.default_rng(1))
+        assert a.shape == (96, 96, 3) and a.dtype == np.uint8
+        assert np.array_equal(a, make(96, np.random.default_rng(1)))
+    # terrazzo: many separate flecks that differ from the ground
+    fl = [speckle(96, np.random.default_rng(s)) for s in range(5)]
+    for img in fl:
+        ground = np.median(img.reshape(-1, 3), axis=0)
+        off = (np.abs(img.astype(int) - ground).max(axis=2) > 25).astype(np.uint8)
+        assert cv2.connectedComponents(off)[0] > 20
+    # a floral cloth: shapes of another colour on its ground, not a flat colour
+    for s in range(5):
+        img = floral(96, np.random.default_rng(s)).astype(int)
+        assert np.abs(img - np.median(img.reshape(-1, 3), axis=0)).max(axis=2).max() > 40
+    # print_p=0 draws exactly what texture drew before the prints existed
+    r1, r2 = np.random.default_rng(9), np.random.default_rng(9)
+    assert np.array_equal(texture(64, r1), texture(64, r2, 0.0)) and r1.random() == r2.random()
+    assert any(not np.array_equal(texture(64, np.random.default_rng(s)), texture(64, np.random.default_rng(s), 1.0))
+               for s in range(3))

@@ -163,6 +163,7 @@ def test_train_cli_rejects_bad_split_fractions(tmp_path, capsys):
     (["--recolour-p", "1.2"], "--recolour-p"),
     (["--relight-p", "-0.1"], "--relight-p"),
     (["--hand-shadow-p", "2"], "--hand-shadow-p"),
+    (["--print-p", "1.5"], "--print-p"),
 ])
 def test_train_cli_rejects_bad_composite_options(tmp_path, capsys, args, message):
     from segmentation.train import main
@@ -188,8 +189,22 @@ def test_composite_options_reach_the_sampler(monkeypatch):
     img = np.zeros((40, 40, 3), np.uint8)
     msk = np.zeros((40, 40), np.uint8)
     msk[10:30, 10:30] = 255
-    make_dataset([(img, msk, 1.0, "a_id00_1")], TrainConfig(size=32, composite_p=0.8, family_weights=(1, 0, 0, 0, 1)))
-    assert seen[-1].p == 0.8 and tuple(seen[-1].family_weights) == (1, 0, 0, 0, 1)
+    make_dataset([(img, msk, 1.0, "a_id00_1")],
+                 TrainConfig(size=32, composite_p=0.8, family_weights=(1, 0, 0, 0, 1), print_p=0.4))
+    assert seen[-1].p == 0.8 and tuple(seen[-1].family_weights) == (1, 0, 0, 0, 1) and seen[-1].print_p == 0.4
+
+
+def test_the_fixed_composite_val_set_carries_no_prints():
+    from segmentation.train import TrainConfig, composite_val_set
+
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 255, (40, 40, 3)).astype(np.uint8)
+    msk = np.zeros((40, 40), np.uint8)
+    msk[10:30, 10:30] = 255
+    items = [(img, msk, 1.0, "a_id00_1"), (img[::-1].copy(), msk, 1.0, "b_id01_1")]
+    plain = composite_val_set(items, TrainConfig(size=32), [])
+    printed = composite_val_set(items, TrainConfig(size=32, print_p=1.0), [])
+    assert all(np.array_equal(a, b) for a, b in zip(plain[:2], printed[:2]))  # seeded set unchanged
 
 
 def test_hand_shadow_option_reaches_every_training_crop_with_its_mask(monkeypatch):
