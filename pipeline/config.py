@@ -128,6 +128,10 @@ class PipelineConfig:
     #: a watch or bracelet the mask left as a gap across the forearm is filled (it belongs to the
     #: cut-out like a ring; see pipeline/wrist_bridge.py)
     wrist_bridge: bool = True
+    #: fingers end at their tips: a hand's mask is dropped on the fingers' side of its knuckles
+    #: farther than this many palm lengths from its landmarks' hull (a neck or cheek joined to a
+    #: fingertip; see pipeline/landmark_prior.beyond_fingertips); 0 = off
+    tip_reach: float = 0.3
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)
@@ -147,6 +151,8 @@ class PipelineConfig:
             raise ValueError(f"margin must be in [0, 2], got {self.margin}")
         if not 0.0 <= self.context_margin <= 4.0:
             raise ValueError(f"context_margin must be in [0, 4], got {self.context_margin}")
+        if self.tip_reach < 0:
+            raise ValueError(f"tip_reach must be at least 0, got {self.tip_reach}")
         if self.context_reach < 0:
             raise ValueError(f"context_reach must be at least 0, got {self.context_reach}")
         if not 0.0 < self.context_cone < 90.0:  # the cone is drawn as a triangle: under 90 degrees

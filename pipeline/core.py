@@ -22,8 +22,8 @@ from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours
 from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
-from pipeline.landmark_prior import (apply_prior, bridge_fingers, forearm_cone, hand_prior, landmark_cone,
-                                     rescue_grown, skeleton_agreement, skeleton_anchor, to_crop)
+from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, forearm_cone, hand_prior,
+                                     landmark_cone, rescue_grown, skeleton_agreement, skeleton_anchor, to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.refine import above, fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
@@ -364,6 +364,8 @@ class Pipeline:
                 patch, box = self._continue_forearm(hands[idx], patch, box, wide, wide_m, (h, w))
                 if patch is not before:  # the wide crop's coarser edge sets the refinement's reach
                     upscale = max(upscale, 1.0 / float(wide_m[0, 0]))
+            if cfg.tip_reach > 0 and patch.size and idx is not None and hands[idx].landmarks is not None:
+                patch[beyond_fingertips(patch.shape, hands[idx].landmarks - box[:2], cfg.tip_reach)] = 0.0
             if patch.size:
                 patches.append((patch, box))
                 r = chain[-1][0]

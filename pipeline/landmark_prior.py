@@ -194,6 +194,40 @@ def skeleton_anchor(shape: tuple[int, int], points: np.ndarray, box: tuple[float
     return out
 
 
+def beyond_fingertips(shape: tuple[int, int], points: np.ndarray, reach: float) -> np.ndarray:
+    """``HxW`` bool: where this hand cannot be — straight ahead of its fingers, past its knuckles,
+    farther than ``reach`` palm lengths from the convex hull of its landmarks. ``points`` are in
+    the plane's pixels.
+
+    Fingers end at their tips: skin ahead of them that the mask joined to a fingertip is someone's
+    neck or cheek (a face the face detector missed, behind a surgical mask) or a skin-coloured
+    table, never this hand. Only the band as wide as the hand (plus ``reach``) counts: beside it
+    the same arm's upper arm may rise past the fingers (an elbow bent, HGR's validation photos),
+    and another hand may lie there. The wrist's side is left alone, where a forearm may go any
+    way; ``reach`` covers long nails and landmarks a little short of the tips.
+    """
+    axis = wrist_axis(points)
+    if axis is None:
+        return np.zeros(shape, bool)
+    wrist, palm, away = axis
+    ahead = -away  # from the wrist towards the fingers
+    side = np.array([ahead[1], -ahead[0]])
+    rel = np.asarray(points, np.float64) - wrist
+    line = float((rel[[5, 9, 13, 17]] @ ahead).min())  # the knuckle line, along the hand
+    grow = max(1, int(round(reach * palm)))
+    lo, hi = float((rel @ side).min()) - grow, float((rel @ side).max()) + grow
+    far = 2.0 * float(np.hypot(*shape)) + float(np.hypot(*wrist))
+    band = np.zeros(shape, np.uint8)  # ahead of the knuckle line, as wide as the hand
+    start = wrist + ahead * line
+    cv2.fillConvexPoly(band, np.round([start + lo * side, start + hi * side, start + hi * side + far * ahead,
+                                       start + lo * side + far * ahead]).astype(np.int32), 1)
+    hull = np.zeros(shape, np.uint8)
+    pts = np.round(cv2.convexHull(np.asarray(points, np.float32))).astype(np.int32)
+    cv2.fillConvexPoly(hull, pts, 1)
+    cv2.polylines(hull, [pts], True, 1, 2 * grow + 1)
+    return (band > 0) & (hull == 0)
+
+
 def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previous: tuple,
                  matrix: np.ndarray, threshold: float, band: float = 0.0, cone_deg: float = 0.0) -> np.ndarray:
     """A grown crop of a hand whose first crop GrabCut had to rescue, re-segmented the same way.

@@ -83,6 +83,8 @@ def test_config_validation():
         PipelineConfig(threshold=1.5)
     with pytest.raises(ValueError):
         PipelineConfig(max_hands=0)
+    with pytest.raises(ValueError, match="tip_reach"):
+        PipelineConfig(tip_reach=-0.1)
 
 
 def test_no_growth_when_mask_floods_an_edge():
@@ -592,7 +594,8 @@ def test_the_rest_of_a_guarded_face_beside_the_hand_goes_with_the_skeleton_ancho
     hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
     results = {}
     for skeleton in (False, True):
-        cfg = PipelineConfig(margin=0.1, context_margin=0.0, anchor_to_skeleton=skeleton)
+        # the fingertip gate off: the face lies ahead of the pinky, and it is the anchor under test
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, anchor_to_skeleton=skeleton, tip_reach=0.0)
         results[skeleton] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg,
                                      face_detector=FixedFaces([(265.0, 85.0, 355.0, 175.0)])).process(img)
     assert results[True].faces and results[False].faces
@@ -600,3 +603,24 @@ def test_the_rest_of_a_guarded_face_beside_the_hand_goes_with_the_skeleton_ancho
     assert (results[False].mask[face] == 255).sum() > 100  # but not the strip inside the box
     assert not (results[True].mask[face] == 255).any()
     assert iou(results[True].mask, mask) > 0.9
+
+
+def test_skin_joined_to_a_fingertip_beyond_the_fingers_is_dropped_with_tip_reach():
+    """A neck under a masked face, touching the middle fingertip: the skeleton anchor keeps it
+    (it is joined to the finger), the fingertip gate takes what lies past the fingers' reach."""
+    img, mask = draw_hand(400, 300)  # middle fingertip landmark at (150, 140), palm ~81 px
+    neck = np.zeros(mask.shape, np.uint8)
+    cv2.circle(neck, (150, 100), 42, 1, -1)
+    neck = (neck > 0) & (mask == 0)
+    img[neck] = img[mask > 0].mean(axis=0).astype(np.uint8)
+    hand = HandBox((30.0, 40.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    results = {}
+    for reach in (0.0, 0.3):
+        cfg = PipelineConfig(margin=0.1, max_grow=0, context_margin=0.0, tip_reach=reach)
+        results[reach] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg).process(img)
+    far = neck.copy()
+    far[105:] = False  # more than 0.3 palm lengths past the tip
+    assert (results[0.0].mask[far] == 255).mean() > 0.8  # joined to the finger: kept without the gate
+    assert not (results[0.3].mask[far] == 255).any()
+    assert iou(results[0.3].mask, mask) > iou(results[0.0].mask, mask)
+    assert (results[0.3].mask[mask > 0] == 255).mean() > 0.95  # the hand itself stays

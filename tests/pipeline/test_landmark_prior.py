@@ -267,3 +267,20 @@ def test_the_skeleton_anchor_covers_palm_bones_and_the_forearms_way_but_not_the_
     plane[0:5, 0:5] = True
     assert skeleton_anchor((240, 320), pts, box, 0.5, 30.0, out=plane) is plane
     assert plane[0:5, 0:5].all() and np.array_equal(plane[5:], anchor[5:])
+
+
+def test_beyond_the_fingertips_lies_past_the_knuckles_and_outside_the_landmarks_reach():
+    from pipeline.landmark_prior import beyond_fingertips
+
+    pts = synthetic_landmarks()  # upright: wrist (160, 197), middle tip (160, 62), palm ~75 px
+    out = beyond_fingertips((240, 320), pts, 0.3)
+    assert out.shape == (240, 320) and out.dtype == bool
+    assert out[10, 160]  # far above the middle fingertip
+    assert out[20, 100]  # ahead of the fingers, past the tips
+    assert not out[20, 20] and not out[20, 300]  # past them but beside the hand: an upper arm, another hand
+    assert not out[55, 160]  # within reach of the tip: long nails, landmarks a little short
+    assert not out[149, 160] and not out[230, 160]  # palm and forearm
+    assert not out[150, 10] and not out[150, 310]  # beside the palm, where another hand may lie
+    assert not out[150:, :].any()  # nothing on the wrist's side of the knuckle line (y ~ 143)
+    assert out[10, 160] and not beyond_fingertips((240, 320), pts, 1.0)[40, 160]  # reach widens it
+    assert not beyond_fingertips((240, 320), np.zeros((21, 2)), 0.3).any()  # no direction: nothing
