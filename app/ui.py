@@ -36,7 +36,7 @@ from app.processing import (
     results_zip,
 )
 from app.views import on_checkerboard, overlay_view, preview_scale, shrink
-from pipeline.config import WIDE_LOOK_MARGIN, PipelineConfig
+from pipeline.config import FINGERTIP_REACH, WIDE_LOOK_MARGIN, PipelineConfig
 from pipeline.core import Pipeline
 from pipeline.render import composite, parse_color
 
@@ -148,13 +148,19 @@ def sidebar_controls(detectors: tuple[str, ...]) -> Controls:
         help="A hand lying across the photo (forearm leaving by the side) is shown to the model turned "
              "a quarter turn, as it was trained; the mask is turned back.",
     )
+    tips = sb.checkbox(
+        "Stop the mask at the fingertips", value=DEFAULTS.tip_reach > 0,
+        help="What the mask joined to a fingertip straight ahead of the fingers (a neck, a poster) is "
+             "taken away. It trusts the hand landmarks: where they fall short, it can cut a fingertip.",
+    )
     mode = sb.radio("Output background", ["Transparent", "Colour"], horizontal=True,
                     help="Transparent gives an RGBA cut-out; Colour puts the hand on a flat colour (RGB).")
     colour = sb.color_picker("Background colour", "#FFFFFF", disabled=mode == "Transparent")
     show = sb.toggle("Show detected boxes and landmarks", value=False)
     config = dataclasses.replace(DEFAULTS, detector=detector, threshold=threshold, margin=margin,
                                  context_margin=WIDE_LOOK_MARGIN if forearm else 0.0, wrist_bridge=watch,
-                                 upright_crops=upright)
+                                 upright_crops=upright,
+                                 tip_reach=FINGERTIP_REACH if tips else 0.0)
     return Controls(config, None if mode == "Transparent" else parse_color(colour), show)
 
 

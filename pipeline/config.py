@@ -14,6 +14,8 @@ from pipeline.colour import COLOUR_MODES
 WIDE_LOOK_MARGIN = 1.0
 #: and the half-angle of its forearm cone, in degrees
 WIDE_LOOK_CONE = 60.0
+#: the fingertip gate's reach in palm lengths (docs/val_sweep_tip_reach.json)
+FINGERTIP_REACH = 0.3
 
 
 @dataclass(frozen=True)
@@ -128,10 +130,11 @@ class PipelineConfig:
     #: a watch or bracelet the mask left as a gap across the forearm is filled (it belongs to the
     #: cut-out like a ring; see pipeline/wrist_bridge.py)
     wrist_bridge: bool = True
-    #: fingers end at their tips: a hand's mask is dropped on the fingers' side of its knuckles
-    #: farther than this many palm lengths from its landmarks' hull (a neck or cheek joined to a
-    #: fingertip; see pipeline/landmark_prior.beyond_fingertips); 0 = off
-    tip_reach: float = 0.3
+    #: fingers end at their tips: straight ahead of a hand's fingers (past its knuckles, in a band
+    #: as wide as the hand) its mask is dropped farther than this many palm lengths from its
+    #: landmarks' hull (a neck or poster joined to a fingertip; see
+    #: pipeline/landmark_prior.beyond_fingertips); 0 = off
+    tip_reach: float = FINGERTIP_REACH
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)

@@ -6,7 +6,7 @@ import os
 import sys
 
 from pipeline.colour import COLOUR_MODES
-from pipeline.config import PipelineConfig
+from pipeline.config import FINGERTIP_REACH, PipelineConfig
 
 _DEFAULTS = PipelineConfig()
 _native_quiet = False
@@ -34,6 +34,9 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                    help="don't keep detected faces out of the masks")
     g.add_argument("--no-wrist-bridge", action="store_true",
                    help="leave a watch band the mask cut out of the forearm as a gap")
+    g.add_argument("--no-fingertip-gate", action="store_true",
+                   help="keep what the mask joined to a fingertip straight ahead of the fingers (a neck, a "
+                        "poster); the gate trusts the hand landmarks and cuts tips they fall short of")
     g.add_argument("--upright-crops", action=argparse.BooleanOptionalAction, default=_DEFAULTS.upright_crops,
                    help="show a hand lying across the photo to the model after a quarter turn, upright "
                         f"as its training hands (default: {'on' if _DEFAULTS.upright_crops else 'off'})")
@@ -56,6 +59,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         landmark_prior=not args.no_landmark_prior,
         face_guard=not args.no_face_guard,
         wrist_bridge=not args.no_wrist_bridge,
+        tip_reach=0.0 if args.no_fingertip_gate else FINGERTIP_REACH,
         upright_crops=args.upright_crops,
         tta_flip=args.tta,
         colour=args.colour,

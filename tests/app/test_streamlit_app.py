@@ -113,6 +113,8 @@ def test_empty_page_offers_the_factory_detectors_and_config_defaults(spy):
     assert watch.label == "Keep watch bands in the cut-out" and watch.value == DEFAULTS.wrist_bridge
     upright = at.sidebar.checkbox[2]
     assert upright.label == "Turn sideways hands upright" and upright.value == DEFAULTS.upright_crops
+    tips = at.sidebar.checkbox[3]
+    assert tips.label == "Stop the mask at the fingertips" and tips.value == (DEFAULTS.tip_reach > 0)
     label = at.file_uploader[0].label
     assert "JPEG, PNG, WebP" in label and "50 MB" in label and "50 MP" in label
     try:
@@ -203,6 +205,9 @@ def test_controls_reuse_the_models_and_recompute_only_what_changed(spy):
     at.sidebar.checkbox[2].set_value(not DEFAULTS.upright_crops).run()  # upright crops: a pipeline setting
     assert len(spy.processed) == 7
     assert spy.configs[-1].upright_crops == (not DEFAULTS.upright_crops)
+    at.sidebar.checkbox[3].set_value(not DEFAULTS.tip_reach > 0).run()  # the fingertip gate: a pipeline setting
+    assert len(spy.processed) == 8
+    assert (spy.configs[-1].tip_reach > 0) == (not DEFAULTS.tip_reach > 0)
 
     assert not at.exception and not at.error
     assert spy.detectors == [DEFAULTS.detector] and len(spy.segmenters) == 1  # never reloaded

@@ -251,6 +251,8 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args([])) == PipelineConfig()
     assert config_from_args(p.parse_args(["--upright-crops"])).upright_crops is True
     assert config_from_args(p.parse_args(["--no-upright-crops"])).upright_crops is False
+    assert config_from_args(p.parse_args(["--no-fingertip-gate"])).tip_reach == 0.0
+    assert config_from_args(p.parse_args([])).tip_reach > 0
 
 
 class CastRecorder(ColourSegmenter):
