@@ -53,7 +53,7 @@ def table() -> str:
     if families.exists():
         t = json.loads(families.read_text())
         out += ["", "New scenes by background family (IoU / BF1; `benchmarks/make_scene_set.py`): " + ", ".join(
-            f"{k} {v['iou']:.3f} / {v['boundary_f1']:.3f} (n={v['n']})" for k, v in t.items())]
+            f"{k} {v['iou']:.4f} / {v['boundary_f1']:.4f} (n={v['n']})" for k, v in t.items())]
     for train in (ROOT / "models" / "hand_unet.train.json", ROOT / "models" / "hand_unet_personwise.train.json"):
         comp = json.loads(train.read_text()).get("composite_test", {}) if train.exists() else {}
         if comp:
