@@ -4,7 +4,8 @@
 each (box + margin, squared), segment the crops in one batch, grow a crop whose mask runs off
 an edge that is not the image's edge (a forearm past the hand box), paste the soft masks back
 at full resolution (a grown crop supplies the arm, the first crop keeps the fingers' detail),
-snap them to the photo's edges, then threshold, de-speck and fill holes.
+drop what a hand's mask reaches straight ahead of its fingertips, snap the masks to the photo's
+edges, then threshold, de-speck and fill holes.
 """
 from __future__ import annotations
 
