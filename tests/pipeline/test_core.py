@@ -626,3 +626,36 @@ def test_skin_joined_to_a_fingertip_beyond_the_fingers_is_dropped_with_tip_reach
     assert not (results[0.3].mask[far] == 255).any()
     assert iou(results[0.3].mask, mask) > iou(results[0.0].mask, mask)
     assert (results[0.3].mask[mask > 0] == 255).mean() > 0.95  # the hand itself stays
+
+
+def test_a_second_hand_ahead_of_the_first_ones_fingertips_stays_with_the_fingertip_gate():
+    """Hand B's palm touches hand A's middle fingertip: A's crops see B and A's gate takes it out
+    of A's mask, but B's own mask (another detected hand) is not gated by A."""
+    top, _ = draw_hand(400, 300, seed=1)
+    bottom, _ = draw_hand(400, 300, seed=2)
+    _, m = draw_hand(400, 300)
+    h = 420
+    img = np.zeros((h, 300, 3), np.uint8)
+    img[:] = top[5:6]  # a background row, above the fingers
+    truth = np.zeros((h, 300), np.uint8)
+    for src, shift in ((top, -120), (bottom, 50)):
+        rows = slice(max(0, shift), min(h, 400 + shift))
+        src_rows = slice(max(0, -shift), max(0, -shift) + rows.stop - rows.start)
+        hand = m[src_rows] > 0
+        img[rows][hand] = src[src_rows][hand]
+        truth[rows] |= m[src_rows]
+    hands = [HandBox((30.0, 0.0, 270.0, 190.0), 0.9, landmarks=fanned_landmarks(cy=128.0), source="fake"),
+             HandBox((30.0, 175.0, 270.0, 370.0), 0.95, landmarks=fanned_landmarks(cy=298.0), source="fake")]
+    results = {}
+    for reach in (0.0, 0.3):
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, tip_reach=reach)
+        results[reach] = Pipeline(FakeDetector(hands), ColourSegmenter(96), cfg).process(img)
+    upper = truth.copy()
+    upper[180:] = 0  # hand B, ahead of A's fingers
+    assert (results[0.3].mask[upper > 0] == 255).mean() > 0.95
+    assert iou(results[0.3].mask, truth) > 0.9
+    assert abs(iou(results[0.3].mask, truth) - iou(results[0.0].mask, truth)) < 0.01
+    # B found by no detector: then it is only skin ahead of A's fingers, and the gate takes it
+    alone = Pipeline(FakeDetector(hands[1:]), ColourSegmenter(96),
+                     PipelineConfig(margin=0.1, context_margin=0.0)).process(img)
+    assert (alone.mask[upper > 0] == 255).mean() < 0.2
