@@ -213,7 +213,8 @@ def beyond_fingertips(shape: tuple[int, int], points: np.ndarray, reach: float) 
     ahead = -away  # from the wrist towards the fingers
     side = np.array([ahead[1], -ahead[0]])
     rel = np.asarray(points, np.float64) - wrist
-    line = float((rel[[5, 9, 13, 17]] @ ahead).min())  # the knuckle line, along the hand
+    knuckles = [finger[0] for finger in FINGERS[1:]]  # of the four fingers; the thumb's lies lower
+    line = float((rel[knuckles] @ ahead).min())  # the knuckle line, along the hand
     grow = max(1, int(round(reach * palm)))
     lo, hi = float((rel @ side).min()) - grow, float((rel @ side).max()) + grow
     far = 2.0 * float(np.hypot(*shape)) + float(np.hypot(*wrist))

@@ -116,7 +116,7 @@ def speckle(size: int, rng: np.random.Generator) -> np.ndarray:
     The hand_boxes photos show such floors kept as 'hand' between spread fingers: the flecks
     break the surface into pieces the size of a fingertip's shading, which plain noise does not.
     """
-    img = np.broadcast_to(_ground(rng), (size, size, 3)).astype(np.float32).copy()
+    img = np.full((size, size, 3), _ground(rng), np.float32)
     for _ in range(int(rng.integers(2, 5))):
         n = cv2.GaussianBlur(rng.random((size, size)).astype(np.float32), (0, 0), rng.uniform(0.6, 2.2))
         fleck = n > np.quantile(n, rng.uniform(0.8, 0.97))
@@ -125,7 +125,7 @@ def speckle(size: int, rng: np.random.Generator) -> np.ndarray:
             colour = rng.uniform(20, 90) * rng.uniform(0.85, 1.0, 3)
         elif tone < 0.55:  # white marble chips
             colour = rng.uniform(200, 255) * rng.uniform(0.92, 1.0, 3)
-        elif tone < 0.85:  # the ground's own colour, darker or lighter
+        elif tone < 0.85:  # a shade of the colour in the corner by now: mostly the ground's
             colour = img[0, 0] * rng.uniform(0.6, 1.15)
         else:
             colour = _colour(rng)
@@ -145,7 +145,7 @@ def speckle(size: int, rng: np.random.Generator) -> np.ndarray:
 def floral(size: int, rng: np.random.Generator) -> np.ndarray:
     """A printed cloth: flowers of a few petals, leaves and dots on a (mostly pale) ground, with
     soft folds. The hand_boxes photos show pale floral cloth kept between the fingers."""
-    img = np.broadcast_to(_ground(rng), (size, size, 3)).astype(np.float32).copy()
+    img = np.full((size, size, 3), _ground(rng), np.float32)
     petal_colours = [rng.uniform([150, 40, 60], [255, 190, 210]) if rng.random() < 0.6 else _colour(rng)
                      for _ in range(int(rng.integers(1, 4)))]
     leaf = rng.uniform([40, 90, 30], [150, 200, 120])
