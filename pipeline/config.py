@@ -16,6 +16,9 @@ WIDE_LOOK_MARGIN = 1.0
 WIDE_LOOK_CONE = 60.0
 #: the fingertip gate's reach in palm lengths (docs/val_sweep_tip_reach.json)
 FINGERTIP_REACH = 0.3
+#: the colour edge's least contrast between hand and background, RGB distance
+#: (docs/val_sweep_colour_edge.json)
+COLOUR_EDGE_CONTRAST = 20.0
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,10 @@ class PipelineConfig:
     #: landmarks' hull (a neck or poster joined to a fingertip; see
     #: pipeline/landmark_prior.beyond_fingertips); 0 = off
     tip_reach: float = FINGERTIP_REACH
+    #: the mask's edge is re-drawn by colour (a pixel that is plainly the background's colour
+    #: leaves, one plainly the hand's joins) where hand and background differ by this much (RGB
+    #: distance; see pipeline/refine.colour_edge); 0 = off
+    colour_edge: float = COLOUR_EDGE_CONTRAST
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)
@@ -154,6 +161,8 @@ class PipelineConfig:
             raise ValueError(f"margin must be in [0, 2], got {self.margin}")
         if not 0.0 <= self.context_margin <= 4.0:
             raise ValueError(f"context_margin must be in [0, 4], got {self.context_margin}")
+        if self.colour_edge < 0:
+            raise ValueError(f"colour_edge must be at least 0, got {self.colour_edge}")
         if self.tip_reach < 0:
             raise ValueError(f"tip_reach must be at least 0, got {self.tip_reach}")
         if self.context_reach < 0:

@@ -26,7 +26,7 @@ from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
 from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, forearm_cone, hand_prior,
                                      landmark_cone, rescue_grown, skeleton_agreement, skeleton_anchor, to_crop)
 from pipeline.orientation import quarter_turns
-from pipeline.refine import above, fill_holes, guided_refine, remove_specks, soft_alpha
+from pipeline.refine import above, colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
 from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, footprint, letterbox_region, paste_soft, warp_crop
@@ -413,6 +413,19 @@ class Pipeline:
                     if b.landmarks is not None:
                         m, _ = bridge_wrist(m, b.landmarks - (x0, y0))
             m = fill_holes(m, cfg.hole_fraction)
+            if cfg.colour_edge > 0:
+                # Last, on the outline only: before the holes were filled it could open a thin rim
+                # round one to the background. It may add only where the model saw some hand
+                # (not a face the guard took out).
+                edged = colour_edge(image[y0:y1, x0:x1], m, int(math.ceil(upscale)), cfg.colour_edge,
+                                    may_add=sub > 0.02)
+                # the cut-out's alpha follows: a pixel that left is transparent, one that joined opaque
+                gone, came = cv2.compare(m, edged, cv2.CMP_GT), cv2.compare(edged, m, cv2.CMP_GT)
+                np.minimum(sub, 0.25, out=sub, where=gone > 0)
+                np.maximum(sub, 0.75, out=sub, where=came > 0)
+                if gone.any():  # a thin strip it cut through leaves a crumb: cleaned as before
+                    edged = fill_holes(remove_specks(edged, cfg.speck_fraction, anchor=anchor), cfg.hole_fraction)
+                m = edged
             mask[y0:y1, x0:x1] = m
             alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold)
         t3 = time.perf_counter()

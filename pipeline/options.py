@@ -6,7 +6,7 @@ import os
 import sys
 
 from pipeline.colour import COLOUR_MODES
-from pipeline.config import FINGERTIP_REACH, PipelineConfig
+from pipeline.config import COLOUR_EDGE_CONTRAST, FINGERTIP_REACH, PipelineConfig
 
 _DEFAULTS = PipelineConfig()
 _native_quiet = False
@@ -28,6 +28,9 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--require-hand", action="store_true",
                    help="treat 'no hand found' as a failure instead of segmenting the whole image")
     g.add_argument("--no-refine", action="store_true", help="skip the guided-filter edge refinement")
+    g.add_argument("--no-colour-edge", action="store_true",
+                   help="keep the refined mask's edge as it is instead of re-drawing it where the photo's "
+                        "colour turns from the hand's to the background's")
     g.add_argument("--no-landmark-prior", action="store_true",
                    help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, colour check, cut-off fingertips joined back)")
     g.add_argument("--no-face-guard", action="store_true",
@@ -56,6 +59,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         max_hands=args.max_hands,
         require_hand=args.require_hand,
         refine=not args.no_refine,
+        colour_edge=0.0 if args.no_colour_edge else COLOUR_EDGE_CONTRAST,
         landmark_prior=not args.no_landmark_prior,
         face_guard=not args.no_face_guard,
         wrist_bridge=not args.no_wrist_bridge,

@@ -78,19 +78,26 @@ def guided_refine(
     if points is None:
         return out
     xs, ys = points[:, 0, 0], points[:, 0, 1]
-    # Bilinear lookup of the coefficients at the band's pixels (centres aligned as cv2.resize
-    # aligns them) by one cv2.remap call; remap wants maps under 32767 on a side, so the list of
-    # points is folded into rows.
-    n = len(xs)
-    pad = -n % _REMAP_ROW
-    map_x = np.pad((xs + 0.5) * sx - 0.5, (0, pad)).astype(np.float32).reshape(-1, _REMAP_ROW)
-    map_y = np.pad((ys + 0.5) * sy - 0.5, (0, pad)).astype(np.float32).reshape(-1, _REMAP_ROW)
-    c = cv2.remap(coef, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).reshape(-1, 4)[:n]
+    # bilinear lookup of the coefficients at the band's pixels
+    c = _sample(coef, xs, ys, sx, sy)
     flat = ys.astype(np.int64) * w + xs
     rgb = np.take(image_rgb.reshape(-1, 3), flat, axis=0).astype(np.float32)
     q = (c[:, 0] * rgb[:, 0] + c[:, 1] * rgb[:, 1] + c[:, 2] * rgb[:, 2]) * np.float32(1 / 255) + c[:, 3]
     out.reshape(-1)[flat] = np.clip(q, 0.0, 1.0)
     return out
+
+
+def _sample(plane: np.ndarray, xs: np.ndarray, ys: np.ndarray, sx: float, sy: float) -> np.ndarray:
+    """``N x C``: a low-resolution ``plane`` (at most 4 channels) looked up bilinearly at the
+    full-resolution pixels ``(xs, ys)``, which it covers at ``sx, sy`` of their scale (centres
+    aligned as cv2.resize aligns them), by one cv2.remap call; remap wants maps under 32767 on
+    a side, so the list of points is folded into rows."""
+    n = len(xs)
+    pad = -n % _REMAP_ROW
+    map_x = np.pad((xs + 0.5) * sx - 0.5, (0, pad)).astype(np.float32).reshape(-1, _REMAP_ROW)
+    map_y = np.pad((ys + 0.5) * sy - 0.5, (0, pad)).astype(np.float32).reshape(-1, _REMAP_ROW)
+    out = cv2.remap(plane, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return out.reshape(-1, plane.shape[2] if plane.ndim == 3 else 1)[:n]
 
 
 def _solve_sym3(m: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -233,3 +240,109 @@ def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band:
     ramp = np.where(kept, np.maximum(ramp, 0.5), np.minimum(ramp, 0.49))
     alpha[edge] = np.round(ramp * 255).astype(np.uint8)
     return alpha
+
+
+#: a pixel of the edge band changes side only when its share of hand is at most this (to
+#: background) or at least one minus this (to hand); in between, shading or blur, the mask decides
+COLOUR_EDGE_SURE = 0.25
+#: the shares are smoothed by this much (pixels) first, so single pixels do not flip and fray the edge
+COLOUR_EDGE_SIGMA = 1.0
+
+
+def _chromaticity(rgb: np.ndarray) -> np.ndarray:
+    """``N x 3`` colour over brightness: the hue and saturation left when shade dims a colour.
+    The constant keeps near-black pixels, whose hue is noise, near grey."""
+    return rgb / (rgb.sum(axis=1, keepdims=True) + 30.0)
+
+
+def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contrast: float = 20.0,
+                may_add: np.ndarray | None = None) -> np.ndarray:
+    """The mask's edge re-drawn where the photo's colour turns from the hand's to the background's.
+
+    The U-Net's edge comes from a crop a fraction of the photo's size, and the guided filter
+    that snaps it to the photo is fitted at about that resolution too, so the edge can sit a
+    pixel or two off: on a dark background a dark rim of it shows around the cut-out. Within
+    ``radius`` pixels of the edge every pixel is taken as a blend of the hand's colour near it
+    (the mean of the sure hand pixels in a window six radii wide) and the background's (the
+    same of the sure background); its share of hand is its projection on the line between the
+    two colours. Only where the two colours differ by ``min_contrast`` (RGB distance, 0-441) and
+    the pixel lies near the line between them is the share trusted; elsewhere (a hand on a
+    surface of its colour, a busy print) the mask keeps its edge. Nor is it where the pixel's
+    hue says otherwise: shade darkens skin towards a dark background along that very line, but
+    keeps the skin's hue. A pixel changes side only when it is plainly the other side's colour
+    (:data:`COLOUR_EDGE_SURE`). ``may_add`` (bool, the mask's shape) limits the pixels it may
+    add: not those the model ruled out, nor a face the guard took away, however skin-coloured.
+
+    Returns ``uint8`` 0/255 of the mask's shape.
+    """
+    m = mask > 0
+    r = max(1, int(radius))
+    k = np.ones((2 * r + 1, 2 * r + 1), np.uint8)  # a square: separable, several times faster than a disc
+    mu8 = m.astype(np.uint8)
+    inner = cv2.erode(mu8, k)
+    outer = 1 - cv2.dilate(mu8, k)
+    band = (inner == 0) & (outer == 0)
+    out = mu8 * np.uint8(255)
+    if not band.any() or not inner.any() or not outer.any():
+        return out
+    ys, xs = np.nonzero(band)
+    y0, y1 = max(0, ys.min() - 4 * r), min(m.shape[0], ys.max() + 4 * r + 1)
+    x0, x1 = max(0, xs.min() - 4 * r), min(m.shape[1], xs.max() + 4 * r + 1)
+    # The local means are sums over a window six radii wide: they vary slowly, so they are
+    # taken on a grid ``step`` times coarser (the area resize keeps sums in proportion) and
+    # looked up bilinearly at the band's pixels, which keeps a 24 MP photo's edge cheap.
+    step = max(1, r // 2)
+    h, w = y1 - y0, x1 - x0
+    lh, lw = max(1, -(-h // step)), max(1, -(-w // step))
+    img = image_rgb[y0:y1, x0:x1]
+    sums = []
+    for weight in (inner[y0:y1, x0:x1], outer[y0:y1, x0:x1]):
+        if step > 1:  # the colours summed over the sure pixels only, as a mean per grid cell
+            colours = cv2.resize(cv2.bitwise_and(img, img, mask=weight), (lw, lh), interpolation=cv2.INTER_AREA)
+            cover = cv2.resize(weight.astype(np.float32), (lw, lh), interpolation=cv2.INTER_AREA)
+            plane = np.dstack([colours.astype(np.float32), cover])
+        else:
+            plane = np.dstack([img.astype(np.float32) * weight[..., None], weight.astype(np.float32)])
+        win = 2 * max(1, round(3 * r / step)) + 1
+        sums.append(cv2.boxFilter(plane, -1, (win, win), normalize=False, borderType=cv2.BORDER_CONSTANT))
+    by, bx = ys - y0, xs - x0
+    sx, sy = (lw / w, lh / h) if step > 1 else (1.0, 1.0)
+    fs, gs = (_sample(p, bx, by, sx, sy) for p in sums)
+    ok = (fs[:, 3] > 1e-3) & (gs[:, 3] > 1e-3)
+    by, bx = by[ok], bx[ok]
+    hand = fs[ok, :3] / fs[ok, 3:]
+    ground = gs[ok, :3] / gs[ok, 3:]
+    pix = img[by, bx].astype(np.float32)
+    d = hand - ground
+    den = (d * d).sum(axis=1)
+    share = ((pix - ground) * d).sum(axis=1) / np.maximum(den, 1e-6)
+    off_line = np.linalg.norm(pix - ground - np.clip(share, 0, 1)[:, None] * d, axis=1)
+    contrast = np.sqrt(den)
+    trusted = (contrast >= min_contrast) & (off_line <= 0.5 * contrast)
+    # a pixel is only taken for background if its chromaticity is nearer the background's than
+    # the hand's, and for hand if nearer the hand's (shaded skin keeps the hand's)
+    cp, ch, cg = _chromaticity(pix), _chromaticity(hand), _chromaticity(ground)
+    nearer_hand = ((cp - ch) ** 2).sum(axis=1) < ((cp - cg) ** 2).sum(axis=1)
+    trusted &= np.where(share < 0.5, ~nearer_hand, nearer_hand)
+    # the shares as a plane (the mask's own 0/1 where they are not trusted), smoothed a little so
+    # that single pixels do not flip on their own and fray the edge
+    plane = (out[y0:y1, x0:x1] > 0).astype(np.float32)
+    plane[by[trusted], bx[trusted]] = np.clip(share[trusted], 0.0, 1.0)
+    plane = cv2.GaussianBlur(plane, (0, 0), COLOUR_EDGE_SIGMA)
+    sel = out[y0:y1, x0:x1]
+    sure = band[y0:y1, x0:x1]
+    sel[sure & (plane <= COLOUR_EDGE_SURE)] = 0
+    join = sure & (plane >= 1 - COLOUR_EDGE_SURE)
+    if may_add is not None:
+        join &= may_add[y0:y1, x0:x1]
+    join &= sel == 0
+    if join.any():
+        sel[join] = 255
+        # what it adds must hang on to the mask: an island of hand-coloured pixels a few pixels
+        # off the edge (a skin-coloured table) would be a new speck
+        n, labels = cv2.connectedComponents(sel, connectivity=8)
+        kept = np.zeros(n, bool)
+        kept[np.unique(labels[m[y0:y1, x0:x1] & (sel > 0)])] = True
+        kept[0] = False
+        sel[join] = np.where(kept[labels[join]], np.uint8(255), np.uint8(0))
+    return out

@@ -85,6 +85,8 @@ def test_config_validation():
         PipelineConfig(max_hands=0)
     with pytest.raises(ValueError, match="tip_reach"):
         PipelineConfig(tip_reach=-0.1)
+    with pytest.raises(ValueError, match="colour_edge"):
+        PipelineConfig(colour_edge=-1.0)
 
 
 def test_no_growth_when_mask_floods_an_edge():
@@ -253,6 +255,8 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args(["--no-upright-crops"])).upright_crops is False
     assert config_from_args(p.parse_args(["--no-fingertip-gate"])).tip_reach == 0.0
     assert config_from_args(p.parse_args([])).tip_reach > 0
+    assert config_from_args(p.parse_args(["--no-colour-edge"])).colour_edge == 0.0
+    assert config_from_args(p.parse_args([])).colour_edge > 0
 
 
 class CastRecorder(ColourSegmenter):
@@ -659,3 +663,28 @@ def test_a_second_hand_ahead_of_the_first_ones_fingertips_stays_with_the_fingert
     alone = Pipeline(FakeDetector(hands[1:]), ColourSegmenter(96),
                      PipelineConfig(margin=0.1, context_margin=0.0)).process(img)
     assert (alone.mask[upper > 0] == 255).mean() < 0.2
+
+
+class FatSegmenter(ColourSegmenter):
+    """A mask a pixel too wide all round at the crop's scale, as the model's edge can be."""
+
+    def predict(self, crops):
+        out = super().predict(crops)
+        return np.stack([cv2.dilate(m, np.ones((3, 3), np.uint8)) for m in out])
+
+
+def test_the_colour_edge_takes_the_rim_of_background_off_a_too_wide_mask_unless_switched_off():
+    img, mask = draw_hand(480, 640)
+    results = {}
+    for edge in (0.0, 30.0):  # 30: the contrast asked of hand and background
+        cfg = PipelineConfig(colour_edge=edge, landmark_prior=False)
+        results[edge] = Pipeline(FakeDetector([mask_box(mask)]), FatSegmenter(96), cfg).process(img)
+    rim_off = ((results[0.0].mask > 0) & (mask == 0)).sum()
+    rim_on = ((results[30.0].mask > 0) & (mask == 0)).sum()
+    assert rim_off > 500  # the fat model leaves a rim of background round the hand
+    assert rim_on < 0.3 * rim_off
+    assert iou(results[30.0].mask, mask) > iou(results[0.0].mask, mask)
+    assert ((results[30.0].alpha >= 128) == (results[30.0].mask > 0)).all()
+    gone = (results[0.0].mask > 0) & (results[30.0].mask == 0)
+    # no half-transparent rim left in the cut-out (but for crumbs the speck removal took after it)
+    assert (results[30.0].alpha[gone] == 0).mean() > 0.95

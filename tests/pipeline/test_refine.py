@@ -2,7 +2,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.refine import fill_holes, guided_refine, remove_specks, soft_alpha
+from pipeline.refine import colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
 from tests.conftest import draw_hand
 
 
@@ -135,3 +135,63 @@ def test_guided_refine_flat_guide_keeps_the_soft_mask():
     soft = np.tile(np.linspace(0, 1, 64, dtype=np.float32), (64, 1))
     out = guided_refine(img, soft, radius=4)
     assert np.abs(out - soft)[:, 8:-8].max() < 0.05
+
+
+def _disc_photo(hand_rgb, ground_rgb, size=120, radius=35):
+    truth = np.zeros((size, size), np.uint8)
+    cv2.circle(truth, (size // 2, size // 2), radius, 255, -1)
+    image = np.empty((size, size, 3), np.uint8)
+    image[:] = ground_rgb
+    image[truth > 0] = hand_rgb
+    return image, truth
+
+
+def test_colour_edge_pulls_a_too_wide_mask_back_to_the_photos_edge():
+    image, truth = _disc_photo((220, 170, 150), (30, 30, 35))
+    wide = cv2.dilate(truth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # 2 px too wide
+    out = colour_edge(image, wide, radius=3)
+    assert out.dtype == np.uint8 and out.shape == truth.shape and set(np.unique(out)) <= {0, 255}
+    # what is left of the error is the disc's own edge pixels, where the shares are smoothed to a half
+    edge = cv2.dilate(truth, np.ones((3, 3), np.uint8)) != cv2.erode(truth, np.ones((3, 3), np.uint8))
+    assert not ((out != truth) & ~edge).any()
+    assert (out != truth).sum() < 0.4 * (wide != truth).sum()
+    narrow = cv2.erode(truth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))  # and 2 px too narrow
+    out = colour_edge(image, narrow, radius=3)
+    assert not ((out != truth) & ~edge).any()
+    assert (out != truth).sum() < 0.4 * (narrow != truth).sum()
+
+
+def test_colour_edge_leaves_the_edge_alone_where_hand_and_ground_look_alike():
+    image, truth = _disc_photo((200, 160, 140), (205, 165, 140))  # a table of the hand's colour
+    wide = cv2.dilate(truth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    assert np.array_equal(colour_edge(image, wide, radius=3), wide)
+
+
+def test_colour_edge_changes_nothing_beyond_its_radius_and_keeps_an_empty_mask_empty():
+    image, truth = _disc_photo((220, 170, 150), (30, 30, 35))
+    far = cv2.dilate(truth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (21, 21)))  # 10 px too wide
+    out = colour_edge(image, far, radius=3)
+    band = cv2.dilate(far, np.ones((7, 7), np.uint8)) ^ cv2.erode(far, np.ones((7, 7), np.uint8))
+    assert np.array_equal(out[band == 0], far[band == 0])
+    empty = np.zeros_like(truth)
+    assert np.array_equal(colour_edge(image, empty, radius=3), empty)
+
+
+def test_colour_edge_adds_nothing_where_it_may_not():
+    image, truth = _disc_photo((220, 170, 150), (30, 30, 35))
+    narrow = cv2.erode(truth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    out = colour_edge(image, narrow, radius=3, may_add=np.zeros(truth.shape, bool))
+    assert np.array_equal(out, narrow)
+    left = np.zeros(truth.shape, bool)
+    left[:, :60] = True  # may add on the left half only
+    out = colour_edge(image, narrow, radius=3, may_add=left)
+    assert (out[:, 60:] == narrow[:, 60:]).all() and (out[:, :60] > narrow[:, :60]).any()
+
+
+def test_colour_edge_adds_no_island_off_the_edge():
+    image, truth = _disc_photo((220, 170, 150), (30, 30, 35))
+    image[57:64, 100:105] = (220, 170, 150)  # a hand-coloured fleck 4 px off the disc's right edge
+    out = colour_edge(image, truth, radius=8)
+    n, _ = cv2.connectedComponents(out)
+    assert n == 2  # background and the disc: the fleck stays out
+    assert (out[57:64, 100:105] == 0).all()
