@@ -420,11 +420,14 @@ class Pipeline:
                 edged = colour_edge(image[y0:y1, x0:x1], m, int(math.ceil(upscale)), cfg.colour_edge,
                                     may_add=sub > 0.02)
                 # the cut-out's alpha follows: a pixel that left is transparent, one that joined opaque
-                gone, came = cv2.compare(m, edged, cv2.CMP_GT), cv2.compare(edged, m, cv2.CMP_GT)
-                np.minimum(sub, 0.25, out=sub, where=gone > 0)
-                np.maximum(sub, 0.75, out=sub, where=came > 0)
-                if gone.any():  # a thin strip it cut through leaves a crumb: cleaned as before
-                    edged = fill_holes(remove_specks(edged, cfg.speck_fraction, anchor=anchor), cfg.hole_fraction)
+                changed = cv2.findNonZero(cv2.compare(m, edged, cv2.CMP_NE))
+                if changed is not None:
+                    cx, cy = changed[:, 0, 0], changed[:, 0, 1]
+                    left = edged[cy, cx] == 0
+                    sub[cy[left], cx[left]] = np.minimum(sub[cy[left], cx[left]], 0.25)
+                    sub[cy[~left], cx[~left]] = np.maximum(sub[cy[~left], cx[~left]], 0.75)
+                    if left.any():  # a thin strip it cut through leaves a crumb: cleaned as before
+                        edged = fill_holes(remove_specks(edged, cfg.speck_fraction, anchor=anchor), cfg.hole_fraction)
                 m = edged
             mask[y0:y1, x0:x1] = m
             alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold)
