@@ -267,7 +267,7 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
 
     The U-Net's edge comes from a crop a fraction of the photo's size, and the guided filter
     that snaps it to the photo is fitted at about that resolution too, so the edge can sit a
-    pixel or two off: on a dark background a dark rim of it shows around the cut-out. Within
+    pixel or two off and fray: flecks of a dark seat hung on the fingertips of a cut-out. Within
     ``radius`` pixels of the edge every pixel is taken as a blend of the hand's colour near it
     (the mean of the sure hand pixels in a window six radii wide) and the background's (the
     same of the sure background); its share of hand is its projection on the line between the
