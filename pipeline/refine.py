@@ -27,6 +27,12 @@ def _box(x: np.ndarray, r: int) -> np.ndarray:
     return cv2.boxFilter(x, -1, (2 * r + 1, 2 * r + 1), borderType=cv2.BORDER_REFLECT)
 
 
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise dot product of two ``N x 3`` arrays (of their first three columns), in the order numpy's sum takes (a row
+    reduction over three columns is several times slower than the three products added)."""
+    return a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1] + a[:, 2] * b[:, 2]
+
+
 def guided_refine(
     image_rgb: np.ndarray, soft: np.ndarray, radius: int, eps: float = 1e-3, subsample: int = 0,
     band: tuple[float, float] = (0.02, 0.98),
@@ -82,7 +88,7 @@ def guided_refine(
     c = _sample(coef, xs, ys, sx, sy)
     flat = ys.astype(np.int64) * w + xs
     rgb = np.take(image_rgb.reshape(-1, 3), flat, axis=0).astype(np.float32)
-    q = (c[:, 0] * rgb[:, 0] + c[:, 1] * rgb[:, 1] + c[:, 2] * rgb[:, 2]) * np.float32(1 / 255) + c[:, 3]
+    q = _dot(c, rgb) * np.float32(1 / 255) + c[:, 3]
     out.reshape(-1)[flat] = np.clip(q, 0.0, 1.0)
     return out
 
@@ -249,12 +255,6 @@ COLOUR_EDGE_SURE = 0.25
 COLOUR_EDGE_SIGMA = 1.0
 
 
-def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise dot product of two ``N x 3`` arrays, in the order numpy's sum takes (a row
-    reduction over three columns is several times slower than the three products added)."""
-    return a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1] + a[:, 2] * b[:, 2]
-
-
 def _chromaticity(rgb: np.ndarray) -> np.ndarray:
     """``N x 3`` colour over brightness: the hue and saturation left when shade dims a colour.
     The constant keeps near-black pixels, whose hue is noise, near grey."""
@@ -291,10 +291,11 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     out = mu8 * np.uint8(255)
     if not cv2.countNonZero(inner) or not cv2.countNonZero(outer):
         return out
-    points = cv2.findNonZero(grown - inner)  # the band: within r of the edge, either side
+    ring = grown - inner  # the band: within r of the edge, either side
+    points = cv2.findNonZero(ring)
     if points is None:
         return out
-    band = (grown - inner) > 0
+    band = ring > 0
     xs, ys = points[:, 0, 0], points[:, 0, 1]
     y0, y1 = max(0, ys.min() - 4 * r), min(m.shape[0], ys.max() + 4 * r + 1)
     x0, x1 = max(0, xs.min() - 4 * r), min(m.shape[1], xs.max() + 4 * r + 1)
@@ -307,19 +308,17 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     img = image_rgb[y0:y1, x0:x1]
     sums = []
     for weight in (inner[y0:y1, x0:x1], outer[y0:y1, x0:x1]):
+        colours, cover = cv2.bitwise_and(img, img, mask=weight), weight.astype(np.float32)
         if step > 1:  # the colours summed over the sure pixels only, as a mean per grid cell
-            colours = cv2.resize(cv2.bitwise_and(img, img, mask=weight), (lw, lh), interpolation=cv2.INTER_AREA)
-            cover = cv2.resize(weight.astype(np.float32), (lw, lh), interpolation=cv2.INTER_AREA)
-            plane = np.dstack([colours.astype(np.float32), cover])
-        else:
-            plane = np.dstack([img.astype(np.float32) * weight[..., None], weight.astype(np.float32)])
+            colours = cv2.resize(colours, (lw, lh), interpolation=cv2.INTER_AREA)
+            cover = cv2.resize(cover, (lw, lh), interpolation=cv2.INTER_AREA)
+        plane = np.dstack([colours.astype(np.float32), cover])
         win = 2 * max(1, round(3 * r / step)) + 1
         sums.append(cv2.boxFilter(plane, -1, (win, win), normalize=False, borderType=cv2.BORDER_CONSTANT))
-    by, bx = ys - y0, xs - x0
-    sx, sy = (lw / w, lh / h) if step > 1 else (1.0, 1.0)
-    fs, gs = (_sample(p, bx, by, sx, sy) for p in sums)
+    ry, rx = ys - y0, xs - x0  # the band's pixels in the window
+    fs, gs = (_sample(p, rx, ry, lw / w, lh / h) for p in sums)
     ok = (fs[:, 3] > 1e-3) & (gs[:, 3] > 1e-3)
-    by, bx = by[ok], bx[ok]
+    by, bx = ry[ok], rx[ok]
     hand = fs[ok, :3] / fs[ok, 3:]
     ground = gs[ok, :3] / gs[ok, 3:]
     pix = img[by, bx].astype(np.float32)
@@ -353,10 +352,9 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
         # off the edge (a skin-coloured table) would be a new speck. A path from an added pixel
         # into the mask enters it at its edge, so the mask's pixels in the band suffice.
         n, labels = cv2.connectedComponents(sel, connectivity=8)
-        ry, rx = ys - y0, xs - x0
-        ring = m[ys, xs] & (sel[ry, rx] > 0)
+        edge = m[ys, xs] & (sel[ry, rx] > 0)
         kept = np.zeros(n, bool)
-        kept[labels[ry[ring], rx[ring]]] = True
+        kept[labels[ry[edge], rx[edge]]] = True
         kept[0] = False
         sel[jy, jx] = np.where(kept[labels[jy, jx]], np.uint8(255), np.uint8(0))
     return out
