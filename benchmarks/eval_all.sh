@@ -34,6 +34,11 @@ python -m pipeline.evaluate --images runs/scene_test/images --masks runs/scene_t
 python benchmarks/by_group.py --per-image docs/eval/scene_test/per_image.csv --meta runs/scene_test/families.csv \
     --column family --name-column name -o docs/eval/scene_test/by_family.json
 
+# hands beside faces: the 11k Hands test hands raised beside two public-domain portraits (the face
+# is background); needs matplotlib's sample photo and, for the second portrait, scikit-image
+[ -d runs/face_test/masks ] || python benchmarks/make_face_set.py --data "$DATA/hands11k" --split test --out runs/face_test
+python -m pipeline.evaluate --images runs/face_test/images --masks runs/face_test/masks --model "$PERSONWISE" -o docs/eval/face_test
+
 # where the mistakes lie: on the hand, in the forearm cone, elsewhere (README, "What does not work yet")
 python benchmarks/error_sources.py --data "$DATA/hgr" --data "$DATA/hands11k" --highres runs/scene_test \
     --split test --model "$PERSONWISE" -o docs/error_sources_test.json

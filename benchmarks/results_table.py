@@ -22,6 +22,7 @@ SETS = {
     "hands11k_test": "new people: 11k Hands held-out subjects, silver masks (person-wise model)",
     "hands11k_test_2160x4000": "new people: same 11k Hands photos turned upright on 2160x4000 canvases (person-wise model)",
     "scene_test": "new scenes: both test splits' hands on unseen backgrounds, whole pipeline (person-wise model)",
+    "face_test": "hands beside faces: 11k Hands held-out hands raised beside two portraits, whole pipeline (person-wise model)",
     "hgr_refit_val": "unseen photos: HGR photos the refit held back, native size (shipped model)",
     "hgr_refit_val_2160x4000": "unseen photos: same images on 2160x4000 canvases (shipped model)",
     "hands11k_refit_val": "unseen photos: 11k Hands photos the refit held back, silver masks (shipped model)",

@@ -146,6 +146,15 @@ class PipelineConfig:
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)
     face_guard: bool = True
+    #: a hand box without landmarks that holds most of a detected face is that face (the YOLO
+    #: model takes faces for hands) and is dropped; with no hand left, faces are still kept out
+    #: of the whole-photo mask (detection/faces.faces_not_hands)
+    faces_not_hands: bool = True
+    #: the face guard spares a landmark hand's outline (its landmarks' hull, grown) and forearm
+    #: rather than its whole box, so a cheek inside the box beside the fingers is still face, and
+    #: ignores a "face" only when it lies inside that outline (a fist), not inside the box
+    #: ``auto`` grew to a YOLO box holding the hand and the face beside it
+    face_spare_outline: bool = True
     #: fail instead of segmenting the whole image when no hand is found
     require_hand: bool = False
     #: average with the horizontally flipped crop (slower, slightly smoother)

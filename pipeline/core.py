@@ -18,7 +18,8 @@ import cv2
 import numpy as np
 
 from detection.boxes import Box, box_intersection, offset_box
-from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band, wrist_axis
+from detection.faces import (ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands, forearm_band,
+                             hand_outline, hand_shape, wrist_axis)
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours
@@ -272,12 +273,21 @@ class Pipeline:
             if face_job is not None:
                 wait([face_job])
             raise
+        if found_faces and cfg.faces_not_hands:
+            hands = faces_not_hands(hands, found_faces)
         fallback = not hands
         if fallback and cfg.require_hand:
             raise NoHandFound("no hand found")
         faces: list[Box] = []
-        if found_faces and hands:
-            faces = faces_apart_from_hands(found_faces, [b.xyxy for b in hands])
+        if found_faces and (hands or cfg.faces_not_hands):
+            # with no hand left the whole photo is segmented, and a face in it is still no hand
+            if cfg.face_spare_outline:
+                # a fist the face detector calls a face lies inside the hand's outline; the
+                # hand's box may have been grown to a YOLO box that holds the face beside it too
+                faces = faces_apart_from_hands(found_faces, [hand_outline(b.landmarks) if b.landmarks is not None
+                                                             else b.xyxy for b in hands], ON_OUTLINE)
+            else:
+                faces = faces_apart_from_hands(found_faces, [b.xyxy for b in hands])
         t1 = time.perf_counter()
         regions = [crop_square(b.xyxy, cfg.margin) for b in hands] or [letterbox_region(w, h)]
 
@@ -390,10 +400,15 @@ class Pipeline:
             if cfg.refine and upscale > 1.0:
                 sub = guided_refine(image[y0:y1, x0:x1], sub, int(math.ceil(upscale)), cfg.refine_eps)
             if faces:
+                # a hand known by its landmarks keeps its outline and its forearm's way, not its
+                # whole box: a cheek inside the box beside the fingers is still face
+                known = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
+                boxed = [b for b in hands if b.landmarks is None or not cfg.face_spare_outline]
+                spared = [forearm_band(lm) for lm in known]
+                if cfg.face_spare_outline:
+                    spared += [shape for lm in known for shape in hand_shape(lm)]
                 excluded = face_exclusion((y1 - y0, x1 - x0), [offset_box(f, x0, y0) for f in faces],
-                                          [offset_box(b.xyxy, x0, y0) for b in hands],
-                                          [forearm_band(b.landmarks) - (x0, y0) for b in hands
-                                           if b.landmarks is not None])
+                                          [offset_box(b.xyxy, x0, y0) for b in boxed], spared)
                 if excluded is not None:
                     sub[excluded] = 0.0
             m = above(sub, cfg.threshold)

@@ -89,7 +89,7 @@ def test_auto_detector_runs_both_or_only_when_needed():
 
 def test_default_union_also_adds_hands_mediapipe_missed():
     a = mp(10, 10, 50, 50)
-    out = merge_boxes([a], [yolo(8, 8, 52, 90), yolo(200, 10, 260, 80, score=0.5)])
+    out = merge_boxes([a], [yolo(8, 8, 52, 90), yolo(200, 10, 260, 80, score=0.6)])
     assert MergeConfig().mode == "union"
     assert [h.source for h in out] == ["mediapipe+yolo", "yolo"]
     assert out[0].xyxy == (8.0, 8.0, 52.0, 90.0)

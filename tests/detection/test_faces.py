@@ -3,8 +3,10 @@ import cv2
 import numpy as np
 import pytest
 
-from detection.boxes import mask_box
-from detection.faces import face_exclusion, faces_apart_from_hands, forearm_band
+from detection.boxes import box_area, box_intersection, mask_box
+from detection.faces import (ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands, forearm_band,
+                             hand_outline)
+from detection.types import HandBox
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
 from tests.conftest import ColourSegmenter, FakeDetector, draw_hand
@@ -99,3 +101,82 @@ def test_a_forearm_crossing_the_face_is_not_cut_off():
     assert excl[150, 50] and excl[150, 150]  # the cheeks beside it are face
     unguarded = face_exclusion((260, 200), [face], [hand])
     assert unguarded[150, 100]  # without the band the forearm would be cut there
+
+
+def test_a_box_without_landmarks_that_holds_a_face_is_the_face():
+    face = (100.0, 100.0, 200.0, 200.0)
+    yolo_on_face = HandBox((80.0, 90.0, 230.0, 330.0), 0.4, source="yolo")  # face and neck
+    yolo_beside = HandBox((180.0, 150.0, 330.0, 330.0), 0.4, source="yolo")  # a fifth of the face inside
+    lms = np.tile([150.0, 150.0], (21, 1)) + np.arange(21)[:, None]
+    confirmed = HandBox((90.0, 90.0, 210.0, 210.0), 0.9, landmarks=lms, source="mediapipe")  # a fist
+    kept = faces_not_hands([yolo_on_face, yolo_beside, confirmed], [face])
+    assert [h.source for h in kept] == ["yolo", "mediapipe"] and kept[0] is yolo_beside
+    assert faces_not_hands([yolo_on_face], []) == [yolo_on_face]
+
+
+def open_hand(x: float = 100.0, y: float = 200.0, palm: float = 50.0) -> np.ndarray:
+    """21 landmarks of an upright open hand, wrist at (x, y), fingers up and spread."""
+    lms = np.zeros((21, 2))
+    lms[0] = (x, y)
+    for f, dx in enumerate((-0.9, -0.45, 0.0, 0.45, 0.9)):  # thumb .. little finger
+        for j in range(4):
+            lms[1 + 4 * f + j] = (x + dx * palm * (1 + 0.3 * j), y - palm * (0.6 + 0.35 * j if f else 0.3 + 0.25 * j))
+    lms[9] = (x, y - palm)  # middle knuckle one palm length above the wrist
+    return lms
+
+
+def test_hand_outline_holds_the_landmarks_but_not_the_rest_of_the_box():
+    lms = open_hand()
+    outline = hand_outline(lms, reach=0.3)
+    inside = lambda p: cv2.pointPolygonTest(outline.astype(np.float32), tuple(map(float, p)), False) >= 0  # noqa: E731
+    assert all(inside(p) for p in lms)
+    assert inside(lms[12] + (0, -0.25 * 50))  # a nail just past the middle fingertip
+    (x0, y0), (x1, y1) = outline.min(0), outline.max(0)
+    assert x0 <= lms[:, 0].min() - 10 and y1 >= lms[:, 1].max() + 10
+    assert not inside((x0 + 2, y0 + 2))  # inside the outline's box, beside the fingers
+
+
+def test_a_face_on_the_hand_outline_is_the_hand_and_one_beside_it_a_face():
+    lms = open_hand()
+    outline = hand_outline(lms)
+    fist = (80.0, 130.0, 120.0, 170.0)  # on the palm and fingers
+    beside = (10.0, 60.0, 90.0, 140.0)  # beside the thumb and index, its corner in the outline
+    grown = (0.0, 0.0, 200.0, 240.0)  # a box auto grew to a YOLO box that holds both
+    assert faces_apart_from_hands([fist, beside], [grown]) == []
+    assert faces_apart_from_hands([fist, beside], [outline], ON_OUTLINE) == [beside]
+
+
+def test_face_guard_cuts_a_cheek_inside_the_hand_box_beside_the_fingers():
+    # a face whose right half lies inside a (YOLO-grown) hand box, beside the fingers
+    lms = open_hand(x=300.0, y=220.0)
+    hand = HandBox((150.0, 20.0, 480.0, 260.0), 0.9, landmarks=lms, source="mediapipe+yolo")
+    face = (135.0, 55.0, 245.0, 185.0)
+    assert box_intersection(face, hand.xyxy) >= 0.5 * box_area(face)  # once taken for a fist "face"
+    img = np.full((260, 520, 3), (60, 90, 140), np.uint8)
+    cv2.ellipse(img, (190, 120), (55, 65), 0, 0, 360, (200, 148, 122), -1)  # a skin-coloured face
+    skin = (205, 150, 120)
+    cv2.fillConvexPoly(img, np.round(lms[[0, 1, 5, 9, 13, 17]]).astype(np.int32), skin)
+    for f in range(5):  # the fingers, the thumb's tip on the cheek
+        for j in range(4):
+            a = lms[0] if j == 0 else lms[4 * f + j]
+            cv2.line(img, tuple(map(int, a)), tuple(map(int, lms[4 * f + j + 1])), skin, 14)
+    cheek = np.zeros(img.shape[:2], bool)
+    cheek[75:135, 165:212] = True  # inside the hand box, well away from the fingers
+    for spare, expected in ((True, 0.0), (False, 1.0)):
+        cfg = PipelineConfig(face_spare_outline=spare, margin=0.3, max_grow=0, landmark_prior=False,
+                             tip_reach=0.0, context_margin=0.0)
+        r = Pipeline(FakeDetector([hand]), ColourSegmenter(size=128), cfg, FakeFaces([face])).process(img)
+        assert abs((r.mask > 0)[cheek].mean() - expected) < 0.05, spare
+
+
+def test_a_face_taken_for_a_hand_is_not_cut_out():
+    img = np.full((240, 320, 3), (60, 90, 140), np.uint8)
+    cv2.ellipse(img, (160, 110), (50, 65), 0, 0, 360, (200, 148, 122), -1)
+    face = (110.0, 55.0, 210.0, 165.0)
+    yolo = HandBox((100.0, 40.0, 220.0, 200.0), 0.3, source="yolo")
+    on = Pipeline(FakeDetector([yolo]), ColourSegmenter(size=128), PipelineConfig(), FakeFaces([face])).process(img)
+    assert on.fallback_used and on.faces == [face]  # no hand left: the whole photo, the face kept out
+    assert (on.mask[70:150, 125:195] > 0).mean() < 0.01
+    off = Pipeline(FakeDetector([yolo]), ColourSegmenter(size=128), PipelineConfig(faces_not_hands=False),
+                   FakeFaces([face])).process(img)
+    assert not off.fallback_used and (off.mask[70:150, 125:195] > 0).mean() > 0.9

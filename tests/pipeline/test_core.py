@@ -588,8 +588,9 @@ class FixedFaces:
 
 
 def test_the_rest_of_a_guarded_face_beside_the_hand_goes_with_the_skeleton_anchor():
-    """The face guard spares the hand's box (grown 10 %), so the strip of a face inside it stays
-    after the guard; apart from the hand, it reaches neither palm, bones nor forearm cone."""
+    """The face guard as it was, sparing the hand's box (grown 10 %), leaves the strip of a face
+    inside it; apart from the hand, it reaches neither palm, bones nor forearm cone. The guard
+    that spares the hand's landmark shape only takes that strip itself."""
     img, mask = draw_hand(400, 300)
     img = np.pad(img, ((0, 0), (0, 120), (0, 0)), mode="edge")
     mask = np.pad(mask, ((0, 0), (0, 120)))
@@ -601,7 +602,8 @@ def test_the_rest_of_a_guarded_face_beside_the_hand_goes_with_the_skeleton_ancho
     results = {}
     for skeleton in (False, True):
         # the fingertip gate off: the face lies ahead of the pinky, and it is the anchor under test
-        cfg = PipelineConfig(margin=0.1, context_margin=0.0, anchor_to_skeleton=skeleton, tip_reach=0.0)
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, anchor_to_skeleton=skeleton, tip_reach=0.0,
+                             face_spare_outline=False)
         results[skeleton] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg,
                                      face_detector=FixedFaces([(265.0, 85.0, 355.0, 175.0)])).process(img)
     assert results[True].faces and results[False].faces
@@ -609,6 +611,10 @@ def test_the_rest_of_a_guarded_face_beside_the_hand_goes_with_the_skeleton_ancho
     assert (results[False].mask[face] == 255).sum() > 100  # but not the strip inside the box
     assert not (results[True].mask[face] == 255).any()
     assert iou(results[True].mask, mask) > 0.9
+    cfg = PipelineConfig(margin=0.1, context_margin=0.0, anchor_to_skeleton=False, tip_reach=0.0)
+    shaped = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg,
+                      face_detector=FixedFaces([(265.0, 85.0, 355.0, 175.0)])).process(img)
+    assert (shaped.mask[face] == 255).sum() < 20 and iou(shaped.mask, mask) > 0.9
 
 
 def test_skin_joined_to_a_fingertip_beyond_the_fingers_is_dropped_with_tip_reach():
