@@ -150,10 +150,11 @@ class PipelineConfig:
     #: model takes faces for hands) and is dropped; with no hand left, faces are still kept out
     #: of the whole-photo mask (detection/faces.faces_not_hands)
     faces_not_hands: bool = True
-    #: the face guard spares a landmark hand's outline (its landmarks' hull, grown) and forearm
-    #: rather than its whole box, so a cheek inside the box beside the fingers is still face, and
-    #: ignores a "face" only when it lies inside that outline (a fist), not inside the box
-    #: ``auto`` grew to a YOLO box holding the hand and the face beside it
+    #: the face guard spares a landmark hand's shape (palm and finger capsules,
+    #: detection/faces.hand_shape) and forearm rather than its whole box, so a cheek inside the
+    #: box beside or between the fingers is still face, and ignores a "face" only when it lies
+    #: inside the hand's landmark outline (a fist), not inside the box ``auto`` grew to a YOLO
+    #: box holding the hand and the face beside it
     face_spare_outline: bool = True
     #: fail instead of segmenting the whole image when no hand is found
     require_hand: bool = False

@@ -400,8 +400,8 @@ class Pipeline:
             if cfg.refine and upscale > 1.0:
                 sub = guided_refine(image[y0:y1, x0:x1], sub, int(math.ceil(upscale)), cfg.refine_eps)
             if faces:
-                # a hand known by its landmarks keeps its outline and its forearm's way, not its
-                # whole box: a cheek inside the box beside the fingers is still face
+                # a hand known by its landmarks keeps its palm, fingers and forearm's way, not
+                # its whole box: a cheek inside the box beside the fingers is still face
                 known = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
                 boxed = [b for b in hands if b.landmarks is None or not cfg.face_spare_outline]
                 spared = [forearm_band(lm) for lm in known]
