@@ -199,14 +199,17 @@ def forearm_band(landmarks: np.ndarray, length: float = 3.0, width: float = 1.6,
 
 
 def face_exclusion(shape: tuple[int, int], faces: list[Box], hands: list[Box],
-                   arms: list[np.ndarray] = (), hand_reach: float = 0.1) -> np.ndarray | None:
+                   arms: list[np.ndarray] = (), hand_reach: float = 0.1, neck: bool = False) -> np.ndarray | None:
     """Boolean ``HxW``: pixels that are face and certainly not hand, or ``None`` if there are none.
 
     Each face becomes an ellipse a little larger than its box (MediaPipe's box runs from the
     brows to the chin; the forehead and cheeks reach beyond it), minus every hand box grown by
     ``hand_reach`` per side, so a hand touching the face keeps all of itself, and minus the
     ``arms`` polygons (:func:`forearm_band`, :func:`hand_shape`), so a forearm crossing the
-    face stays joined and a hand known by its landmarks keeps its palm and fingers.
+    face stays joined and a hand known by its landmarks keeps its palm and fingers. With
+    ``neck``, the neck below each face is excluded too: a band from the chin down 0.6 face
+    heights, 0.6 face widths wide (an upright face; the guard cannot tell a neck's skin from a
+    hand's any better than the U-Net can, only where it lies).
     """
     h, w = shape
     out = np.zeros((h, w), np.uint8)
@@ -214,6 +217,10 @@ def face_exclusion(shape: tuple[int, int], faces: list[Box], hands: list[Box],
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 - 0.1 * (y1 - y0)  # centre raised towards the forehead
         ax, ay = 0.6 * (x1 - x0), 0.7 * (y1 - y0)
         cv2.ellipse(out, (round(cx), round(cy)), (max(1, round(ax)), max(1, round(ay))), 0, 0, 360, 1, -1)
+        if neck:
+            fw, fh = x1 - x0, y1 - y0
+            mx = (x0 + x1) / 2
+            cv2.rectangle(out, (round(mx - 0.3 * fw), round(y1)), (round(mx + 0.3 * fw), round(y1 + 0.6 * fh)), 1, -1)
     if not out.any():
         return None
     for hand in hands:

@@ -156,6 +156,8 @@ class PipelineConfig:
     #: inside the hand's landmark outline (a fist), not inside the box ``auto`` grew to a YOLO
     #: box holding the hand and the face beside it
     face_spare_outline: bool = True
+    #: the face guard also keeps the neck below each face out of the masks
+    face_neck: bool = True
     #: fail instead of segmenting the whole image when no hand is found
     require_hand: bool = False
     #: average with the horizontally flipped crop (slower, slightly smoother)

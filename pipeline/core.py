@@ -408,7 +408,7 @@ class Pipeline:
                 if cfg.face_spare_outline:
                     spared += [shape for lm in known for shape in hand_shape(lm)]
                 excluded = face_exclusion((y1 - y0, x1 - x0), [offset_box(f, x0, y0) for f in faces],
-                                          [offset_box(b.xyxy, x0, y0) for b in boxed], spared)
+                                          [offset_box(b.xyxy, x0, y0) for b in boxed], spared, neck=cfg.face_neck)
                 if excluded is not None:
                     sub[excluded] = 0.0
             m = above(sub, cfg.threshold)

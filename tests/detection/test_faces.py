@@ -180,3 +180,14 @@ def test_a_face_taken_for_a_hand_is_not_cut_out():
     off = Pipeline(FakeDetector([yolo]), ColourSegmenter(size=128), PipelineConfig(faces_not_hands=False),
                    FakeFaces([face])).process(img)
     assert not off.fallback_used and (off.mask[70:150, 125:195] > 0).mean() > 0.9
+
+
+def test_the_neck_below_a_face_is_excluded_but_not_a_forearm_across_it():
+    face = (80.0, 40.0, 160.0, 140.0)  # 80 wide, 100 high: chin at y=140
+    plain = face_exclusion((300, 240), [face], [])
+    with_neck = face_exclusion((300, 240), [face], [], neck=True)
+    assert not plain[170, 120] and with_neck[170, 120]  # under the chin
+    assert not with_neck[170, 60] and not with_neck[230, 120]  # beside the neck; below the collar
+    arm = np.array([[100.0, 150.0], [140.0, 150.0], [140.0, 300.0], [100.0, 300.0]])  # up across the neck
+    spared = face_exclusion((300, 240), [face], [], [arm], neck=True)
+    assert not spared[170, 120] and spared[170, 98]  # the arm keeps its width, the neck beside it goes
