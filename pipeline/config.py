@@ -146,9 +146,10 @@ class PipelineConfig:
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)
     face_guard: bool = True
-    #: a hand box without landmarks that holds most of a detected face is that face (the YOLO
-    #: model takes faces for hands) and is dropped; with no hand left, faces are still kept out
-    #: of the whole-photo mask (detection/faces.faces_not_hands)
+    #: with the ``auto`` detector, a hand box without landmarks (YOLO's, not confirmed by
+    #: MediaPipe) that holds most of a detected face is that face (the YOLO model takes faces
+    #: for hands) and is dropped; with no hand left, faces are still kept out of the
+    #: whole-photo mask (detection/faces.faces_not_hands)
     faces_not_hands: bool = True
     #: the face guard spares a landmark hand's shape (palm and finger capsules,
     #: detection/faces.hand_shape) and forearm rather than its whole box, so a cheek inside the

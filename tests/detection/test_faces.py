@@ -174,12 +174,21 @@ def test_a_face_taken_for_a_hand_is_not_cut_out():
     cv2.ellipse(img, (160, 110), (50, 65), 0, 0, 360, (200, 148, 122), -1)
     face = (110.0, 55.0, 210.0, 165.0)
     yolo = HandBox((100.0, 40.0, 220.0, 200.0), 0.3, source="yolo")
-    on = Pipeline(FakeDetector([yolo]), ColourSegmenter(size=128), PipelineConfig(), FakeFaces([face])).process(img)
+
+    def detector(name):
+        d = FakeDetector([yolo])
+        d.name = name
+        return d
+
+    on = Pipeline(detector("auto"), ColourSegmenter(size=128), PipelineConfig(), FakeFaces([face])).process(img)
     assert on.fallback_used and on.faces == [face]  # no hand left: the whole photo, the face kept out
     assert (on.mask[70:150, 125:195] > 0).mean() < 0.01
-    off = Pipeline(FakeDetector([yolo]), ColourSegmenter(size=128), PipelineConfig(faces_not_hands=False),
+    off = Pipeline(detector("auto"), ColourSegmenter(size=128), PipelineConfig(faces_not_hands=False),
                    FakeFaces([face])).process(img)
     assert not off.fallback_used and (off.mask[70:150, 125:195] > 0).mean() > 0.9
+    # YOLO alone gives no box landmarks, and the face detector fires on fists: its box is kept
+    alone = Pipeline(detector("yolo"), ColourSegmenter(size=128), PipelineConfig(), FakeFaces([face])).process(img)
+    assert not alone.fallback_used and len(alone.hands) == 1
 
 
 def test_the_neck_below_a_face_is_excluded_but_not_a_forearm_across_it():
