@@ -18,9 +18,10 @@ Two faces, each also mirrored, is a small basis: the set measures whether the gu
 job on a plain frontal face, not how it fares across people. The hands are 11k Hands' (a hand
 hanging from the top edge, turned upside down here so its forearm leaves at the bottom).
 
-``python -m pipeline.evaluate --images OUT/images --masks OUT/masks`` scores it, with and
-without ``--no-face-guard``; ``OUT/faces.csv`` lists each scene's face box for
-``benchmarks/face_set_score.py``-style analysis of how much of the face was cut out.
+``python -m pipeline.evaluate --images OUT/images --masks OUT/masks`` scores it (with and
+without ``--no-face-guard``, or ``benchmarks/val_sweep.py --highres OUT`` for settings);
+``OUT/faces.csv`` lists each scene's portrait and face box, to tell errors on the face from
+errors elsewhere.
 """
 from __future__ import annotations
 
