@@ -36,6 +36,7 @@ class CachedDetector:
 
     def __init__(self, detector) -> None:
         self.detector = detector
+        self.name = getattr(detector, "name", "cached")  # the pipeline reads it (auto's rules)
         self.cache: dict[str, list] = {}
 
     def detect(self, image: np.ndarray):

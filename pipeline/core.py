@@ -273,7 +273,7 @@ class Pipeline:
             if face_job is not None:
                 wait([face_job])
             raise
-        if found_faces and cfg.faces_not_hands and self.detector.name == "auto":
+        if found_faces and cfg.faces_not_hands and getattr(self.detector, "name", "") == "auto":
             # only ``auto`` has looked at its YOLO-only boxes with MediaPipe as well and found no
             # hand there; with ``--detector yolo`` no box has landmarks, and as the face detector
             # fires on fists and palms, a box holding a "face" is no less likely a hand

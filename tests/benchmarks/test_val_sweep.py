@@ -33,3 +33,20 @@ def test_detection_runs_once_per_distinct_image():
     a, b = np.zeros((4, 4, 3), np.uint8), np.ones((4, 4, 3), np.uint8)
     assert cached.detect(a) == cached.detect(a.copy()) == [1]
     assert cached.detect(b) == [2] and len(calls) == 2
+
+
+def test_the_cache_goes_by_its_detectors_name():
+    """The pipeline applies auto's own rules (a YOLO-only box that is a face) by the detector's
+    name: a cached auto detector must still say it is auto."""
+    class Auto:
+        name = "auto"
+
+        def detect(self, image):
+            return []
+
+    class Nameless:
+        def detect(self, image):
+            return []
+
+    assert CachedDetector(Auto()).name == "auto"
+    assert CachedDetector(Nameless()).name == "cached"

@@ -190,6 +190,13 @@ def test_a_face_taken_for_a_hand_is_not_cut_out():
     alone = Pipeline(detector("yolo"), ColourSegmenter(size=128), PipelineConfig(), FakeFaces([face])).process(img)
     assert not alone.fallback_used and len(alone.hands) == 1
 
+    class Nameless:  # a detector of the user's own that does not say its name: not auto either
+        def detect(self, image_rgb):
+            return [yolo]
+
+    own = Pipeline(Nameless(), ColourSegmenter(size=128), PipelineConfig(), FakeFaces([face])).process(img)
+    assert not own.fallback_used and len(own.hands) == 1
+
 
 def test_the_neck_below_a_face_is_excluded_but_not_a_forearm_across_it():
     face = (80.0, 40.0, 160.0, 140.0)  # 80 wide, 100 high: chin at y=140
