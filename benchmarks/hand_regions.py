@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detection.faces import wrist_axis  # noqa: E402
-from pipeline.landmark_prior import FINGERS, PALM  # noqa: E402
+from detection.faces import FINGERS, PALM  # noqa: E402
 
 
 def palm_length(points: np.ndarray) -> float:

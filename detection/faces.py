@@ -24,6 +24,10 @@ from detection.boxes import Box, box_area, box_intersection, expand_box
 if TYPE_CHECKING:
     from detection.types import HandBox
 
+#: MediaPipe hand landmark indices: wrist 0; thumb 1-4; index 5-8; middle 9-12; ring 13-16; pinky 17-20.
+PALM = (0, 1, 5, 9, 13, 17)
+FINGERS = ((1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20))
+
 
 class MediaPipeFaceDetector:
     """``mp.solutions.face_detection`` (the full-range model) as a box detector."""
@@ -81,6 +85,11 @@ def _inside(face: Box, hand: Box | np.ndarray) -> float:
     return box_intersection(face, hand)
 
 
+def _mostly_inside(face: Box, hand: Box | np.ndarray, share: float) -> bool:
+    """Whether at least ``share`` of ``face``'s area lies inside ``hand`` (see :func:`_inside`)."""
+    return _inside(face, hand) >= share * max(box_area(face), 1e-6)
+
+
 def faces_apart_from_hands(faces: list[Box], hands: list[Box | np.ndarray], max_inside: float = 0.5) -> list[Box]:
     """The face boxes less than ``max_inside`` of whose area lies inside any one hand: its box,
     or its outline polygon (:func:`hand_outline`, with :data:`ON_OUTLINE`).
@@ -90,7 +99,7 @@ def faces_apart_from_hands(faces: list[Box], hands: list[Box | np.ndarray], max_
     The outline tells the two apart where the box cannot: ``auto`` grows a hand's box to the
     YOLO box, which can hold the face beside the hand as well.
     """
-    return [f for f in faces if all(_inside(f, hb) < max_inside * max(box_area(f), 1e-6) for hb in hands)]
+    return [f for f in faces if not any(_mostly_inside(f, hb, max_inside) for hb in hands)]
 
 
 def faces_not_hands(hands: list["HandBox"], faces: list[Box], min_inside: float = 0.5) -> list["HandBox"]:
@@ -105,12 +114,13 @@ def faces_not_hands(hands: list["HandBox"], faces: list[Box], min_inside: float 
     YOLO found is weaker evidence than a face the face detector found in it.
     """
     return [h for h in hands if h.landmarks is not None
-            or all(box_intersection(f, h.xyxy) < min_inside * max(box_area(f), 1e-6) for f in faces)]
+            or not any(_mostly_inside(f, h.xyxy, min_inside) for f in faces)]
 
 
 def _palm_length(pts: np.ndarray) -> float:
-    palm = float(np.hypot(*(pts[0] - pts[9])))
-    return palm if palm > 1e-6 else (float(np.ptp(pts, axis=0).max()) or 1.0)
+    """Wrist to middle knuckle (:func:`wrist_axis`), or the landmarks' extent when they coincide."""
+    axis = wrist_axis(pts)
+    return axis[1] if axis is not None else (float(np.ptp(pts, axis=0).max()) or 1.0)
 
 
 def _grown_hull(points: np.ndarray, radius: float) -> np.ndarray:
@@ -129,10 +139,6 @@ def hand_outline(landmarks: np.ndarray, reach: float = 0.3) -> np.ndarray:
     return _grown_hull(pts, reach * _palm_length(pts))
 
 
-#: the chains of landmarks from each finger's knuckle to its tip (MediaPipe's numbering)
-FINGERS = ((1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20))
-
-
 def hand_shape(landmarks: np.ndarray, half_width: float = 0.2, nail: float = 0.15) -> list[np.ndarray]:
     """Convex polygons that cover a hand by its landmarks: the palm, and each finger bone as a
     capsule ``half_width`` palm lengths either side of it (a finger is about 0.2 palm lengths
@@ -145,7 +151,7 @@ def hand_shape(landmarks: np.ndarray, half_width: float = 0.2, nail: float = 0.1
     pts = np.asarray(landmarks, np.float64)
     palm = _palm_length(pts)
     r = half_width * palm
-    shapes = [_grown_hull(pts[[0, 1, 5, 9, 13, 17]], r)]
+    shapes = [_grown_hull(pts[list(PALM)], r)]
     for chain in FINGERS:
         for a, b in zip(chain[:-1], chain[1:]):
             end = pts[b]

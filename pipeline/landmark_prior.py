@@ -20,12 +20,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from detection.faces import rotate, wrist_axis
+from detection.faces import FINGERS, PALM, rotate, wrist_axis
 from segmentation.crops import crop_to_crop
-
-#: MediaPipe hand landmark indices: wrist 0; thumb 1-4; index 5-8; middle 9-12; ring 13-16; pinky 17-20.
-PALM = (0, 1, 5, 9, 13, 17)
-FINGERS = ((1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20))
 
 
 def to_crop(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
