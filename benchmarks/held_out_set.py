@@ -1,4 +1,5 @@
-"""What the benchmarks' set builders share: which held-out photos to copy, and where to.
+"""What the benchmarks' set builders share: which held-out photos to copy, where to, and how
+each pair is written.
 
 ``make_grey_set.py`` and ``make_highres_set.py`` each turn one split of a data folder into an
 ``images/`` + ``masks/`` folder that ``pipeline.evaluate`` and ``val_sweep.py --highres`` read;
@@ -10,6 +11,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import cv2
+import numpy as np
+
+from pipeline.imageio import save_png
 from segmentation.data import Pair, add_split_arguments, split_from_arguments
 
 
@@ -31,3 +36,10 @@ def chosen_pairs(args: argparse.Namespace) -> tuple[list[Pair], Path]:
     out = Path(args.out)
     (out / "images").mkdir(parents=True, exist_ok=True)
     return pairs, out
+
+
+def write_pair(out: Path, name: str, image_rgb: np.ndarray, mask: np.ndarray) -> None:
+    """``OUT/images/NAME.jpg`` (quality 92, as a phone writes) and ``OUT/masks/NAME.png``."""
+    cv2.imwrite(str(out / "images" / f"{name}.jpg"), cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR),
+                [cv2.IMWRITE_JPEG_QUALITY, 92])
+    save_png(out / "masks" / f"{name}.png", mask)

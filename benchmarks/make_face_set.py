@@ -35,7 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.imageio import save_png  # noqa: E402
+from benchmarks.held_out_set import write_pair  # noqa: E402
 from segmentation.data import add_split_arguments, load_pair, split_from_arguments  # noqa: E402
 
 #: the portrait is cropped to this many face heights tall (where the photo allows) and resized
@@ -172,9 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             img, msk = made
             name = f"{Path(data).name}_{pair.stem}"
-            cv2.imwrite(str(out / "images" / f"{name}.jpg"), cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
-                        [cv2.IMWRITE_JPEG_QUALITY, 92])
-            save_png(out / "masks" / f"{name}.png", msk)
+            write_pair(out, name, img, msk)
             rows.append({"name": name, "portrait": portrait_name,
                          "face": " ".join(f"{v:.0f}" for v in face)})
     with open(out / "faces.csv", "w", newline="") as fh:

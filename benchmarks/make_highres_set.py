@@ -24,7 +24,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.imageio import save_png  # noqa: E402
 from benchmarks import held_out_set  # noqa: E402
 from segmentation.data import load_pair  # noqa: E402
 
@@ -92,9 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.portrait:
             image, mask = upright(image, mask, rng)
         canvas, full = place(image, mask, rng, anchor=not args.free_placement)
-        cv2.imwrite(str(out / "images" / f"{pair.stem}.jpg"), cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR),
-                    [cv2.IMWRITE_JPEG_QUALITY, 92])
-        save_png(out / "masks" / f"{pair.stem}.png", full)
+        held_out_set.write_pair(out, pair.stem, canvas, full)
     print(f"wrote {len(pairs)} pairs of {W}x{H} to {out}")
     return 0
 

@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.imageio import save_png  # noqa: E402
+from benchmarks.held_out_set import write_pair  # noqa: E402
 from segmentation.composite import FAMILIES, background, load_photo_backgrounds  # noqa: E402
 from segmentation.data import add_split_arguments, load_pair, split_from_arguments  # noqa: E402
 
@@ -105,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             image, mask = load_pair(pair)
             img, msk = scene(image, mask, family, photos, rng)
             name = f"{Path(data).name}_{pair.stem}"
-            cv2.imwrite(str(out / "images" / f"{name}.jpg"), cv2.cvtColor(img, cv2.COLOR_RGB2BGR),
-                        [cv2.IMWRITE_JPEG_QUALITY, 92])
-            save_png(out / "masks" / f"{name}.png", msk)
+            write_pair(out, name, img, msk)
             rows.append({"name": name, "family": family, "source": Path(data).name})
     with open(out / "families.csv", "w", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=["name", "family", "source"])
