@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from detection.boxes import Box, box_area, same_object
+from detection.boxes import Box, box_area, same_object, share_inside
 from detection.faces import wrist_axis
 from detection.types import HandBox, HandDetector
 
@@ -54,6 +54,15 @@ class MergeConfig:
             like one. A weaker box is still kept when it comes within ``wrist_reach`` palm lengths
             (wrist to middle knuckle) of a found hand's wrist: that is the forearm, which HGR's
             masks count as hand (there such boxes scored 0.25-0.44).
+        look_closer: a YOLO box the merge keeps that has no MediaPipe hand in it is looked at
+            again by MediaPipe, in a window around the box alone (``look_closer`` of
+            :class:`~detection.mediapipe_detector.MediaPipeHandDetector`); a hand found there
+            gives the box its landmarks, and with them the pipeline's landmark prior and the
+            face guard's sparing of the hand's shape. MediaPipe misses hands that fill much of a
+            tall photo or are raised beside a face, and finds some of them in the window.
+        closer_inside: ... when at least this share of the found hand's landmark box lies in
+            the YOLO box (a window also shows what is around the box: a tie beside a face
+            was taken for a hand).
     """
 
     mode: str = "union"
@@ -63,6 +72,8 @@ class MergeConfig:
     max_hands: int = 4
     min_secondary_score: float = 0.55
     wrist_reach: float = 0.5
+    look_closer: bool = True
+    closer_inside: float = 0.6
 
     def __post_init__(self) -> None:
         if self.mode not in MERGE_MODES:
@@ -135,11 +146,36 @@ class AutoHandDetector:
     def detect(self, image_rgb):
         if self.config.mode == "fallback":
             found = self.primary.detect(image_rgb)
-            return found[: self.config.max_hands] if found else merge_boxes([], self.secondary.detect(image_rgb), self.config)
-        pending = self._worker.submit(self.secondary.detect, image_rgb)
-        try:
-            primary = self.primary.detect(image_rgb)
-        except BaseException:
-            wait([pending])  # the primary's error is the one reported; don't leave the worker busy
-            raise
-        return merge_boxes(primary, pending.result(), self.config)
+            if found:
+                return found[: self.config.max_hands]
+            merged = merge_boxes([], self.secondary.detect(image_rgb), self.config)
+        else:
+            pending = self._worker.submit(self.secondary.detect, image_rgb)
+            try:
+                primary = self.primary.detect(image_rgb)
+            except BaseException:
+                wait([pending])  # the primary's error is the one reported; don't leave the worker busy
+                raise
+            merged = merge_boxes(primary, pending.result(), self.config)
+        return self._look_closer(image_rgb, merged) if self.config.look_closer else merged
+
+    def _look_closer(self, image_rgb: np.ndarray, hands: list[HandBox]) -> list[HandBox]:
+        """``hands`` with each landmark-less box given the landmarks of a hand MediaPipe finds in
+        a window around it (see ``MergeConfig.look_closer``); boxes it finds nothing in stay."""
+        look = getattr(self.primary, "look_closer", None)
+        if look is None:
+            return hands
+        out = list(hands)
+        for i, h in enumerate(hands):
+            if h.landmarks is not None:
+                continue
+            found = [f for f in look(image_rgb, h.xyxy)
+                     if share_inside(f.xyxy, h.xyxy) >= self.config.closer_inside
+                     and not any(o.landmarks is not None and same_hand(f.xyxy, o.xyxy, self.config) for o in out)]
+            if found:
+                f = max(found, key=lambda f: share_inside(f.xyxy, h.xyxy))
+                x0, y0, x1, y1 = h.xyxy
+                union = (min(x0, f.xyxy[0]), min(y0, f.xyxy[1]), max(x1, f.xyxy[2]), max(y1, f.xyxy[3]))
+                out[i] = HandBox(union, h.score, f.landmarks, f.handedness, f"{h.source}+{f.source}-closer")
+        return out
+

@@ -65,6 +65,12 @@ def box_containment(a: Box, b: Box) -> float:
     return box_intersection(a, b) / small if small > 0 else 0.0
 
 
+def share_inside(inner: Box, outer: Box) -> float:
+    """Share of ``inner``'s area that lies inside ``outer`` (0.0 for an empty ``inner``)."""
+    area = box_area(inner)
+    return box_intersection(inner, outer) / area if area > 0 else 0.0
+
+
 def same_object(a: Box, b: Box, iou: float = 0.3, containment: float = 0.6) -> bool:
     """Do two boxes mark the same thing: IoU at least ``iou``, or at least ``containment`` of the
     smaller one inside the other (a tight hand box inside a hand-plus-forearm box)."""

@@ -6,7 +6,7 @@ import threading
 import cv2
 import numpy as np
 
-from detection.boxes import expand_box, same_object
+from detection.boxes import Box, expand_box, same_object
 from detection.types import HandBox
 
 #: long side of the copy the second look runs on (see ``MediaPipeHandDetector._look_again``)
@@ -68,11 +68,25 @@ class MediaPipeHandDetector:
         if image_rgb.ndim != 3 or image_rgb.shape[2] != 3 or image_rgb.dtype != np.uint8:
             raise ValueError("detect expects an HxWx3 uint8 RGB image")
         h, w = image_rgb.shape[:2]
+        small, scale = self._shrunk(image_rgb)
+        hands = self._find(small, scale, (w, h))
+        if hands and self._second is not None and len(hands) < self.max_hands:
+            hands += self._look_again(small, hands, scale, (w, h))
+        return hands[: self.max_hands]
+
+    def _shrunk(self, image_rgb: np.ndarray) -> tuple[np.ndarray, float]:
+        """``image_rgb`` at most ``max_side`` pixels on a side, and the factor it was shrunk by."""
+        h, w = image_rgb.shape[:2]
         scale = min(1.0, self.max_side / max(h, w))
-        small = image_rgb if scale == 1.0 else cv2.resize(
-            image_rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
-        )
-        hands = self._run(small, (0, 0), scale, (w, h))
+        if scale == 1.0:
+            return image_rgb, scale
+        return cv2.resize(image_rgb, (max(1, round(w * scale)), max(1, round(h * scale))),
+                          interpolation=cv2.INTER_AREA), scale
+
+    def _find(self, small: np.ndarray, scale: float, full: tuple[int, int]) -> list[HandBox]:
+        """One look at ``small`` (the photo shrunk by ``scale``), and a second one padded to a
+        square when the first finds nothing."""
+        hands = self._run(small, (0, 0), scale, full)
         if not hands and self.retry_padded:
             sh, sw = small.shape[:2]
             side = max(sh, sw)
@@ -81,10 +95,29 @@ class MediaPipeHandDetector:
             padded = cv2.copyMakeBorder(
                 small, top, side + 2 * pad - sh - top, left, side + 2 * pad - sw - left, cv2.BORDER_CONSTANT, value=0
             )
-            hands = self._run(padded, (left, top), scale, (w, h))
-        if hands and self._second is not None and len(hands) < self.max_hands:
-            hands += self._look_again(small, hands, scale, (w, h))
-        return hands[: self.max_hands]
+            hands = self._run(padded, (left, top), scale, full)
+        return hands
+
+    def look_closer(self, image_rgb: np.ndarray, box: Box, pad: float = 0.25) -> list[HandBox]:
+        """Hands in a square window around ``box`` (its longer side grown ``pad`` per side,
+        clipped to the photo), in the photo's coordinates.
+
+        For a box another detector found and this one missed in the whole photo: the palm
+        detector sees the photo at 192 px, and a raised hand beside a face or a hand cut by the
+        frame is often found once it fills the window (``detection.auto_detector``). No second
+        look: the window is about one hand."""
+        h, w = image_rgb.shape[:2]
+        x0, y0, x1, y1 = box
+        half = max(x1 - x0, y1 - y0) * (0.5 + pad)
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        a0, b0 = int(max(0, cx - half)), int(max(0, cy - half))
+        a1, b1 = int(min(w, np.ceil(cx + half))), int(min(h, np.ceil(cy + half)))
+        if a1 - a0 < 8 or b1 - b0 < 8:
+            return []
+        small, scale = self._shrunk(np.ascontiguousarray(image_rgb[b0:b1, a0:a1]))
+        found = self._find(small, scale, (a1 - a0, b1 - b0))
+        return [HandBox((hb.xyxy[0] + a0, hb.xyxy[1] + b0, hb.xyxy[2] + a0, hb.xyxy[3] + b0), hb.score,
+                        hb.landmarks + (a0, b0), hb.handedness, hb.source) for hb in found]
 
     def _look_again(self, small: np.ndarray, found: list[HandBox], scale: float,
                     full: tuple[int, int]) -> list[HandBox]:

@@ -166,3 +166,73 @@ def test_a_weak_yolo_box_at_a_found_hands_wrist_is_kept_as_its_forearm():
     out = merge_boxes([hand], [forearm, far], MergeConfig("add"))
     assert [h.xyxy for h in out] == [hand.xyxy, forearm.xyxy]
     assert len(merge_boxes([hand], [forearm, far], MergeConfig("add", wrist_reach=0.0))) == 1
+
+
+class FakeWithCloserLook(Fake):
+    """A primary that finds ``closer`` when asked to look at a window (and records the boxes)."""
+
+    def __init__(self, name, hands, closer):
+        super().__init__(name, hands)
+        self.closer, self.looked_at = closer, []
+
+    def look_closer(self, image_rgb, box):
+        self.looked_at.append(box)
+        return list(self.closer)
+
+
+def test_a_yolo_only_box_gets_the_landmarks_of_a_hand_found_in_a_closer_look():
+    img = np.zeros((300, 300, 3), np.uint8)
+    lms = np.full((21, 2), 120.0)
+    inside = HandBox((110, 110, 150, 170), 0.7, landmarks=lms, handedness="Right", source="mediapipe")
+    p = FakeWithCloserLook("mediapipe", [], [inside])
+    auto = AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200, score=0.4)]))
+    (hand,) = auto.detect(img)
+    assert p.looked_at == [(100.0, 100.0, 160.0, 200.0)]
+    assert hand.landmarks is lms and hand.handedness == "Right"
+    assert hand.xyxy == (100.0, 100.0, 160.0, 200.0)  # the YOLO box (it already holds the hand)
+    assert hand.score == 0.4 and hand.source == "yolo+mediapipe-closer"
+
+
+def test_the_box_grows_to_a_hand_found_partly_outside_it():
+    img = np.zeros((300, 300, 3), np.uint8)
+    found = HandBox((90, 110, 150, 170), 0.7, landmarks=LMS, source="mediapipe")  # 1/6 outside
+    auto = AutoHandDetector(FakeWithCloserLook("mediapipe", [], [found]), Fake("yolo", [yolo(100, 100, 160, 200)]))
+    assert auto.detect(img)[0].xyxy == (90.0, 100.0, 160.0, 200.0)
+
+
+def test_a_closer_look_that_finds_a_hand_beside_the_box_changes_nothing():
+    """A window also shows what lies around the box (a tie beside a face taken for a hand)."""
+    img = np.zeros((300, 300, 3), np.uint8)
+    beside = HandBox((150, 110, 200, 170), 0.7, landmarks=LMS, source="mediapipe")  # mostly outside
+    auto = AutoHandDetector(FakeWithCloserLook("mediapipe", [], [beside]), Fake("yolo", [yolo(100, 100, 160, 200)]))
+    (hand,) = auto.detect(img)
+    assert hand.landmarks is None and hand.source == "yolo"
+
+
+def test_a_closer_look_does_not_give_one_hand_twice():
+    img = np.zeros((300, 300, 3), np.uint8)
+    known = mp(10, 10, 60, 60)
+    again = HandBox((12, 37, 58, 60), 0.7, landmarks=LMS, source="mediapipe")  # part of the known hand
+    p = FakeWithCloserLook("mediapipe", [known], [again])
+    auto = AutoHandDetector(p, Fake("yolo", [yolo(5, 36, 62, 120, score=0.9)]))  # not the known hand's box
+    out = auto.detect(img)
+    assert [h.landmarks is None for h in out] == [False, True]
+
+
+def test_boxes_with_landmarks_are_not_looked_at_and_the_look_can_be_turned_off():
+    img = np.zeros((300, 300, 3), np.uint8)
+    inside = HandBox((110, 110, 150, 170), 0.7, landmarks=LMS, source="mediapipe")
+    p = FakeWithCloserLook("mediapipe", [mp(10, 10, 60, 60)], [inside])
+    AutoHandDetector(p, Fake("yolo", [yolo(8, 8, 62, 70)])).detect(img)
+    assert p.looked_at == []  # the YOLO box is the MediaPipe hand's
+    off = AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)]), MergeConfig(look_closer=False))
+    (hand,) = [h for h in off.detect(img) if h.source == "yolo"]
+    assert hand.landmarks is None and p.looked_at == []
+
+
+def test_fallback_mode_looks_closer_at_yolo_boxes_too():
+    img = np.zeros((300, 300, 3), np.uint8)
+    inside = HandBox((110, 110, 150, 170), 0.7, landmarks=LMS, source="mediapipe")
+    auto = AutoHandDetector(FakeWithCloserLook("mediapipe", [], [inside]), Fake("yolo", [yolo(100, 100, 160, 200)]),
+                            MergeConfig("fallback"))
+    assert auto.detect(img)[0].landmarks is LMS

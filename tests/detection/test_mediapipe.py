@@ -104,3 +104,35 @@ def test_handbox_validates():
         HandBox((10, 10, 5, 20), 0.5)
     with pytest.raises(ValueError):
         HandBox((0, 0, 5, 5), 1.5)
+
+
+def test_a_closer_look_finds_a_hand_the_whole_photo_pass_missed():
+    """Two photos side by side, no second look: the whole-photo pass finds one hand; a window
+    around the other half finds the other, its landmarks in the whole photo's coordinates."""
+    image, split = _two_samples_side_by_side()
+    single = create_detector("mediapipe", second_look=False)
+    try:
+        (first,) = single.detect(image)
+        assert first.xyxy[2] <= split + 5  # the left hand only
+        h, w = image.shape[:2]
+        found = single.look_closer(image, (split + 10, 10, w - 10, h - 10), pad=0.05)
+    finally:
+        single.close()
+    assert len(found) == 1
+    hand = found[0]
+    assert hand.landmarks.shape == (21, 2) and hand.source == "mediapipe"
+    x0, y0, x1, y1 = hand.xyxy
+    assert x0 >= split - 5 and x1 <= w and y1 <= h
+    assert (hand.landmarks[:, 0] >= x0 - 1).all() and (hand.landmarks[:, 0] <= x1 + 1).all()
+    # the same hand the second look finds in the whole photo
+    with_second = create_detector("mediapipe")
+    try:
+        right = max(with_second.detect(image), key=lambda b: b.xyxy[0])
+    finally:
+        with_second.close()
+    assert np.abs(right.landmarks - hand.landmarks).mean() < 0.05 * (x1 - x0)
+
+
+def test_a_closer_look_at_a_sliver_finds_nothing(detector):
+    image = read_rgb(SAMPLES / "palm_open.jpg")
+    assert detector.look_closer(image, (0, 0, 3, 3), pad=0.0) == []
