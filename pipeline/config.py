@@ -142,6 +142,9 @@ class PipelineConfig:
     #: leaves, one plainly the hand's joins) where hand and background differ by this much (RGB
     #: distance; see pipeline/refine.colour_edge); 0 = off
     colour_edge: float = COLOUR_EDGE_CONTRAST
+    #: the gaps between spread fingers are opened where the mask filled them with pixels of the
+    #: colour of the background seen in the same gap (see pipeline/finger_gaps.py)
+    finger_gaps: bool = True
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)

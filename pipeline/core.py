@@ -23,7 +23,8 @@ from detection.faces import (ON_OUTLINE, face_exclusion, faces_apart_from_hands,
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours
-from pipeline.config import WIDE_LOOK_CONE, PipelineConfig
+from pipeline.finger_gaps import open_gaps
+from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
 from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, forearm_cone, hand_prior,
                                      landmark_cone, rescue_grown, skeleton_agreement, skeleton_anchor, to_crop)
 from pipeline.orientation import quarter_turns
@@ -431,12 +432,19 @@ class Pipeline:
                     if b.landmarks is not None:
                         m, _ = bridge_wrist(m, b.landmarks - (x0, y0))
             m = fill_holes(m, cfg.hole_fraction)
+            edged = m
             if cfg.colour_edge > 0:
                 # Last, on the outline only: before the holes were filled it could open a thin rim
                 # round one to the background. It may add only where the model saw some hand
                 # (not a face the guard took out).
                 edged = colour_edge(image[y0:y1, x0:x1], m, int(math.ceil(upscale)), cfg.colour_edge,
                                     may_add=sub > 0.02)
+            if cfg.finger_gaps and not fallback:
+                for b in hands:
+                    if b.landmarks is not None:
+                        edged = open_gaps(image[y0:y1, x0:x1], edged, b.landmarks - (x0, y0),
+                                          cfg.colour_edge or COLOUR_EDGE_CONTRAST)
+            if edged is not m:
                 # the cut-out's alpha follows: a pixel that left is transparent, one that joined opaque
                 changed = cv2.findNonZero(cv2.compare(m, edged, cv2.CMP_NE))
                 if changed is not None:

@@ -31,6 +31,9 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--no-colour-edge", action="store_true",
                    help="keep the refined mask's edge as it is instead of re-drawing it where the photo's "
                         "colour turns from the hand's to the background's")
+    g.add_argument("--no-finger-gaps", action="store_true",
+                   help="leave the gaps between spread fingers as the model filled them, instead of opening "
+                        "them where they have the colour of the background seen between the same fingers")
     g.add_argument("--no-landmark-prior", action="store_true",
                    help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, colour check, cut-off fingertips joined back)")
     g.add_argument("--no-face-guard", action="store_true",
@@ -60,6 +63,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         require_hand=args.require_hand,
         refine=not args.no_refine,
         colour_edge=0.0 if args.no_colour_edge else COLOUR_EDGE_CONTRAST,
+        finger_gaps=not args.no_finger_gaps,
         landmark_prior=not args.no_landmark_prior,
         face_guard=not args.no_face_guard,
         wrist_bridge=not args.no_wrist_bridge,

@@ -261,6 +261,27 @@ def _chromaticity(rgb: np.ndarray) -> np.ndarray:
     return rgb / ((rgb[:, 0] + rgb[:, 1] + rgb[:, 2])[:, None] + 30.0)
 
 
+def hand_shares(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray,
+                min_contrast: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each pixel's share of hand, as a blend of the hand's and the background's colour near
+    it (``N x 3`` float arrays each): its projection on the line between the two. And whether
+    that share is to be trusted: the two colours differ by ``min_contrast`` (RGB distance), the
+    pixel lies near the line between them, and its chromaticity agrees (a pixel is only taken
+    for background if its chromaticity is nearer the background's than the hand's, and for hand
+    if nearer the hand's: shade darkens skin towards a dark background along that very line,
+    but keeps the skin's hue)."""
+    d = hand - ground
+    den = _dot(d, d)
+    share = _dot(pix - ground, d) / np.maximum(den, 1e-6)
+    off_line = np.linalg.norm(pix - ground - np.clip(share, 0, 1)[:, None] * d, axis=1)
+    contrast = np.sqrt(den)
+    trusted = (contrast >= min_contrast) & (off_line <= 0.5 * contrast)
+    cp, ch, cg = _chromaticity(pix), _chromaticity(hand), _chromaticity(ground)
+    nearer_hand = _dot(cp - ch, cp - ch) < _dot(cp - cg, cp - cg)
+    trusted &= np.where(share < 0.5, ~nearer_hand, nearer_hand)
+    return share, trusted
+
+
 def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contrast: float = 20.0,
                 may_add: np.ndarray | None = None) -> np.ndarray:
     """The mask's edge re-drawn where the photo's colour turns from the hand's to the background's.
@@ -322,17 +343,7 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     hand = fs[ok, :3] / fs[ok, 3:]
     ground = gs[ok, :3] / gs[ok, 3:]
     pix = img[by, bx].astype(np.float32)
-    d = hand - ground
-    den = _dot(d, d)
-    share = _dot(pix - ground, d) / np.maximum(den, 1e-6)
-    off_line = np.linalg.norm(pix - ground - np.clip(share, 0, 1)[:, None] * d, axis=1)
-    contrast = np.sqrt(den)
-    trusted = (contrast >= min_contrast) & (off_line <= 0.5 * contrast)
-    # a pixel is only taken for background if its chromaticity is nearer the background's than
-    # the hand's, and for hand if nearer the hand's (shaded skin keeps the hand's)
-    cp, ch, cg = _chromaticity(pix), _chromaticity(hand), _chromaticity(ground)
-    nearer_hand = _dot(cp - ch, cp - ch) < _dot(cp - cg, cp - cg)
-    trusted &= np.where(share < 0.5, ~nearer_hand, nearer_hand)
+    share, trusted = hand_shares(pix, hand, ground, min_contrast)
     # the shares as a plane (the mask's own 0/1 where they are not trusted), smoothed a little so
     # that single pixels do not flip on their own and fray the edge
     plane = (out[y0:y1, x0:x1] > 0).astype(np.float32)

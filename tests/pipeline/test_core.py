@@ -257,6 +257,8 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args([])).tip_reach > 0
     assert config_from_args(p.parse_args(["--no-colour-edge"])).colour_edge == 0.0
     assert config_from_args(p.parse_args([])).colour_edge > 0
+    assert config_from_args(p.parse_args(["--no-finger-gaps"])).finger_gaps is False
+    assert config_from_args(p.parse_args([])).finger_gaps is True
 
 
 class CastRecorder(ColourSegmenter):
@@ -550,12 +552,33 @@ def test_a_background_patch_between_fingers_is_taken_out_by_the_colour_check_unl
     hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
     results = {}
     for check in (0.0, 0.005):
-        cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, colour_check=check)
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, colour_check=check,
+                             finger_gaps=False)  # which would open this gap too
         results[check] = Pipeline(FakeDetector([hand]), PatchBetweenFingers(96), cfg).process(img)
     assert (results[0.0].mask[gap] == 255).mean() > 0.9  # unchecked, the patch is hand
     assert (results[0.005].mask[gap] == 255).mean() < 0.1
     assert iou(results[0.005].mask, mask) > iou(results[0.0].mask, mask)
     assert iou(results[0.005].mask, mask) > 0.9
+
+
+def test_a_filled_finger_gap_of_background_colour_is_opened_unless_switched_off():
+    """The colour check is off here: the finger-gap step alone opens the gap, at full resolution."""
+    img, mask = draw_hand(400, 300)
+    gap = np.zeros(mask.shape, bool)
+    gap[150:180, 155:200] = True  # between the middle finger and its right neighbour, touching both
+    gap &= mask == 0
+    img[gap] = PATCH
+    hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    results = {}
+    for gaps in (False, True):
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, colour_check=0.0, finger_gaps=gaps)
+        results[gaps] = Pipeline(FakeDetector([hand]), PatchBetweenFingers(96), cfg).process(img)
+    assert (results[False].mask[gap] == 255).mean() > 0.9  # left as it is, the patch is hand
+    assert (results[True].mask[gap] == 255).mean() < 0.15
+    assert not ((results[True].mask == 0) & (results[False].mask > 0) & (mask > 0)).any()  # no finger lost
+    assert iou(results[True].mask, mask) > iou(results[False].mask, mask)
+    # the cut-out's alpha follows the mask: the patch is transparent
+    assert (results[True].alpha[gap & (results[True].mask == 0)] < 128).all()
 
 
 def test_a_skin_blob_touching_only_the_corner_of_the_hands_box_is_dropped_with_the_skeleton_anchor():

@@ -1,0 +1,121 @@
+"""The gaps between spread fingers, opened down to where the fingers part.
+
+The U-Net sees a hand at 256 pixels: where two fingers part, the gap between them is a few
+pixels wide in its crop, and it tends to fill the gap's last stretch towards the knuckles with
+hand (the dark car seat between palm_open's fingers, wood or terrazzo between finger bases on
+real photos). The paste-back's edge steps (guided filter, colour edge) only move the mask's
+edge by a few pixels, so a gap filled for a finger's width stays filled.
+
+The landmarks say where the gaps are: between two neighbouring fingers' bones, from their
+knuckles out past their tips. There, outside each finger's core, a pixel of the mask that has
+the colour of the background seen in the same gap (its open part, or just past the fingertips)
+and not of the two fingers' skin, and that the background reaches through such pixels, is
+background. Colour alone decides, the way :func:`pipeline.refine.colour_edge` decides at the
+edge (its :func:`~pipeline.refine.hand_shares`), so a gap whose background looks like skin (a
+beige table) is left as the mask has it; the webbing between the fingers is skin and stays.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from detection.faces import FINGERS, PALM
+from pipeline.refine import COLOUR_EDGE_SURE, hand_shares
+
+#: neighbouring fingers whose gap is looked at (index-middle, middle-ring, ring-little), each a
+#: landmark chain from the knuckle out to the tip. Not the thumb's: it is often turned towards
+#: the camera, wider than its landmarks say, and its shaded side (brownish, like wood) was
+#: taken for the table between it and the index finger on the wood-table sample
+GAPS = tuple(zip(FINGERS[1:-1], FINGERS[2:]))
+#: a finger's core, never judged: its bone line drawn this many knuckle spans (index to little
+#: knuckle) either side. A finger is about a third of the span wide; the core keeps its middle
+#: two thirds, so only the finger's rim, and the gap, are left to the colours
+CORE = 0.11
+#: the gap runs on past the fingertips by this share of the finger's last two bones, where
+#: background is seen even when the whole gap was filled
+PAST_TIPS = 0.6
+#: at least this many background pixels in a gap to learn its colour from
+MIN_SAMPLES = 30
+
+
+def _chain(points: np.ndarray, finger: tuple[int, ...]) -> np.ndarray:
+    """The finger's landmarks from knuckle to tip, the tip carried on past its end."""
+    pts = points[list(finger)].astype(np.float64)
+    tip, before = pts[-1], pts[-3]
+    return np.vstack([pts, tip + PAST_TIPS * (tip - before)])
+
+
+def gap_regions(shape: tuple[int, int], points: np.ndarray
+                ) -> list[tuple[tuple[int, int, int, int], np.ndarray, np.ndarray]]:
+    """Per gap between neighbouring fingers, ``(window, gap, skin)``: the window ``(x0, y0, x1,
+    y1)`` of an image of ``shape`` that holds the gap and its two fingers, and, as bool planes of
+    the window's size, the region between the two fingers' bone chains less their cores (and
+    less the palm) and the fingers' bone lines, where their own colour is read."""
+    span = float(np.linalg.norm(points[5] - points[17]))
+    if span < 4:
+        return []
+    h, w = shape
+    core = max(1, int(round(CORE * span)))
+    line = max(1, int(round(0.3 * core)))
+    palm = cv2.convexHull(np.round(points[list(PALM)]).astype(np.int32))
+    out = []
+    for a, b in GAPS:
+        ca, cb = _chain(points, a), _chain(points, b)
+        both = np.vstack([ca, cb])
+        x0, y0 = np.floor(both.min(axis=0)).astype(int) - core - 2
+        x1, y1 = np.ceil(both.max(axis=0)).astype(int) + core + 3
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            continue
+        at = np.array([x0, y0])
+        region = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillPoly(region, [np.round(np.vstack([ca, cb[::-1]]) - at).astype(np.int32)], 1)
+        cores = np.zeros_like(region)
+        skin = np.zeros_like(region)
+        for finger in (a, b):
+            bones = np.round(points[list(finger)] - at).astype(np.int32)
+            cv2.polylines(cores, [bones], False, 1, 2 * core + 1)
+            cv2.polylines(skin, [bones[:-1]], False, 1, 2 * line + 1)
+        # the palm side of the knuckles is no gap (the webbing lies past them)
+        cv2.fillConvexPoly(cores, palm - at.astype(np.int32), 1)
+        out.append(((x0, y0, x1, y1), (region > 0) & (cores == 0), skin > 0))
+    return out
+
+
+def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
+              min_contrast: float = 20.0) -> np.ndarray:
+    """``mask`` (uint8, 255 = hand) with the background-coloured parts of the gaps between the
+    fingers of the hand whose 21 landmarks are ``points`` (the image's pixels) taken out; see
+    the module's docstring. Each gap is computed on in a window around it and its fingers."""
+    out = mask
+    for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
+        img = image_rgb[y0:y1, x0:x1]
+        m = out[y0:y1, x0:x1] > 0
+        open_part = gap & ~m
+        inside = gap & m
+        hand_px = skin & m
+        if not inside.any() or open_part.sum() < MIN_SAMPLES or hand_px.sum() < MIN_SAMPLES:
+            continue
+        hand = img[hand_px].astype(np.float32).mean(axis=0)
+        ground = img[open_part].astype(np.float32).mean(axis=0)
+        ys, xs = np.nonzero(inside)
+        pix = img[ys, xs].astype(np.float32)
+        share, trusted = hand_shares(pix, np.broadcast_to(hand, pix.shape), np.broadcast_to(ground, pix.shape),
+                                     min_contrast)
+        plane = m.astype(np.float32)  # the mask's own 0/1 where the colour is not trusted
+        plane[ys, xs] = np.where(trusted, np.clip(share, 0.0, 1.0), 1.0)
+        plane = cv2.GaussianBlur(plane, (0, 0), 1.0)
+        candidate = inside & (plane <= COLOUR_EDGE_SURE)
+        if not candidate.any():
+            continue
+        # only what the gap's background reaches through background-coloured pixels
+        n, labels = cv2.connectedComponents((candidate | open_part).astype(np.uint8), connectivity=4)
+        touching = np.zeros(n, bool)
+        touching[labels[open_part]] = True
+        touching[0] = False
+        gone = candidate & touching[labels]
+        if gone.any():
+            if out is mask:
+                out = mask.copy()
+            out[y0:y1, x0:x1][gone] = 0
+    return out

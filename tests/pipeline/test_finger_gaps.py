@@ -1,0 +1,86 @@
+"""Opening the gaps between spread fingers that a mask filled with background."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline.finger_gaps import gap_regions, open_gaps
+
+SKIN = (224, 172, 150)
+DARK = (60, 58, 62)
+
+
+def _hand(background=DARK, skin=SKIN):
+    """A drawn open hand (palm, four straight fingers, a thumb) with its 21 landmarks; the true
+    mask; and the mask a segmenter that filled the lower half of each finger gap would give."""
+    pts = np.zeros((21, 2))
+    pts[0] = (130, 330)
+    pts[1:5] = [(185, 300), (215, 270), (240, 240), (262, 212)]  # thumb, out to the right
+    for k, x in enumerate((190, 150, 110, 70)):  # index .. little
+        pts[5 + 4 * k: 9 + 4 * k] = [(x, 220), (x, 170), (x, 130), (x, 90)]
+    truth = np.zeros((360, 300), np.uint8)
+    cv2.fillConvexPoly(truth, np.round(pts[[0, 1, 5, 9, 13, 17]]).astype(np.int32), 255)
+    cv2.rectangle(truth, (56, 215), (204, 300), 255, -1)
+    for k in range(5):
+        chain = np.round(pts[1 + 4 * k: 5 + 4 * k]).astype(np.int32)
+        cv2.polylines(truth, [chain], False, 255, 28)
+    filled = truth.copy()
+    for x in (170, 130, 90):  # the gaps between index, middle, ring and little, filled up to y=150
+        filled[150:225, x - 7:x + 8] = 255
+    image = np.empty((360, 300, 3), np.uint8)
+    image[:] = background
+    image[truth > 0] = skin
+    return image, truth, filled, pts
+
+
+def test_a_filled_gap_of_background_colour_is_opened():
+    image, truth, filled, pts = _hand()
+    out = open_gaps(image, filled, pts)
+    wrong_before = int(((filled > 0) != (truth > 0)).sum())
+    wrong_after = int(((out > 0) != (truth > 0)).sum())
+    assert wrong_before > 2000
+    assert wrong_after < 0.25 * wrong_before  # a pixel beside each finger stays (the share is smoothed)
+    assert not ((out == 0) & (truth > 0)).any()  # no finger pixel lost
+    assert out.dtype == np.uint8 and set(np.unique(out)) <= {0, 255}
+
+
+def test_a_gap_the_colour_of_the_skin_stays_filled():
+    """Skin-coloured fill is webbing or a beige table: colour cannot tell, so the mask decides."""
+    image, truth, filled, pts = _hand()
+    image[(filled > 0) & (truth == 0)] = SKIN
+    assert np.array_equal(open_gaps(image, filled, pts), filled)
+
+
+def test_a_background_like_the_skin_leaves_the_mask_alone():
+    image, truth, filled, pts = _hand(background=(214, 168, 150))
+    assert np.array_equal(open_gaps(image, filled, pts), filled)
+
+
+def test_only_what_the_gap_background_reaches_is_taken():
+    """A dark ring on a finger's rim inside the gap, not joined to the gap's background through
+    dark pixels, stays (it is on the hand)."""
+    image, truth, filled, pts = _hand()
+    image[200:206, 128:134] = DARK  # a dark spot in the middle of the filled gap, enclosed by skin
+    image[(filled > 0) & (truth == 0)] = SKIN
+    assert np.array_equal(open_gaps(image, filled, pts), filled)
+
+
+def test_gap_regions_lie_between_the_fingers_and_not_on_their_cores():
+    image, truth, filled, pts = _hand()
+    regions = gap_regions(truth.shape, pts)
+    assert len(regions) == 3  # index-middle, middle-ring, ring-little (not the thumb's)
+    (x0, y0, x1, y1), gap, skin = regions[1]  # middle-ring: x between 110 and 150
+    assert gap.shape == skin.shape == (y1 - y0, x1 - x0) and x0 <= 110 and x1 >= 150
+    full = np.zeros(truth.shape, bool)
+    full[y0:y1, x0:x1] = gap
+    ys, xs = np.nonzero(full[90:])  # below the fingertips (past them the gap runs on over the bones' line)
+    assert xs.min() > 110 and xs.max() < 150
+    assert not full[pts[9:13, 1].astype(int), pts[9:13, 0].astype(int)].any()  # not on the bones
+    assert not full[225:].any()  # nor on the palm
+    assert skin[170 - y0, 150 - x0] and skin[170 - y0, 110 - x0]  # the fingers' own colour is read on their bones
+
+
+def test_a_tiny_hand_is_left_alone():
+    mask = np.full((10, 10), 255, np.uint8)
+    pts = np.full((21, 2), 5.0)
+    assert np.array_equal(open_gaps(np.zeros((10, 10, 3), np.uint8), mask, pts), mask)
