@@ -23,8 +23,8 @@ from detection.faces import (ON_OUTLINE, face_exclusion, faces_apart_from_hands,
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours
-from pipeline.finger_gaps import open_gaps
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
+from pipeline.finger_gaps import open_gaps
 from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, forearm_cone, hand_prior,
                                      landmark_cone, rescue_grown, skeleton_agreement, skeleton_anchor, to_crop)
 from pipeline.orientation import quarter_turns
@@ -440,6 +440,8 @@ class Pipeline:
                 edged = colour_edge(image[y0:y1, x0:x1], m, int(math.ceil(upscale)), cfg.colour_edge,
                                     may_add=sub > 0.02)
             if cfg.finger_gaps and not fallback:
+                # after the colour edge, on the final outline: a gap the mask filled for a
+                # finger's width is beyond the edge's reach (pipeline/finger_gaps.py)
                 for b in hands:
                     if b.landmarks is not None:
                         edged = open_gaps(image[y0:y1, x0:x1], edged, b.landmarks - (x0, y0),

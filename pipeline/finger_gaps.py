@@ -86,36 +86,48 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
               min_contrast: float = 20.0) -> np.ndarray:
     """``mask`` (uint8, 255 = hand) with the background-coloured parts of the gaps between the
     fingers of the hand whose 21 landmarks are ``points`` (the image's pixels) taken out; see
-    the module's docstring. Each gap is computed on in a window around it and its fingers."""
+    the module's docstring. Each gap is computed on in a window around it and its fingers, and
+    its colours only on the mask's pixels in the gap (a hand filling a 2160x4000 photo has
+    windows of a few megapixels: OpenCV's masked means and counts keep them cheap)."""
     out = mask
     for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
         img = image_rgb[y0:y1, x0:x1]
-        m = out[y0:y1, x0:x1] > 0
-        open_part = gap & ~m
-        inside = gap & m
-        hand_px = skin & m
-        if not inside.any() or open_part.sum() < MIN_SAMPLES or hand_px.sum() < MIN_SAMPLES:
+        m = cv2.compare(out[y0:y1, x0:x1], 0, cv2.CMP_GT)  # 0/255
+        gap8 = gap.view(np.uint8) * np.uint8(255)
+        open_part = cv2.bitwise_and(gap8, cv2.bitwise_not(m))
+        inside = cv2.bitwise_and(gap8, m)
+        hand_px = cv2.bitwise_and(skin.view(np.uint8) * np.uint8(255), m)
+        if (cv2.countNonZero(open_part) < MIN_SAMPLES or cv2.countNonZero(hand_px) < MIN_SAMPLES):
             continue
-        hand = img[hand_px].astype(np.float32).mean(axis=0)
-        ground = img[open_part].astype(np.float32).mean(axis=0)
-        ys, xs = np.nonzero(inside)
+        pts = cv2.findNonZero(inside)
+        if pts is None:
+            continue
+        hand = np.array(cv2.mean(img, hand_px)[:3], np.float32)
+        ground = np.array(cv2.mean(img, open_part)[:3], np.float32)
+        # the shares, smoothed, in the rectangle round the gap's mask pixels (and the pixels of
+        # the open gap beside them, through which the background reaches them)
+        bx, by, bw, bh = cv2.boundingRect(pts)
+        rx0, ry0 = max(0, bx - 4), max(0, by - 4)
+        rx1, ry1 = min(m.shape[1], bx + bw + 4), min(m.shape[0], by + bh + 4)
+        xs, ys = pts[:, 0, 0], pts[:, 0, 1]
         pix = img[ys, xs].astype(np.float32)
         share, trusted = hand_shares(pix, np.broadcast_to(hand, pix.shape), np.broadcast_to(ground, pix.shape),
                                      min_contrast)
-        plane = m.astype(np.float32)  # the mask's own 0/1 where the colour is not trusted
-        plane[ys, xs] = np.where(trusted, np.clip(share, 0.0, 1.0), 1.0)
+        plane = (m[ry0:ry1, rx0:rx1] > 0).astype(np.float32)  # the mask's own 0/1 where the colour is not trusted
+        plane[ys - ry0, xs - rx0] = np.where(trusted, np.clip(share, 0.0, 1.0), 1.0)
         plane = cv2.GaussianBlur(plane, (0, 0), 1.0)
-        candidate = inside & (plane <= COLOUR_EDGE_SURE)
+        candidate = (inside[ry0:ry1, rx0:rx1] > 0) & (plane <= COLOUR_EDGE_SURE)
         if not candidate.any():
             continue
         # only what the gap's background reaches through background-coloured pixels
-        n, labels = cv2.connectedComponents((candidate | open_part).astype(np.uint8), connectivity=4)
+        near_open = open_part[ry0:ry1, rx0:rx1] > 0
+        n, labels = cv2.connectedComponents((candidate | near_open).view(np.uint8), connectivity=4)
         touching = np.zeros(n, bool)
-        touching[labels[open_part]] = True
+        touching[labels[near_open]] = True
         touching[0] = False
         gone = candidate & touching[labels]
         if gone.any():
             if out is mask:
                 out = mask.copy()
-            out[y0:y1, x0:x1][gone] = 0
+            out[y0 + ry0:y0 + ry1, x0 + rx0:x0 + rx1][gone] = 0
     return out
