@@ -543,13 +543,20 @@ class PatchBetweenFingers(ColourSegmenter):
         return np.maximum(soft, flat)
 
 
-def test_a_background_patch_between_fingers_is_taken_out_by_the_colour_check_unless_switched_off():
-    img, mask = draw_hand(400, 300)  # palm disc centre (150, 248), radius 54
+def _patch_between_fingers():
+    """draw_hand(400, 300) (palm disc centre (150, 248), radius 54) with a flat patch of the
+    background's colour between the middle finger and its right neighbour, touching both: the
+    image, the true mask, the patch, and the hand with its landmarks."""
+    img, mask = draw_hand(400, 300)
     gap = np.zeros(mask.shape, bool)
-    gap[150:180, 155:200] = True  # between the middle finger and its right neighbour, touching both
+    gap[150:180, 155:200] = True
     gap &= mask == 0
     img[gap] = PATCH
-    hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    return img, mask, gap, HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+
+
+def test_a_background_patch_between_fingers_is_taken_out_by_the_colour_check_unless_switched_off():
+    img, mask, gap, hand = _patch_between_fingers()
     results = {}
     for check in (0.0, 0.005):
         cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, colour_check=check,
@@ -563,12 +570,7 @@ def test_a_background_patch_between_fingers_is_taken_out_by_the_colour_check_unl
 
 def test_a_filled_finger_gap_of_background_colour_is_opened_unless_switched_off():
     """The colour check is off here: the finger-gap step alone opens the gap, at full resolution."""
-    img, mask = draw_hand(400, 300)
-    gap = np.zeros(mask.shape, bool)
-    gap[150:180, 155:200] = True  # between the middle finger and its right neighbour, touching both
-    gap &= mask == 0
-    img[gap] = PATCH
-    hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    img, mask, gap, hand = _patch_between_fingers()
     results = {}
     for gaps in (False, True):
         cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, colour_check=0.0, finger_gaps=gaps)
