@@ -2,7 +2,7 @@
 
 The U-Net sees a hand at 256 pixels: where two fingers part, the gap between them is a few
 pixels wide in its crop, and it tends to fill the gap's last stretch towards the knuckles with
-hand (the dark car seat between palm_open's fingers, wood or terrazzo between finger bases on
+hand (the dark car seat between palm_open's fingers, wood, a wall or a curtain between finger bases on
 real photos). The paste-back's edge steps (guided filter, colour edge) only move the mask's
 edge by a few pixels, so a gap filled for a finger's width stays filled.
 
