@@ -19,7 +19,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from detection.faces import FINGERS, PALM
+from detection.faces import FINGERS
+from pipeline.landmark_prior import fill_palm
 from pipeline.refine import COLOUR_EDGE_SURE, hand_shares
 
 #: neighbouring fingers whose gap is looked at (index-middle, middle-ring, ring-little), each a
@@ -57,7 +58,6 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
     h, w = shape
     core = max(1, int(round(CORE * span)))
     line = max(1, int(round(0.3 * core)))
-    palm = cv2.convexHull(np.round(points[list(PALM)]).astype(np.int32))
     out = []
     for a, b in GAPS:
         ca, cb = _chain(points, a), _chain(points, b)
@@ -77,7 +77,7 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
             cv2.polylines(cores, [bones], False, 1, 2 * core + 1)
             cv2.polylines(skin, [bones[:-1]], False, 1, 2 * line + 1)
         # the palm side of the knuckles is no gap (the webbing lies past them)
-        cv2.fillConvexPoly(cores, palm - at.astype(np.int32), 1)
+        fill_palm(cores, points - at)
         out.append(((x0, y0, x1, y1), (region > 0) & (cores == 0), skin > 0))
     return out
 

@@ -34,7 +34,7 @@ def bone_width(points: np.ndarray) -> int:
     return max(2, int(round(0.12 * float(np.linalg.norm(points[5] - points[17])))))
 
 
-def _fill_palm(plane: np.ndarray, points: np.ndarray) -> None:
+def fill_palm(plane: np.ndarray, points: np.ndarray) -> None:
     """Set the palm polygon (hull of wrist and knuckles) to 1 in ``plane``."""
     cv2.fillConvexPoly(plane, cv2.convexHull(np.round(points[list(PALM)]).astype(np.int32)), 1)
 
@@ -42,7 +42,7 @@ def _fill_palm(plane: np.ndarray, points: np.ndarray) -> None:
 def _palm(points: np.ndarray, size: int) -> np.ndarray:
     """``size x size`` bool: the palm polygon, eroded a little so it stays inside the hand."""
     prior = np.zeros((size, size), np.uint8)
-    _fill_palm(prior, points)
+    fill_palm(prior, points)
     prior = cv2.erode(prior, np.ones((3, 3), np.uint8), iterations=max(1, bone_width(points) // 3))
     return prior > 0
 
@@ -179,7 +179,7 @@ def skeleton_anchor(shape: tuple[int, int], points: np.ndarray, box: tuple[float
     local = points - (x0, y0)
     win = (y1 - y0, x1 - x0)
     near = np.zeros(win, np.uint8)
-    _fill_palm(near, local)
+    fill_palm(near, local)
     for finger in FINGERS:  # bones to the tips, three bone widths wide
         cv2.polylines(near, [np.round(local[[0, *finger]]).astype(np.int32)], False, 1, 3 * bone_width(local))
     axis = wrist_axis(local)
