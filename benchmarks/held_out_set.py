@@ -9,6 +9,7 @@ their figures be set beside each other.
 from __future__ import annotations
 
 import argparse
+import csv
 from pathlib import Path
 
 import cv2
@@ -33,9 +34,22 @@ def chosen_pairs(args: argparse.Namespace) -> tuple[list[Pair], Path]:
     pairs = split_from_arguments(args.data, args)
     if args.limit:
         pairs = pairs[: args.limit]
-    out = Path(args.out)
+    return pairs, output_folder(args.out)
+
+
+def output_folder(out: str | Path) -> Path:
+    """``out`` as a path, its ``images/`` made (``write_pair`` makes ``masks/`` as it saves)."""
+    out = Path(out)
     (out / "images").mkdir(parents=True, exist_ok=True)
-    return pairs, out
+    return out
+
+
+def write_table(path: Path, rows: list[dict], fields: list[str]) -> None:
+    """The set's per-scene table (``by_group.py --meta`` reads it), one row per written pair."""
+    with open(path, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def write_pair(out: Path, name: str, image_rgb: np.ndarray, mask: np.ndarray) -> None:

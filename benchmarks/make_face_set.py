@@ -26,7 +26,6 @@ errors elsewhere.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
@@ -35,7 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.held_out_set import write_pair  # noqa: E402
+from benchmarks.held_out_set import output_folder, write_pair, write_table  # noqa: E402
 from segmentation.data import add_split_arguments, load_pair, split_from_arguments  # noqa: E402
 
 #: the portrait is cropped to this many face heights tall (where the photo allows) and resized
@@ -158,8 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     if not framed:
         print("error: no portrait with a face found", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    (out / "images").mkdir(parents=True, exist_ok=True)
+    out = output_folder(args.out)
     rows = []
     for data in args.data:
         for i, pair in enumerate(split_from_arguments(data, args)):
@@ -175,10 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             write_pair(out, name, img, msk)
             rows.append({"name": name, "portrait": portrait_name,
                          "face": " ".join(f"{v:.0f}" for v in face)})
-    with open(out / "faces.csv", "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["name", "portrait", "face"])
-        writer.writeheader()
-        writer.writerows(rows)
+    write_table(out / "faces.csv", rows, ["name", "portrait", "face"])
     print(f"wrote {len(rows)} scenes to {out} ({len(framed)} portraits)")
     return 0
 

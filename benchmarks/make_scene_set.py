@@ -23,7 +23,6 @@ odd-numbered ones otherwise, so choosing settings on one set never sees the othe
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
@@ -32,7 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.held_out_set import write_pair  # noqa: E402
+from benchmarks.held_out_set import output_folder, write_pair, write_table  # noqa: E402
 from segmentation.composite import FAMILIES, background, load_photo_backgrounds  # noqa: E402
 from segmentation.data import add_split_arguments, load_pair, split_from_arguments  # noqa: E402
 
@@ -95,8 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     if not photos:
         print(f"error: no background photos under {boxes}/images/val", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    (out / "images").mkdir(parents=True, exist_ok=True)
+    out = output_folder(args.out)
     rows = []
     for data in args.data:
         for i, pair in enumerate(split_from_arguments(data, args)):
@@ -107,10 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             name = f"{Path(data).name}_{pair.stem}"
             write_pair(out, name, img, msk)
             rows.append({"name": name, "family": family, "source": Path(data).name})
-    with open(out / "families.csv", "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["name", "family", "source"])
-        writer.writeheader()
-        writer.writerows(rows)
+    write_table(out / "families.csv", rows, ["name", "family", "source"])
     if args.by_family:
         link_families(out, rows)
     print(f"wrote {len(rows)} scenes to {out} ({len(photos)} background photos)")
