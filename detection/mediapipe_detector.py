@@ -6,7 +6,7 @@ import threading
 import cv2
 import numpy as np
 
-from detection.boxes import Box, expand_box, same_object
+from detection.boxes import Box, clip_box, expand_box, same_object, square_box
 from detection.types import HandBox
 
 #: long side of the copy the second look runs on (see ``MediaPipeHandDetector._look_again``)
@@ -107,11 +107,8 @@ class MediaPipeHandDetector:
         frame is often found once it fills the window (``detection.auto_detector``). No second
         look: the window is about one hand."""
         h, w = image_rgb.shape[:2]
-        x0, y0, x1, y1 = box
-        half = max(x1 - x0, y1 - y0) * (0.5 + pad)
-        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        a0, b0 = int(max(0, cx - half)), int(max(0, cy - half))
-        a1, b1 = int(min(w, np.ceil(cx + half))), int(min(h, np.ceil(cy + half)))
+        x0, y0, x1, y1 = clip_box(square_box(expand_box(box, pad)), w, h)
+        a0, b0, a1, b1 = int(x0), int(y0), int(np.ceil(x1)), int(np.ceil(y1))
         if a1 - a0 < 8 or b1 - b0 < 8:
             return []
         small, scale = self._shrunk(np.ascontiguousarray(image_rgb[b0:b1, a0:a1]))
