@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from detection.boxes import Box, box_area, same_object, share_inside
+from detection.boxes import Box, box_area, box_union, same_object, share_inside
 from detection.faces import wrist_axis
 from detection.types import HandBox, HandDetector
 
@@ -108,14 +108,12 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
     if config.mode == "union":
         grown = []
         for p in primary:
-            x0, y0, x1, y1 = p.xyxy
-            source = p.source
+            box, source = p.xyxy, p.source
             for s in secondary:
                 if same_hand(p.xyxy, s.xyxy, config) and box_area(s.xyxy) <= config.max_growth * box_area(p.xyxy):
-                    x0, y0 = min(x0, s.xyxy[0]), min(y0, s.xyxy[1])
-                    x1, y1 = max(x1, s.xyxy[2]), max(y1, s.xyxy[3])
+                    box = box_union(box, s.xyxy)
                     source = f"{p.source}+{s.source}"  # provenance for overlays and debugging
-            grown.append(HandBox((x0, y0, x1, y1), p.score, p.landmarks, p.handedness, source))
+            grown.append(HandBox(box, p.score, p.landmarks, p.handedness, source))
         out = grown
     axes = [wrist_axis(h.landmarks) for h in primary if h.landmarks is not None]
     wrists = [(wrist, palm) for wrist, palm, _ in filter(None, axes)]
@@ -174,8 +172,7 @@ class AutoHandDetector:
                      and not any(o.landmarks is not None and same_hand(f.xyxy, o.xyxy, self.config) for o in out)]
             if found:
                 f = max(found, key=lambda f: share_inside(f.xyxy, h.xyxy))
-                x0, y0, x1, y1 = h.xyxy
-                union = (min(x0, f.xyxy[0]), min(y0, f.xyxy[1]), max(x1, f.xyxy[2]), max(y1, f.xyxy[3]))
-                out[i] = HandBox(union, h.score, f.landmarks, f.handedness, f"{h.source}+{f.source}-closer")
+                out[i] = HandBox(box_union(h.xyxy, f.xyxy), h.score, f.landmarks, f.handedness,
+                                 f"{h.source}+{f.source}-closer")
         return out
 

@@ -46,6 +46,11 @@ def offset_box(box: Box, dx: float, dy: float) -> Box:
     return (box[0] - dx, box[1] - dy, box[2] - dx, box[3] - dy)
 
 
+def box_union(a: Box, b: Box) -> Box:
+    """The smallest box holding both (a hand's box grown to another detector's box of it)."""
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
 def box_intersection(a: Box, b: Box) -> float:
     """Area shared by the two boxes (0 when apart)."""
     ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
