@@ -111,8 +111,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         rx1, ry1 = min(m.shape[1], bx + bw + 4), min(m.shape[0], by + bh + 4)
         xs, ys = pts[:, 0, 0], pts[:, 0, 1]
         pix = img[ys, xs].astype(np.float32)
-        share, trusted = hand_shares(pix, np.broadcast_to(hand, pix.shape), np.broadcast_to(ground, pix.shape),
-                                     min_contrast)
+        share, trusted = hand_shares(pix, hand[None], ground[None], min_contrast)
         plane = (m[ry0:ry1, rx0:rx1] > 0).astype(np.float32)  # the mask's own 0/1 where the colour is not trusted
         plane[ys - ry0, xs - rx0] = np.where(trusted, np.clip(share, 0.0, 1.0), 1.0)
         plane = cv2.GaussianBlur(plane, (0, 0), 1.0)

@@ -264,7 +264,8 @@ def _chromaticity(rgb: np.ndarray) -> np.ndarray:
 def hand_shares(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray,
                 min_contrast: float) -> tuple[np.ndarray, np.ndarray]:
     """Each pixel's share of hand, as a blend of the hand's and the background's colour near
-    it (``N x 3`` float arrays each): its projection on the line between the two. And whether
+    it (``N x 3`` float arrays each, or ``1 x 3`` for one colour of all): its projection on the
+    line between the two. And whether
     that share is to be trusted: the two colours differ by ``min_contrast`` (RGB distance), the
     pixel lies near the line between them, and its chromaticity agrees (a pixel is only taken
     for background if its chromaticity is nearer the background's than the hand's, and for hand
