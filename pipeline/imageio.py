@@ -117,13 +117,36 @@ def read_rgb(source: str | os.PathLike | bytes, max_pixels: int = MAX_PIXELS) ->
 
 
 def read_mask(path: str | os.PathLike) -> np.ndarray:
-    """Read a mask as ``HxW uint8`` 0/255 (anything above 127 is hand)."""
+    """Read a mask as ``HxW uint8`` 0/255: above half the scale is hand.
+
+    Masks made by other tools follow other conventions, and reading them all as 8-bit 0/255
+    would score a correct prediction as all wrong without a word. So a mask holding just 0 and
+    one other value (0/1 label maps, a palette's class colour) takes that value as hand; 16-bit
+    and float masks are judged on their own scale (Pillow's 8-bit conversion clips them); and a
+    cut-out whose alpha is opaque everywhere is read from its colour, not its alpha.
+    """
     img = open_image(path)
-    if img.mode in ("RGBA", "LA"):
-        arr = np.asarray(img.getchannel("A"))
+    arr = None
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        alpha = np.asarray(rgba.getchannel("A"))
+        if alpha.min() != alpha.max():
+            arr = alpha
+        else:
+            img = rgba.convert("RGB")
+    if arr is None:
+        arr = np.asarray(img) if img.mode.startswith(("I", "F")) else np.asarray(img.convert("L"))
+    if arr.dtype == np.uint8:
+        values = np.flatnonzero(np.bincount(arr.ravel(), minlength=256))
     else:
-        arr = np.asarray(img.convert("L"))
-    return np.where(arr > 127, 255, 0).astype(np.uint8)
+        values = np.unique(arr)
+    if len(values) == 2 and values[0] == 0:
+        return np.where(arr == values[1], 255, 0).astype(np.uint8)
+    if arr.dtype.kind == "f":
+        half = 0.5 if arr.max() <= 1.0 else 127.5
+    else:
+        half = 127.5 if arr.dtype == np.uint8 or arr.max() <= 255 else 32767.5
+    return np.where(arr > half, 255, 0).astype(np.uint8)
 
 
 def _atomic_write(path: Path, write) -> None:
