@@ -19,7 +19,7 @@ import numpy as np
 from pipeline.imageio import IMAGE_EXTENSIONS, ImageReadError, read_mask, read_rgb, save_jpeg
 from pipeline.metrics import aggregate, score_masks
 from pipeline.options import add_pipeline_options, config_from_args, quiet_native_logs
-from segmentation.data import add_split_arguments, split_from_arguments
+from segmentation.data import add_split_arguments, mask_from_cutout, split_from_arguments
 
 
 def _by_stem(folder: Path, exts) -> dict[str, Path]:
@@ -30,10 +30,17 @@ def _size(shape: tuple[int, ...]) -> str:
     return f"{shape[1]}x{shape[0]}"
 
 
+def read_truth(path: Path) -> np.ndarray:
+    """A ground-truth mask, or the mask of a cut-out in the original authors' ``no_bg/`` folder
+    (its alpha, or a JPEG on black thresholded: its hand is often darker than 127, so reading it
+    as a mask would lose the shadows of the hand)."""
+    return mask_from_cutout(path) if path.parent.name == "no_bg" else read_mask(path)
+
+
 def pair_files(images: Path, masks: Path, stems: set[str] | None = None) -> list[tuple[str, Path, Path]]:
     """Image/mask pairs by stem; images without a mask are an error (listed)."""
     imgs = _by_stem(images, IMAGE_EXTENSIONS)
-    msks = _by_stem(masks, (".png", ".bmp", ".tif", ".tiff", ".jpg", ".jpeg"))
+    msks = _by_stem(masks, (".png", ".bmp", ".tif", ".tiff", ".jpg", ".jpeg", ".webp"))
     if stems is not None:
         imgs = {k: v for k, v in imgs.items() if k in stems}
     missing = sorted(set(imgs) - set(msks))
@@ -138,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     rows, scores, failed = [], [], 0
     for stem, img_path, mask_path in tqdm(pairs, desc="evaluate", unit="img", file=sys.stderr, disable=None):
         try:
-            truth = read_mask(mask_path)
+            truth = read_truth(mask_path)
             t0 = time.perf_counter()
             if pipeline is not None:
                 image = read_rgb(img_path)
@@ -173,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         _, img_path, mask_path = next(q for q in pairs if q[0] == r["name"])
         image = read_rgb(img_path)
         pred = pipeline.process(image).mask if pipeline else read_mask(Path(args.pred) / f"{r['name']}.png")
-        worst.append((r["name"], error_overlay(image, pred, read_mask(mask_path))))
+        worst.append((r["name"], error_overlay(image, pred, read_truth(mask_path))))
     write_report(Path(args.output), rows, summary, worst)
     print(f"{'images':<20}{summary['images']}")
     if failed:

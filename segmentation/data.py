@@ -5,7 +5,8 @@ Two folder layouts are understood:
 * ``DIR/images/NAME.jpg`` + ``DIR/masks/NAME.png`` (or ``masks_silver/``), 255 = hand;
 * the original authors' ``DIR/original/NAME.jpg`` + ``DIR/no_bg/NAME.(png|jpeg)``, where the
   cut-out is RGBA (mask = alpha) or a flat cut-out on black/white (mask = threshold, then the
-  JPEG speckle is cleaned with a morphological opening and small-component removal).
+  JPEG speckle is cleaned: small components dropped and pinholes closed; no opening, which
+  would thin the fingers).
 
 Splits are by *group* (a person id) whenever the stem carries one, so the validation figure
 measures new people rather than new frames of people the model has seen. ``split_by="image"``

@@ -73,3 +73,23 @@ def test_a_mask_of_another_size_is_named_with_both_sizes(folders, tiny_model_pat
     assert json.loads((out / "metrics.json").read_text())["images"] == 2
     assert main(["--images", str(images), "--masks", str(masks), "--pred", str(pred), "-o", str(out)]) == 1
     assert "half: prediction is 60x40, mask 30x20" in capsys.readouterr().err
+
+
+def test_original_authors_layout_scores_jpeg_cutouts_on_black(tmp_path):
+    """``--masks no_bg/``: a JPEG cut-out on black whose hand is darker than mid-grey is still all
+    hand (read as a plain mask, its dark half would be lost)."""
+    original, no_bg, pred = (tmp_path / n for n in ("original", "no_bg", "pred"))
+    for d in (original, no_bg, pred):
+        d.mkdir()
+    truth = np.zeros((40, 60), np.uint8)
+    truth[10:30, 10:50] = 255
+    photo = np.full((40, 60, 3), 200, np.uint8)
+    photo[10:30, 10:30] = (90, 60, 50)  # a shaded half of the hand, darker than 127
+    photo[10:30, 30:50] = (210, 160, 140)
+    cutout = np.where(truth[..., None] > 0, photo, 0).astype(np.uint8)
+    Image.fromarray(photo).save(original / "hand.jpg")
+    Image.fromarray(cutout).save(no_bg / "hand.jpeg", quality=90)
+    Image.fromarray(truth).save(pred / "hand.png")
+    out = tmp_path / "report"
+    assert main(["--images", str(original), "--masks", str(no_bg), "--pred", str(pred), "-o", str(out)]) == 0
+    assert json.loads((out / "metrics.json").read_text())["mean_iou"] > 0.97
