@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _check_output_location(input_path: Path, out: Path) -> None:
+    # an existing file where the output folder should be would fail every image, one by one
+    for folder in (out, *out.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise UsageError(f"output folder {out}: {folder} is a file, not a folder; choose another -o")
+            break
     if input_path.is_dir():
         inp, o = input_path.resolve(), out.resolve()
         if o == inp or inp in o.parents:

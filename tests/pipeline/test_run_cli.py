@@ -153,8 +153,12 @@ def test_bad_arguments_exit_2(tmp_path, photos, tiny_model_path, capsys):
     assert run([photos, "-o", tmp_path / "o", "--threshold", "3"], tiny_model_path) == 2
     assert run([photos, "-o", tmp_path / "o", "--context-margin", "-1"], tiny_model_path) == 2
     assert run([photos, "-o", tmp_path / "o", "--bg-color", "nope"], tiny_model_path) == 2
+    (tmp_path / "a_file").write_text("not a folder")
+    assert run([photos, "-o", tmp_path / "a_file" / "sub"], tiny_model_path) == 2  # not one error per image
+    assert (tmp_path / "a_file").read_text() == "not a folder"
     err = capsys.readouterr().err
     assert "no such file" in err and "no image files" in err and "inside the input" in err
+    assert "is a file, not a folder" in err
     with pytest.raises(SystemExit) as exc:
         main(["--detector", "nope", str(photos)])
     assert exc.value.code == 2
