@@ -145,6 +145,10 @@ class PipelineConfig:
     #: the gaps between spread fingers are opened where the mask filled them with pixels of the
     #: colour of the background seen in the same gap (see pipeline/finger_gaps.py)
     finger_gaps: bool = True
+    #: put back a stretch of a finger the mask lost (lit pink from behind, shaded brown) along
+    #: its bones, where it is plainly not the background seen around it (pipeline/finger_fill.py).
+    #: Up or level on every validation set (docs/val_sweep_finger_fill_*.json)
+    finger_fill: bool = True
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)

@@ -24,6 +24,7 @@ from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
+from pipeline.finger_fill import fill_fingers
 from pipeline.finger_gaps import open_gaps
 from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, forearm_cone, hand_prior,
                                      landmark_cone, rescue_grown, skeleton_agreement, skeleton_anchor, to_crop)
@@ -431,6 +432,16 @@ class Pipeline:
                 for b in hands:
                     if b.landmarks is not None:
                         m, _ = bridge_wrist(m, b.landmarks - (x0, y0))
+            if cfg.finger_fill and not fallback:
+                # before the holes are filled and the edge re-drawn, which then smooth what it adds
+                filled = m
+                for b in hands:
+                    if b.landmarks is not None:
+                        filled = fill_fingers(image[y0:y1, x0:x1], filled, b.landmarks - (x0, y0))
+                if filled is not m:
+                    added = (filled > 0) & (m == 0)
+                    sub[added] = np.maximum(sub[added], 0.75)
+                    m = filled
             m = fill_holes(m, cfg.hole_fraction)
             edged = m
             if cfg.colour_edge > 0:

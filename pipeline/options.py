@@ -34,6 +34,9 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--no-finger-gaps", action="store_true",
                    help="leave the gaps between spread fingers as the model filled them, instead of opening "
                         "them where they have the colour of the background seen between the same fingers")
+    g.add_argument("--no-finger-fill", action="store_true",
+                   help="leave a stretch of a finger the model lost out, instead of putting it back along the "
+                        "finger's bones where it is plainly not the background around the finger")
     g.add_argument("--no-landmark-prior", action="store_true",
                    help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, colour check, cut-off fingertips joined back)")
     g.add_argument("--no-face-guard", action="store_true",
@@ -64,6 +67,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         refine=not args.no_refine,
         colour_edge=0.0 if args.no_colour_edge else COLOUR_EDGE_CONTRAST,
         finger_gaps=not args.no_finger_gaps,
+        finger_fill=not args.no_finger_fill,
         landmark_prior=not args.no_landmark_prior,
         face_guard=not args.no_face_guard,
         wrist_bridge=not args.no_wrist_bridge,

@@ -259,6 +259,8 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args([])).colour_edge > 0
     assert config_from_args(p.parse_args(["--no-finger-gaps"])).finger_gaps is False
     assert config_from_args(p.parse_args([])).finger_gaps is True
+    assert config_from_args(p.parse_args(["--no-finger-fill"])).finger_fill is False
+    assert config_from_args(p.parse_args([])).finger_fill is True
 
 
 class CastRecorder(ColourSegmenter):
@@ -719,3 +721,24 @@ def test_the_colour_edge_takes_the_rim_of_background_off_a_too_wide_mask_unless_
     gone = (results[0.0].mask > 0) & (results[30.0].mask == 0)
     # no half-transparent rim left in the cut-out (but for crumbs the speck removal took after it)
     assert (results[30.0].alpha[gone] == 0).mean() > 0.95
+
+
+def test_a_lost_stretch_of_a_finger_is_put_back_unless_switched_off():
+    """The segmenter misses the left half of the middle finger, lit a paler pink (as the U-Net
+    misses a finger lit from behind); the finger fill puts it back at full resolution, and only it.
+    The GrabCut rescue is off, and the finger is not cut in two (which the bridge would join)."""
+    img, mask = draw_hand(400, 300)
+    lost = np.zeros(mask.shape, bool)
+    lost[140:205, 135:151] = True  # the middle finger (landmarks 9-12, x = 150), left of its bone line
+    lost &= mask > 0
+    img[lost] = (200, 185, 175)  # red minus blue under ColourSegmenter's 40: not hand to it
+    hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    results = {}
+    for fill in (False, True):
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, prior_agreement=0.0,
+                             finger_fill=fill)
+        results[fill] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg).process(img)
+    assert (results[False].mask[lost] == 255).mean() < 0.5
+    assert (results[True].mask[lost] == 255).mean() > 0.9
+    assert not ((results[True].mask > 0) & (results[False].mask == 0) & (mask == 0)).any()  # no background added
+    assert (results[True].alpha[lost & (results[True].mask > 0)] > 128).mean() > 0.9  # opaque in the cut-out
