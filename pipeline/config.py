@@ -133,6 +133,9 @@ class PipelineConfig:
     #: a watch or bracelet the mask left as a gap across the forearm is filled (it belongs to the
     #: cut-out like a ring; see pipeline/wrist_bridge.py)
     wrist_bridge: bool = True
+    #: and bridge a notch across the wrist too (its sides joined by a sliver along one edge),
+    #: when no clean cut is found (pipeline/wrist_bridge.py)
+    wrist_notches: bool = False
     #: fingers end at their tips: straight ahead of a hand's fingers (past its knuckles, in a band
     #: as wide as the hand) its mask is dropped farther than this many palm lengths from its
     #: landmarks' hull (a neck or poster joined to a fingertip; see

@@ -431,7 +431,7 @@ class Pipeline:
             if cfg.wrist_bridge and not fallback:
                 for b in hands:
                     if b.landmarks is not None:
-                        m, _ = bridge_wrist(m, b.landmarks - (x0, y0))
+                        m, _ = bridge_wrist(m, b.landmarks - (x0, y0), notches=cfg.wrist_notches)
             if cfg.finger_fill and not fallback:
                 # before the holes are filled and the edge re-drawn, which then smooth what it adds
                 filled = m

@@ -64,7 +64,8 @@ def _side(frame: np.ndarray, labels: np.ndarray, row: int, step: int, depth: int
     return label, np.array(points, np.float64)
 
 
-def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35) -> np.ndarray | None:
+def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35,
+                  joined: bool = False) -> np.ndarray | None:
     """The convex polygon (Nx2 image pixels) that closes a gap across the forearm, or None.
 
     Args:
@@ -72,6 +73,10 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         landmarks: the hand's 21 MediaPipe landmarks in the mask's pixel coordinates.
         max_gap: longest gap bridged, in palm lengths (wrist to middle knuckle); a watch band
             is about a fifth of one.
+        joined: also take a gap whose two sides are still joined by a sliver along one edge
+            of the arm (under 15 % of the wrist's width in every row of the gap): a notch
+            across the wrist, left where the hand's crop ended at the wrist crease and the
+            wide look's forearm began.
     """
     axis = wrist_axis(landmarks)
     if axis is None:
@@ -112,7 +117,7 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         # along one edge of the arm, say), or there is no gap to bridge
         _, labels = cv2.connectedComponents(frame.astype(np.uint8), connectivity=8)
         near, far = _side(frame, labels, g0 - 1, -1, depth), _side(frame, labels, g1, 1, depth)
-        if near is None or far is None or near[0] == far[0]:
+        if near is None or far is None or (near[0] == far[0] and not joined):
             continue
         # the gap must be in the photo (an arm leaving the photo is no cut), and the far side
         # must go on where the arm was heading, about as wide (not a skin-coloured blob beside
@@ -125,6 +130,11 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         seen = cv2.warpAffine(ones, matrix, size, flags=cv2.INTER_NEAREST, borderValue=0) > 0
         lo, hi = near[1][:, 0].min(), near[1][:, 0].max()
         if not seen[g0:g1, int(lo):int(hi)].all():
+            continue
+        # a notch's far side is the same piece as its near side, so it must be seen going on as
+        # an arm in the photo: a pale strip at the photo's edge, joined to the hand by a sliver,
+        # is no forearm
+        if near[0] == far[0] and not seen[g1:g1 + tail, int(lo):int(hi)].all():
             continue
         a = _widest_run(labels[max(0, g0 - 1 - depth)] == near[0])
         b = _widest_run(labels[min(len(cover) - 1, g1 + depth)] == far[0])
@@ -148,8 +158,13 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
     return best[2]
 
 
-def bridge_wrist(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35) -> tuple[np.ndarray, bool]:
+def bridge_wrist(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35,
+                 notches: bool = False) -> tuple[np.ndarray, bool]:
     """``mask`` (uint8 0/255) with a gap across the forearm filled, and whether one was.
+
+    With ``notches``, a gap whose sides are still joined along one edge is bridged too, but
+    only when no clean cut is found: allowed at once, a longer notch seen at another tilt
+    would outbid a watch band's cut and, being over ``max_gap``, lose it.
 
     Run on the cleaned mask (after speck removal): the arm beyond the watch must have survived
     the cleaning on its own, by touching a hand's box. Looking in the mask before cleaning
@@ -157,6 +172,8 @@ def bridge_wrist(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35)
     it joined a stray blob at the photo's edge to the hand (docs/rejected/README.md).
     """
     polygon = find_wrist_gap(mask, landmarks, max_gap)
+    if polygon is None and notches:
+        polygon = find_wrist_gap(mask, landmarks, max_gap, joined=True)
     if polygon is None:
         return mask, False
     out = mask.copy()

@@ -99,3 +99,26 @@ def test_a_blob_off_the_arms_way_is_not_bridged_to():
     off[195:260, 140:200] = 255  # skin beyond the gap but off to the side, and wider than the arm
     out, bridged = bridge_wrist(off, lms)
     assert not bridged and np.array_equal(out, off)
+
+
+def test_a_notch_across_the_wrist_held_by_a_sliver_is_bridged_only_with_notches():
+    """The hand's crop ended at the wrist crease and the wide look's forearm began a little
+    past it: the strip between is open at one side, joined by a sliver of arm at the other."""
+    whole, lms = hand_and_arm()
+    notched = band(whole, 175, 190, 79, 125)  # 4 px of arm left at the left edge
+    out, bridged = bridge_wrist(notched, lms)
+    assert not bridged and np.array_equal(out, notched)
+    out, bridged = bridge_wrist(notched, lms, notches=True)
+    assert bridged
+    gap = ((whole > 0) & (notched == 0)).sum()
+    assert ((whole > 0) & (out == 0)).sum() <= 0.1 * gap
+    assert ((out > 0) & (whole == 0)).sum() <= 0.15 * gap
+
+
+def test_with_notches_a_watch_face_on_one_side_stays_and_a_cut_is_filled_as_before():
+    whole, lms = hand_and_arm()
+    face = band(whole, 175, 190, 75, 110)  # 15 px of the 50 px arm left: no gap across the arm
+    out, bridged = bridge_wrist(face, lms, notches=True)
+    assert not bridged and np.array_equal(out, face)
+    cut = band(whole, 175, 190)
+    assert np.array_equal(bridge_wrist(cut, lms, notches=True)[0], bridge_wrist(cut, lms)[0])
