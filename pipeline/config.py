@@ -134,8 +134,10 @@ class PipelineConfig:
     #: cut-out like a ring; see pipeline/wrist_bridge.py)
     wrist_bridge: bool = True
     #: and bridge a notch across the wrist too (its sides joined by a sliver along one edge),
-    #: when no clean cut is found (pipeline/wrist_bridge.py)
-    wrist_notches: bool = False
+    #: when no clean cut is found (pipeline/wrist_bridge.py). Level on every labelled validation
+    #: set (docs/val_sweep_wrist_notches_*.json); on hand_boxes photos it closes the strip left
+    #: between a hand's crop and the wide look's forearm, and bracelets held by a sliver
+    wrist_notches: bool = True
     #: fingers end at their tips: straight ahead of a hand's fingers (past its knuckles, in a band
     #: as wide as the hand) its mask is dropped farther than this many palm lengths from its
     #: landmarks' hull (a neck or poster joined to a fingertip; see
