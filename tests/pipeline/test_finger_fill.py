@@ -1,10 +1,10 @@
 """Putting back a stretch of a finger the mask lost, along the finger's bones."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from pipeline.finger_fill import fill_fingers
+from tests.pipeline.straight_hand import straight_hand
 
 SKIN = (224, 172, 150)
 PALE_WALL = (232, 234, 238)
@@ -14,17 +14,7 @@ DARK = (60, 58, 62)
 def _hand(background, skin=SKIN, seed=0):
     """A drawn open hand (palm, four straight fingers, a thumb) on a slightly noisy background,
     with its 21 landmarks and true mask."""
-    pts = np.zeros((21, 2))
-    pts[0] = (130, 330)
-    pts[1:5] = [(185, 300), (215, 270), (240, 240), (262, 212)]  # thumb, out to the right
-    for k, x in enumerate((190, 150, 110, 70)):  # index .. little
-        pts[5 + 4 * k: 9 + 4 * k] = [(x, 220), (x, 170), (x, 130), (x, 90)]
-    truth = np.zeros((360, 300), np.uint8)
-    cv2.fillConvexPoly(truth, np.round(pts[[0, 1, 5, 9, 13, 17]]).astype(np.int32), 255)
-    cv2.rectangle(truth, (56, 215), (204, 300), 255, -1)
-    for k in range(5):
-        chain = np.round(pts[1 + 4 * k: 5 + 4 * k]).astype(np.int32)
-        cv2.polylines(truth, [chain], False, 255, 28)
+    pts, truth = straight_hand()
     rng = np.random.default_rng(seed)
     image = np.clip(np.array(background, float) + rng.normal(0, 3, (360, 300, 3)), 0, 255).astype(np.uint8)
     image[truth > 0] = skin

@@ -1,10 +1,10 @@
 """Opening the gaps between spread fingers that a mask filled with background."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from pipeline.finger_gaps import gap_regions, open_gaps
+from tests.pipeline.straight_hand import straight_hand
 
 SKIN = (224, 172, 150)
 DARK = (60, 58, 62)
@@ -13,17 +13,7 @@ DARK = (60, 58, 62)
 def _hand(background=DARK, skin=SKIN):
     """A drawn open hand (palm, four straight fingers, a thumb) with its 21 landmarks; the true
     mask; and the mask a segmenter that filled the lower half of each finger gap would give."""
-    pts = np.zeros((21, 2))
-    pts[0] = (130, 330)
-    pts[1:5] = [(185, 300), (215, 270), (240, 240), (262, 212)]  # thumb, out to the right
-    for k, x in enumerate((190, 150, 110, 70)):  # index .. little
-        pts[5 + 4 * k: 9 + 4 * k] = [(x, 220), (x, 170), (x, 130), (x, 90)]
-    truth = np.zeros((360, 300), np.uint8)
-    cv2.fillConvexPoly(truth, np.round(pts[[0, 1, 5, 9, 13, 17]]).astype(np.int32), 255)
-    cv2.rectangle(truth, (56, 215), (204, 300), 255, -1)
-    for k in range(5):
-        chain = np.round(pts[1 + 4 * k: 5 + 4 * k]).astype(np.int32)
-        cv2.polylines(truth, [chain], False, 255, 28)
+    pts, truth = straight_hand()
     filled = truth.copy()
     for x in (170, 130, 90):  # the gaps between index, middle, ring and little, filled up to y=150
         filled[150:225, x - 7:x + 8] = 255
