@@ -76,7 +76,9 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         joined: also take a gap whose two sides are still joined by a sliver along one edge
             of the arm (under 15 % of the wrist's width in every row of the gap): a notch
             across the wrist, left where the hand's crop ended at the wrist crease and the
-            wide look's forearm began.
+            wide look's forearm began. A clean cut is still preferred: judged together, a
+            longer notch seen at another tilt would outbid a watch band's cut and, being over
+            ``max_gap``, lose it.
     """
     axis = wrist_axis(landmarks)
     if axis is None:
@@ -90,7 +92,8 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
     gap_rows = int(np.ceil(max_gap * _PER_PALM))
     tail = int(0.1 * _PER_PALM)  # rows of arm the far side must show
     depth = int(0.12 * _PER_PALM)  # rows of arm either side whose outline shapes the bridge
-    best = None  # (-gap rows, |tilt|, polygon in image pixels)
+    # (-gap rows, |tilt|, polygon in image pixels): of the clean cuts, and of cuts and notches
+    best_cut = best_any = None
     ones = None
     for tilt in _TILTS:
         along = rotate(away, tilt)
@@ -117,7 +120,10 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         # along one edge of the arm, say), or there is no gap to bridge
         _, labels = cv2.connectedComponents(frame.astype(np.uint8), connectivity=8)
         near, far = _side(frame, labels, g0 - 1, -1, depth), _side(frame, labels, g1, 1, depth)
-        if near is None or far is None or (near[0] == far[0] and not joined):
+        if near is None or far is None:
+            continue
+        notch = near[0] == far[0]
+        if notch and not joined:
             continue
         # the gap must be in the photo (an arm leaving the photo is no cut), and the far side
         # must go on where the arm was heading, about as wide (not a skin-coloured blob beside
@@ -134,7 +140,7 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         # a notch's far side is the same piece as its near side, so it must be seen going on as
         # an arm in the photo: a pale strip at the photo's edge, joined to the hand by a sliver,
         # is no forearm
-        if near[0] == far[0] and not seen[g1:g1 + tail, int(lo):int(hi)].all():
+        if notch and not seen[g1:g1 + tail, int(lo):int(hi)].all():
             continue
         a = _widest_run(labels[max(0, g0 - 1 - depth)] == near[0])
         b = _widest_run(labels[min(len(cover) - 1, g1 + depth)] == far[0])
@@ -150,30 +156,31 @@ def find_wrist_gap(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.3
         # the tilt that crosses the band squarely sees the whole of it as a gap; a slanted
         # look passes through arm on both sides of the band in every row but its middle ones
         key = (-(g1 - g0), abs(tilt))
-        if best is None or key < best[:2]:
-            best = (*key, hull.astype(np.float64) @ inverse[:, :2].T + inverse[:, 2])
+        found = (*key, hull.astype(np.float64) @ inverse[:, :2].T + inverse[:, 2])
+        if best_any is None or key < best_any[:2]:
+            best_any = found
+        if not notch and (best_cut is None or key < best_cut[:2]):
+            best_cut = found
     # judged at the squarest crossing: slanted looks see a long gap shorter than it is
-    if best is None or -best[0] > gap_rows:
-        return None
-    return best[2]
+    for best in (best_cut, best_any):
+        if best is not None and -best[0] <= gap_rows:
+            return best[2]
+    return None
 
 
 def bridge_wrist(mask: np.ndarray, landmarks: np.ndarray, max_gap: float = 0.35,
                  notches: bool = False) -> tuple[np.ndarray, bool]:
     """``mask`` (uint8 0/255) with a gap across the forearm filled, and whether one was.
 
-    With ``notches``, a gap whose sides are still joined along one edge is bridged too, but
-    only when no clean cut is found: allowed at once, a longer notch seen at another tilt
-    would outbid a watch band's cut and, being over ``max_gap``, lose it.
+    With ``notches``, a gap whose sides are still joined along one edge is bridged too, when
+    no clean cut is found (see :func:`find_wrist_gap`).
 
     Run on the cleaned mask (after speck removal): the arm beyond the watch must have survived
     the cleaning on its own, by touching a hand's box. Looking in the mask before cleaning
     instead also found the arm where it lay outside every box, but on one of 83 real photos
     it joined a stray blob at the photo's edge to the hand (docs/rejected/README.md).
     """
-    polygon = find_wrist_gap(mask, landmarks, max_gap)
-    if polygon is None and notches:
-        polygon = find_wrist_gap(mask, landmarks, max_gap, joined=True)
+    polygon = find_wrist_gap(mask, landmarks, max_gap, joined=notches)
     if polygon is None:
         return mask, False
     out = mask.copy()
