@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from detection.faces import FINGERS
+from pipeline.landmark_prior import finger_joints
 
 #: the fingers filled (index to little; not the thumb)
 FILLED = FINGERS[1:]
@@ -43,13 +44,6 @@ MIN_SAMPLES = 60
 #: and at most this many are used (evenly spread): a hand filling a 2160x4000 photo has
 #: megapixel windows, whose colours a few thousand pixels describe as well, hundreds of times faster
 MAX_SAMPLES = 4000
-
-
-def _bone_chain(points: np.ndarray, finger: tuple[int, ...]) -> np.ndarray:
-    """Knuckle to just short of the tip (the tip landmark sits on the finger's edge)."""
-    pts = points[list(finger)].astype(np.float64)
-    pts[-1] = pts[-2] + 0.85 * (pts[-1] - pts[-2])
-    return pts
 
 
 def _background_distance(pix: np.ndarray, ground: np.ndarray) -> np.ndarray:
@@ -88,7 +82,7 @@ def fill_fingers(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray) ->
     half = max(2, int(round(HALF_WIDTH * span)))
     out = mask
     for finger in FILLED:
-        chain = _bone_chain(points, finger)
+        chain = finger_joints(points, finger)
         x0, y0 = np.floor(chain.min(axis=0)).astype(int) - 3 * half
         x1, y1 = np.ceil(chain.max(axis=0)).astype(int) + 3 * half + 1
         x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
@@ -118,8 +112,8 @@ def fill_fingers(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray) ->
         ys, xs = np.nonzero(candidates)
         pix = img[ys, xs].astype(np.float64)
         far = _background_distance(pix, ground) > SPREAD
-        skin_mean = skin.reshape(-1, 3).astype(np.float64).mean(axis=0)
-        ground_mean = ground.reshape(-1, 3).astype(np.float64).mean(axis=0)
+        skin_mean = skin.astype(np.float64).mean(axis=0)
+        ground_mean = ground.astype(np.float64).mean(axis=0)
         nearer_skin = (np.linalg.norm(pix - skin_mean, axis=1) < np.linalg.norm(pix - ground_mean, axis=1))
         keep = far & nearer_skin
         if not keep.any():

@@ -255,11 +255,18 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
                       prior.astype(np.float32))
 
 
-def _finger_path(points: np.ndarray, finger: tuple[int, ...], size: int) -> np.ndarray:
-    """``Nx2`` int pixel samples, about one per pixel, along a finger's bones from its knuckle
-    to just short of its tip (the tip landmark sits on the finger's edge), clipped to the crop."""
+def finger_joints(points: np.ndarray, finger: tuple[int, ...]) -> np.ndarray:
+    """A finger's joints (float ``Nx2``) from its knuckle to just short of its tip: the tip
+    landmark sits on the finger's edge, so the last bone stops at 0.85 of its length."""
     joints = points[list(finger)].astype(np.float64)
     joints[-1] = joints[-2] + 0.85 * (joints[-1] - joints[-2])
+    return joints
+
+
+def _finger_path(points: np.ndarray, finger: tuple[int, ...], size: int) -> np.ndarray:
+    """``Nx2`` int pixel samples, about one per pixel, along a finger's bones from its knuckle
+    to just short of its tip (:func:`finger_joints`), clipped to the crop."""
+    joints = finger_joints(points, finger)
     samples = []
     for a, b in zip(joints[:-1], joints[1:]):
         n = max(2, int(np.ceil(np.linalg.norm(b - a))))
