@@ -63,6 +63,12 @@ class MergeConfig:
         closer_inside: ... when at least this share of the found hand's landmark box lies in
             the YOLO box (a window also shows what is around the box: a tie beside a face
             was taken for a hand).
+        floor_after_closer: when MediaPipe found no hand in the whole photo but the closer look
+            found one in a YOLO box, the other YOLO boxes must then pass the
+            ``min_secondary_score`` floor (or lie at that hand's wrist) as if MediaPipe had
+            found it at once. Beside hands raised by portraits, an orange space suit boxed at
+            0.26-0.50 was otherwise cut out as a second hand (``benchmarks/make_face_set.py``,
+            validation split).
     """
 
     mode: str = "union"
@@ -74,6 +80,7 @@ class MergeConfig:
     wrist_reach: float = 0.5
     look_closer: bool = True
     closer_inside: float = 0.6
+    floor_after_closer: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in MERGE_MODES:
@@ -115,14 +122,33 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
                     source = f"{p.source}+{s.source}"  # provenance for overlays and debugging
             grown.append(HandBox(box, p.score, p.landmarks, p.handedness, source))
         out = grown
-    axes = [wrist_axis(h.landmarks) for h in primary if h.landmarks is not None]
-    wrists = [(wrist, palm) for wrist, palm, _ in filter(None, axes)]
+    wrists = _wrists(primary)
     for s in sorted(secondary, key=lambda h: -h.score):
-        if primary and s.score < config.min_secondary_score and not _near_a_wrist(s.xyxy, wrists, config.wrist_reach):
+        if primary and _too_weak(s, wrists, config):
             continue
         if not any(same_hand(s.xyxy, o.xyxy, config) for o in out):
             out.append(s)
     return out[: config.max_hands]
+
+
+def _wrists(hands: Sequence[HandBox]) -> list[tuple[np.ndarray, float]]:
+    """``(wrist, palm length)`` of every hand with landmarks."""
+    axes = [wrist_axis(h.landmarks) for h in hands if h.landmarks is not None]
+    return [(wrist, palm) for wrist, palm, _ in filter(None, axes)]
+
+
+def _too_weak(box: HandBox, wrists: list[tuple[np.ndarray, float]], config: MergeConfig) -> bool:
+    """Whether a YOLO-only ``box`` falls below the floor for boxes beside a found hand."""
+    return box.score < config.min_secondary_score and not _near_a_wrist(box.xyxy, wrists, config.wrist_reach)
+
+
+def drop_weak_after_closer(hands: Sequence[HandBox], config: MergeConfig = MergeConfig()) -> list[HandBox]:
+    """``hands`` less the landmark-less boxes that fail the floor now that a closer look has
+    given some box landmarks (``MergeConfig.floor_after_closer``); unchanged when none has."""
+    wrists = _wrists(hands)
+    if not wrists:
+        return list(hands)
+    return [h for h in hands if h.landmarks is not None or not _too_weak(h, wrists, config)]
 
 
 class AutoHandDetector:
@@ -143,9 +169,9 @@ class AutoHandDetector:
 
     def detect(self, image_rgb):
         if self.config.mode == "fallback":
-            found = self.primary.detect(image_rgb)
-            if found:
-                return found[: self.config.max_hands]
+            primary = self.primary.detect(image_rgb)
+            if primary:
+                return primary[: self.config.max_hands]
             merged = merge_boxes([], self.secondary.detect(image_rgb), self.config)
         else:
             pending = self._worker.submit(self.secondary.detect, image_rgb)
@@ -155,7 +181,13 @@ class AutoHandDetector:
                 wait([pending])  # the primary's error is the one reported; don't leave the worker busy
                 raise
             merged = merge_boxes(primary, pending.result(), self.config)
-        return self._look_closer(image_rgb, merged) if self.config.look_closer else merged
+        if not self.config.look_closer:
+            return merged
+        looked = self._look_closer(image_rgb, merged)
+        if not primary and self.config.floor_after_closer:
+            # with no MediaPipe hand the merge applied no floor; a hand found closer is one
+            looked = drop_weak_after_closer(looked, self.config)
+        return looked
 
     def _look_closer(self, image_rgb: np.ndarray, hands: list[HandBox]) -> list[HandBox]:
         """``hands`` with each landmark-less box given the landmarks of a hand MediaPipe finds in

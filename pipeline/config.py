@@ -163,6 +163,11 @@ class PipelineConfig:
     #: for hands) and is dropped; with no hand left, faces are still kept out of the
     #: whole-photo mask (detection/faces.faces_not_hands)
     faces_not_hands: bool = True
+    #: ... unless the box reaches half a face width or more past the face's left or right
+    #: side: then it is a raised hand boxed with the face beside it, and is cut down to that
+    #: side (detection/faces.trim_beside_face); on the face validation set two such hands,
+    #: which MediaPipe never found, were dropped and the photo segmented whole
+    face_trim: bool = True
     #: the face guard spares a landmark hand's shape (palm and finger capsules,
     #: detection/faces.hand_shape) and forearm rather than its whole box, so a cheek inside the
     #: box beside or between the fingers is still face, and ignores a "face" only when it lies

@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 
 from detection.boxes import Box, box_intersection, offset_box
-from detection.faces import (ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands, forearm_band,
-                             hand_outline, hand_shape, wrist_axis)
+from detection.faces import (BESIDE_FACE, ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands,
+                             forearm_band, hand_outline, hand_shape, wrist_axis)
 from detection.types import HandBox, HandDetector
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours
@@ -279,7 +279,7 @@ class Pipeline:
             # only ``auto`` has looked at its YOLO-only boxes with MediaPipe as well and found no
             # hand there; with ``--detector yolo`` no box has landmarks, and as the face detector
             # fires on fists and palms, a box holding a "face" is no less likely a hand
-            hands = faces_not_hands(hands, found_faces)
+            hands = faces_not_hands(hands, found_faces, beside=BESIDE_FACE if cfg.face_trim else None)
         fallback = not hands
         if fallback and cfg.require_hand:
             raise NoHandFound("no hand found")

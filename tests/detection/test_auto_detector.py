@@ -236,3 +236,31 @@ def test_fallback_mode_looks_closer_at_yolo_boxes_too():
     auto = AutoHandDetector(FakeWithCloserLook("mediapipe", [], [inside]), Fake("yolo", [yolo(100, 100, 160, 200)]),
                             MergeConfig("fallback"))
     assert auto.detect(img)[0].landmarks is LMS
+
+
+def test_once_a_closer_look_finds_a_hand_weak_boxes_away_from_it_must_pass_the_floor():
+    """MediaPipe found nothing in the whole photo, so the merge kept every YOLO box; a hand found
+    in one of them makes the rest boxes beside a found hand (an orange suit beside a raised one)."""
+    img = np.zeros((400, 400, 3), np.uint8)
+    lms = np.zeros((21, 2))
+    lms[:, 0], lms[:, 1] = 130, 130
+    lms[0], lms[9] = (130, 190), (130, 140)  # wrist at the box's lower edge, palm length 50
+    found = HandBox((110, 110, 150, 190), 0.7, landmarks=lms, handedness="Right", source="mediapipe")
+    hand = yolo(100, 100, 160, 195, score=0.4)
+    forearm = yolo(110, 200, 150, 300, score=0.3)  # 10 px below the wrist
+    suit = yolo(300, 250, 390, 390, score=0.5)
+    strong = yolo(300, 10, 390, 100, score=0.7)
+    auto = AutoHandDetector(FakeWithCloserLook("mediapipe", [], [found]), Fake("yolo", [hand, forearm, suit, strong]))
+    out = auto.detect(img)
+    assert [h.xyxy for h in out if h.landmarks is lms] == [hand.xyxy]
+    assert sorted(h.xyxy for h in out if h.landmarks is None) == sorted([forearm.xyxy, strong.xyxy])
+    off = AutoHandDetector(FakeWithCloserLook("mediapipe", [], [found]), Fake("yolo", [hand, forearm, suit, strong]),
+                           MergeConfig(floor_after_closer=False))
+    assert len(off.detect(img)) == 4
+
+
+def test_without_a_hand_found_closer_every_yolo_box_stays():
+    img = np.zeros((400, 400, 3), np.uint8)
+    boxes = [yolo(100, 100, 160, 195, score=0.4), yolo(300, 250, 390, 390, score=0.3)]
+    auto = AutoHandDetector(FakeWithCloserLook("mediapipe", [], []), Fake("yolo", boxes))
+    assert len(auto.detect(img)) == 2

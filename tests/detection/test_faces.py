@@ -1,4 +1,6 @@
 """The face guard: faces beside a hand are kept out of its mask; "faces" on the hand are ignored."""
+import dataclasses
+
 import cv2
 import numpy as np
 import pytest
@@ -112,6 +114,36 @@ def test_a_box_without_landmarks_that_holds_a_face_is_the_face():
     kept = faces_not_hands([yolo_on_face, yolo_beside, confirmed], [face])
     assert [h.source for h in kept] == ["yolo", "mediapipe"] and kept[0] is yolo_beside
     assert faces_not_hands([yolo_on_face], []) == [yolo_on_face]
+
+
+def test_a_box_holding_a_face_and_a_hand_beside_it_is_cut_down_to_the_hand():
+    face = (100.0, 100.0, 200.0, 200.0)
+    both = HandBox((20.0, 110.0, 210.0, 330.0), 0.5, source="yolo")  # reaches 0.8 face widths left
+    face_and_neck = HandBox((80.0, 90.0, 230.0, 330.0), 0.4, source="yolo")  # 0.2 left, 0.3 right
+    kept = faces_not_hands([both, face_and_neck], [face])
+    assert [h.xyxy for h in kept] == [(20.0, 110.0, 100.0, 330.0)]
+    assert kept[0].score == 0.5 and kept[0].source == "yolo-beside-face" and kept[0].landmarks is None
+    right = HandBox((90.0, 95.0, 290.0, 300.0), 0.5, source="yolo")  # 0.9 face widths right
+    assert faces_not_hands([right], [face])[0].xyxy == (200.0, 95.0, 290.0, 300.0)
+    assert faces_not_hands([both], [face], beside=None) == []  # the rule off: dropped as before
+
+
+def test_a_hand_boxed_with_the_face_beside_it_is_cut_out_and_the_face_is_not():
+    img = np.full((240, 360, 3), (60, 90, 140), np.uint8)
+    cv2.ellipse(img, (230, 100), (45, 58), 0, 0, 360, (200, 148, 122), -1)  # the face
+    cv2.rectangle(img, (40, 60), (120, 230), (205, 150, 120), -1)  # the hand beside it
+    face = (185.0, 45.0, 275.0, 155.0)
+    box = HandBox((30.0, 50.0, 285.0, 235.0), 0.5, source="yolo")
+    detector = FakeDetector([box])
+    detector.name = "auto"
+    cfg = PipelineConfig(landmark_prior=False, context_margin=0.0)
+    on = Pipeline(detector, ColourSegmenter(size=128), cfg, FakeFaces([face])).process(img)
+    assert not on.fallback_used and on.hands[0].xyxy == (30.0, 50.0, 185.0, 235.0)
+    assert (on.mask[70:220, 50:110] > 0).mean() > 0.95  # the hand
+    assert (on.mask[70:130, 205:255] > 0).mean() < 0.01  # the face
+    off = Pipeline(detector, ColourSegmenter(size=128), dataclasses.replace(cfg, face_trim=False),
+                   FakeFaces([face])).process(img)
+    assert off.fallback_used  # the box was dropped as a face and the photo segmented whole
 
 
 def open_hand(x: float = 100.0, y: float = 200.0, palm: float = 50.0) -> np.ndarray:
