@@ -175,11 +175,17 @@ def hand_outline(landmarks: np.ndarray, reach: float = 0.3) -> np.ndarray:
     return _grown_hull(pts, reach * _palm_length(pts))
 
 
-def hand_shape(landmarks: np.ndarray, half_width: float = 0.2, nail: float = 0.15) -> list[np.ndarray]:
+def hand_shape(landmarks: np.ndarray, half_width: float = 0.12, nail: float = 0.15,
+               palm_reach: float = 0.2) -> list[np.ndarray]:
     """Convex polygons that cover a hand by its landmarks: the palm, and each finger bone as a
     capsule ``half_width`` palm lengths either side of it (a finger is about 0.2 palm lengths
-    wide, so this leaves half a finger's width to spare), the last one carried ``nail`` palm
-    lengths past the tip landmark (which sits on the pad, short of the nail's end).
+    wide, so 0.12 leaves a fifth of a finger's width either side for a bone line off the
+    finger's middle), the last one carried ``nail`` palm lengths past the tip landmark (which
+    sits on the pad, short of the nail's end). Wider capsules spared the cheek between two
+    fingertips held over a face (``PipelineConfig.face_spare_width``). The palm (the hull of
+    the wrist and knuckles) is grown by ``palm_reach`` palm lengths, as no gap lies beside it
+    and its edge, past the little finger's knuckle and at the thumb's root, bulges further from
+    the landmarks than a finger's does.
 
     Unlike :func:`hand_outline` it leaves out the gaps between spread fingers: on a face behind
     the hand those are face.
@@ -187,7 +193,7 @@ def hand_shape(landmarks: np.ndarray, half_width: float = 0.2, nail: float = 0.1
     pts = np.asarray(landmarks, np.float64)
     palm = _palm_length(pts)
     r = half_width * palm
-    shapes = [_grown_hull(pts[list(PALM)], r)]
+    shapes = [_grown_hull(pts[list(PALM)], palm_reach * palm)]
     for chain in FINGERS:
         for a, b in zip(chain[:-1], chain[1:]):
             end = pts[b]

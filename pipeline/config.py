@@ -174,6 +174,13 @@ class PipelineConfig:
     #: inside the hand's landmark outline (a fist), not inside the box ``auto`` grew to a YOLO
     #: box holding the hand and the face beside it
     face_spare_outline: bool = True
+    #: the finger capsules the face guard spares reach this many palm lengths either side of
+    #: the bones (a finger is about 0.2 palm lengths wide; detection/faces.hand_shape). On the
+    #: face validation set 0.2 / 0.15 / 0.12 / 0.10 / 0.08 gave IoU 0.8588 / 0.8663 / 0.8698 /
+    #: 0.8705 / 0.8688 and boundary F1 0.7005 / 0.7034 / 0.7106 / 0.7091 / 0.6969: wider
+    #: capsules spare the cheek between two fingertips, narrower ones cut the fingers' edges
+    #: (docs/val_sweep_face_spare_width_*.json)
+    face_spare_width: float = 0.12
     #: the face guard also keeps the neck below each face out of the masks
     face_neck: bool = True
     #: fail instead of segmenting the whole image when no hand is found

@@ -7,7 +7,7 @@ import pytest
 
 from detection.boxes import box_area, box_intersection, mask_box
 from detection.faces import (ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands, forearm_band,
-                             hand_outline)
+                             hand_outline, hand_shape)
 from detection.types import HandBox
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
@@ -239,3 +239,20 @@ def test_the_neck_below_a_face_is_excluded_but_not_a_forearm_across_it():
     arm = np.array([[100.0, 150.0], [140.0, 150.0], [140.0, 300.0], [100.0, 300.0]])  # up across the neck
     spared = face_exclusion((300, 240), [face], [], [arm], neck=True)
     assert not spared[170, 120] and spared[170, 98]  # the arm keeps its width, the neck beside it goes
+
+
+def test_hand_shape_covers_the_fingers_but_not_the_gap_between_two_spread_fingertips():
+    lms = open_hand(palm=100.0)  # fingertips 0.45 palm lengths apart sideways, and more
+    inside = lambda p, shapes: any(  # noqa: E731
+        cv2.pointPolygonTest(s.astype(np.float32), tuple(map(float, p)), False) >= 0 for s in shapes)
+    narrow, wide = hand_shape(lms, 0.12), hand_shape(lms, 0.2)
+    across = lambda a, b: np.array([-(b - a)[1], (b - a)[0]]) / np.linalg.norm(b - a)  # noqa: E731
+    for f in range(1, 5):  # index to little: the bones, and a tenth of a palm length either side
+        a, b = lms[4 * f + 2], lms[4 * f + 3]
+        for side in (-10.0, 0.0, 10.0):
+            assert inside((a + b) / 2 + side * across(a, b), narrow)
+    # 0.15 palm lengths right of the middle finger's last bone (upright), towards the ring
+    # finger: the cheek between two fingertips held over a face, which 0.2 capsules spared
+    assert lms[11][0] == lms[12][0] < lms[16][0]
+    gap = (lms[11] + lms[12]) / 2 + (15.0, 0.0)
+    assert not inside(gap, narrow) and inside(gap, wide)
