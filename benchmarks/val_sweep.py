@@ -39,10 +39,11 @@ class CachedDetector:
         self.name = getattr(detector, "name", "cached")  # the pipeline reads it (auto's rules)
         self.cache: dict[str, list] = {}
 
-    def detect(self, image: np.ndarray):
+    def detect(self, image: np.ndarray, **kwargs):
+        """``kwargs`` (``auto``'s ``faces``) depend on the image only, so the cache holds."""
         key = hashlib.sha1(image.tobytes()).hexdigest()
         if key not in self.cache:
-            self.cache[key] = self.detector.detect(image)
+            self.cache[key] = self.detector.detect(image, **kwargs)
         return self.cache[key]
 
 

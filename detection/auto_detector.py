@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from detection.boxes import Box, box_area, box_union, same_object, share_inside
-from detection.faces import wrist_axis
+from detection.faces import MIN_HAND_TO_FACE, ON_OUTLINE, faces_apart_from_hands, hand_outline, too_small_beside_face, wrist_axis
 from detection.types import HandBox, HandDetector
 
 MERGE_MODES = ("add", "fallback", "union")
@@ -69,6 +69,12 @@ class MergeConfig:
             found it at once. Beside hands raised by portraits, an orange space suit boxed at
             0.26-0.50 was otherwise cut out as a second hand (``benchmarks/make_face_set.py``,
             validation split).
+        min_hand_to_face: when the caller passes the photo's faces to ``detect``, a MediaPipe
+            hand (or one the closer look finds) smaller than this many widths of a face near it
+            is dropped before the merge (:func:`detection.faces.too_small_beside_face`; 0: off).
+            MediaPipe found a "hand" on a portrait's tie, and that tiny box, lying inside the
+            YOLO box of the real hand raised beside the face, kept that box out: as the same
+            hand, and under the floor (validation Hand_0009377, IoU 0).
     """
 
     mode: str = "union"
@@ -81,6 +87,7 @@ class MergeConfig:
     look_closer: bool = True
     closer_inside: float = 0.6
     floor_after_closer: bool = True
+    min_hand_to_face: float = MIN_HAND_TO_FACE
 
     def __post_init__(self) -> None:
         if self.mode not in MERGE_MODES:
@@ -167,29 +174,33 @@ class AutoHandDetector:
         self.config = config
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="auto-detector")
 
-    def detect(self, image_rgb):
+    def detect(self, image_rgb: np.ndarray, faces: Callable[[], Sequence[Box]] | None = None) -> list[HandBox]:
+        """The merged hands; ``faces``, when given, returns the photo's face boxes (the ``result``
+        of a face detection running beside this one) and is called only if a hand with
+        landmarks needs checking against them (``MergeConfig.min_hand_to_face``)."""
+        plausible = _Plausible(faces, self.config.min_hand_to_face)
         if self.config.mode == "fallback":
-            primary = self.primary.detect(image_rgb)
+            primary = plausible.hands(self.primary.detect(image_rgb))
             if primary:
                 return primary[: self.config.max_hands]
             merged = merge_boxes([], self.secondary.detect(image_rgb), self.config)
         else:
             pending = self._worker.submit(self.secondary.detect, image_rgb)
             try:
-                primary = self.primary.detect(image_rgb)
+                primary = plausible.hands(self.primary.detect(image_rgb))
             except BaseException:
                 wait([pending])  # the primary's error is the one reported; don't leave the worker busy
                 raise
             merged = merge_boxes(primary, pending.result(), self.config)
         if not self.config.look_closer:
             return merged
-        looked = self._look_closer(image_rgb, merged)
+        looked = self._look_closer(image_rgb, merged, plausible)
         if not primary and self.config.floor_after_closer:
             # with no MediaPipe hand the merge applied no floor; a hand found closer is one
             looked = drop_weak_after_closer(looked, self.config)
         return looked
 
-    def _look_closer(self, image_rgb: np.ndarray, hands: list[HandBox]) -> list[HandBox]:
+    def _look_closer(self, image_rgb: np.ndarray, hands: list[HandBox], plausible: "_Plausible") -> list[HandBox]:
         """``hands`` with each landmark-less box given the landmarks of a hand MediaPipe finds in
         a window around it (see ``MergeConfig.look_closer``); boxes it finds nothing in stay."""
         look = getattr(self.primary, "look_closer", None)
@@ -199,7 +210,7 @@ class AutoHandDetector:
         for i, h in enumerate(hands):
             if h.landmarks is not None:
                 continue
-            found = [f for f in look(image_rgb, h.xyxy)
+            found = [f for f in plausible.hands(look(image_rgb, h.xyxy), out)
                      if share_inside(f.xyxy, h.xyxy) >= self.config.closer_inside
                      and not any(o.landmarks is not None and same_hand(f.xyxy, o.xyxy, self.config) for o in out)]
             if found:
@@ -208,3 +219,28 @@ class AutoHandDetector:
                                  f"{h.source}+{f.source}-closer")
         return out
 
+
+
+class _Plausible:
+    """Drops landmark hands far smaller than a face near them (``MergeConfig.min_hand_to_face``),
+    asking for the faces only when there is such a hand to check."""
+
+    def __init__(self, faces: Callable[[], Sequence[Box]] | None, min_size: float) -> None:
+        self._faces = faces if min_size > 0 else None
+        self._min_size = min_size
+        self._found: list[Box] | None = None
+
+    def hands(self, hands: Sequence[HandBox], others: Sequence[HandBox] = ()) -> list[HandBox]:
+        """``hands`` less the implausible ones; ``others`` are hands already kept, whose
+        outlines (like those of ``hands``) rule out a "face" that is the face detector firing on a
+        fist or palm."""
+        with_landmarks = [h for h in hands if h.landmarks is not None]
+        if self._faces is None or not with_landmarks:
+            return list(hands)
+        if self._found is None:
+            self._found = list(self._faces())
+        outlines = [hand_outline(h.landmarks) for h in (*hands, *others) if h.landmarks is not None]
+        faces = faces_apart_from_hands(self._found, outlines, ON_OUTLINE)
+        if not faces:
+            return list(hands)
+        return [h for h in hands if h.landmarks is None or not too_small_beside_face(h.landmarks, faces, self._min_size)]

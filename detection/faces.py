@@ -153,6 +153,40 @@ def trim_beside_face(box: Box, faces: list[Box], beside: float) -> Box | None:
     return (x0, y0, x0 + left, y1) if left >= right else (x1 - right, y0, x1, y1)
 
 
+#: a hand MediaPipe found near a face (see :data:`NEAR_FACE`) whose size (:func:`hand_size`) is
+#: under this many face widths is no hand at the face's depth. At the same depth a palm is about
+#: 0.6 face widths long (0.52-0.9 on the validation hands raised beside portraits,
+#: ``benchmarks/make_face_set.py``); the "hands" MediaPipe found on a tie below a face there
+#: measured 0.22 and 0.25. A real hand this small beside a face is nearly twice as far from the
+#: camera as the face, behind the person.
+MIN_HAND_TO_FACE = 0.35
+#: ... near a face: the hand's landmarks' centre within this many face widths of the face's box.
+NEAR_FACE = 2.0
+
+
+def hand_size(landmarks: np.ndarray) -> float:
+    """The palm's length (wrist to middle knuckle), or half the landmarks' extent when that is
+    longer: a palm seen end-on looks short, its fingers still spread the landmarks."""
+    pts = np.asarray(landmarks, np.float64)
+    return max(_palm_length(pts), float(np.ptp(pts, axis=0).max()) / 2)
+
+
+def too_small_beside_face(landmarks: np.ndarray, faces: list[Box], min_size: float = MIN_HAND_TO_FACE,
+                          near: float = NEAR_FACE) -> bool:
+    """Whether a landmark hand is far smaller than a face near it (:data:`MIN_HAND_TO_FACE`):
+    MediaPipe's hand model fires on clothing (a tie's knot and stripes below a portrait's face),
+    and such a "hand" otherwise keeps the real one's weaker YOLO box out of the merge."""
+    pts = np.asarray(landmarks, np.float64)
+    size = hand_size(pts)
+    cx, cy = pts.mean(axis=0)
+    for x0, y0, x1, y1 in faces:
+        width = x1 - x0
+        gap = np.hypot(max(x0 - cx, 0.0, cx - x1), max(y0 - cy, 0.0, cy - y1))
+        if gap <= near * width and size < min_size * width:
+            return True
+    return False
+
+
 def _palm_length(pts: np.ndarray) -> float:
     """Wrist to middle knuckle (:func:`wrist_axis`), or the landmarks' extent when they coincide."""
     axis = wrist_axis(pts)

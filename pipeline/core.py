@@ -252,6 +252,9 @@ class Pipeline:
             self._faces_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="face-detector")
         return self._faces_pool
 
+    def _is_auto(self) -> bool:
+        return getattr(self.detector, "name", "") == "auto"
+
     def process(self, image: np.ndarray) -> PipelineResult:
         """Segment every hand in an ``HxWx3 uint8 RGB`` image at its full resolution.
 
@@ -268,14 +271,17 @@ class Pipeline:
         face_job = None
         if cfg.face_guard and self.face_detector is not None:
             face_job = self._face_worker().submit(self.face_detector.detect, image)
+        # ``auto`` checks the hands MediaPipe finds against the faces (a "hand" far smaller than
+        # a face beside it is a tie or a button: ``MergeConfig.min_hand_to_face``)
+        with_faces = {"faces": face_job.result} if face_job is not None and self._is_auto() else {}
         try:
-            hands = sorted(self.detector.detect(image), key=lambda b: -b.score)[: cfg.max_hands]
+            hands = sorted(self.detector.detect(image, **with_faces), key=lambda b: -b.score)[: cfg.max_hands]
             found_faces = face_job.result() if face_job is not None else []
         except BaseException:
             if face_job is not None:
                 wait([face_job])
             raise
-        if found_faces and cfg.faces_not_hands and getattr(self.detector, "name", "") == "auto":
+        if found_faces and cfg.faces_not_hands and self._is_auto():
             # only ``auto`` has looked at its YOLO-only boxes with MediaPipe as well and found no
             # hand there; with ``--detector yolo`` no box has landmarks, and as the face detector
             # fires on fists and palms, a box holding a "face" is no less likely a hand

@@ -264,3 +264,59 @@ def test_without_a_hand_found_closer_every_yolo_box_stays():
     boxes = [yolo(100, 100, 160, 195, score=0.4), yolo(300, 250, 390, 390, score=0.3)]
     auto = AutoHandDetector(FakeWithCloserLook("mediapipe", [], []), Fake("yolo", boxes))
     assert len(auto.detect(img)) == 2
+
+
+def small_hand(cx: float, cy: float, palm: float) -> HandBox:
+    """A landmark hand centred near ``(cx, cy)`` with a palm ``palm`` pixels long."""
+    lms = np.zeros((21, 2))
+    lms[:] = (cx, cy)
+    lms[0], lms[9] = (cx, cy + palm / 2), (cx, cy - palm / 2)
+    return HandBox((cx - palm, cy - palm, cx + palm, cy + palm), 0.8, landmarks=lms, source="mediapipe")
+
+
+def test_a_mediapipe_hand_far_smaller_than_the_face_above_it_no_longer_hides_the_real_hand():
+    """MediaPipe took a portrait's tie for a hand; its tiny box lay inside the YOLO box of the
+    real hand raised beside the face, which the merge then dropped as the same hand."""
+    img = np.zeros((800, 700, 3), np.uint8)
+    face = (220.0, 170.0, 490.0, 440.0)  # 270 px wide
+    tie = small_hand(350, 650, 60)  # 0.22 face widths, 0.8 face widths below the face
+    raised = yolo(175, 180, 690, 700, score=0.36)
+    calls = []
+
+    def faces():
+        calls.append(1)
+        return [face]
+
+    auto = AutoHandDetector(FakeWithCloserLook("mediapipe", [tie], [tie]), Fake("yolo", [raised]))
+    assert [h.xyxy for h in auto.detect(img)] == [tie.xyxy]  # without faces: as before
+    out = auto.detect(img, faces=faces)
+    assert [h.xyxy for h in out] == [raised.xyxy] and out[0].landmarks is None  # nor from the closer look
+    assert calls == [1]  # asked once
+    off = AutoHandDetector(FakeWithCloserLook("mediapipe", [tie], [tie]), Fake("yolo", [raised]),
+                           MergeConfig(min_hand_to_face=0.0))
+    assert [h.xyxy for h in off.detect(img, faces=faces)] == [tie.xyxy]
+
+
+def test_hands_of_a_face_s_size_or_far_from_it_stay_and_faces_are_not_asked_for_needlessly():
+    img = np.zeros((800, 2000, 3), np.uint8)
+    face = (220.0, 170.0, 490.0, 440.0)
+    beside = small_hand(600, 400, 150)  # 0.56 face widths: a hand at the face's depth
+    far = small_hand(1900, 700, 60)  # tiny, but 5 face widths away: another person's, behind
+    auto = AutoHandDetector(Fake("mediapipe", [beside, far]), Fake("yolo", []))
+    assert len(auto.detect(img, faces=lambda: [face])) == 2
+
+    def no_call():
+        raise AssertionError("faces asked for without a landmark hand to check")
+
+    assert AutoHandDetector(Fake("mediapipe", []), Fake("yolo", [yolo(10, 10, 90, 90)])).detect(img, faces=no_call)
+
+
+def test_a_face_that_is_the_face_detector_firing_on_a_fist_does_not_count():
+    """A big fist the face detector calls a face must not make a smaller hand beside it implausible."""
+    img = np.zeros((800, 800, 3), np.uint8)
+    fist = small_hand(300, 300, 200)  # its outline holds the "face"
+    other = small_hand(450, 300, 25)  # 0.25 "face" widths, one width beside it
+    auto = AutoHandDetector(Fake("mediapipe", [fist, other]), Fake("yolo", []))
+    assert len(auto.detect(img, faces=lambda: [(250.0, 220.0, 350.0, 380.0)])) == 2
+    assert len(AutoHandDetector(Fake("mediapipe", [other]), Fake("yolo", [])).detect(
+        img, faces=lambda: [(250.0, 220.0, 350.0, 380.0)])) == 0  # without the fist the face counts

@@ -256,3 +256,37 @@ def test_hand_shape_covers_the_fingers_but_not_the_gap_between_two_spread_finger
     assert lms[11][0] == lms[12][0] < lms[16][0]
     gap = (lms[11] + lms[12]) / 2 + (15.0, 0.0)
     assert not inside(gap, narrow) and inside(gap, wide)
+
+
+def test_a_hand_far_smaller_than_a_face_near_it_is_implausible():
+    from detection.faces import hand_size, too_small_beside_face
+
+    face = (100.0, 100.0, 300.0, 300.0)  # 200 px wide
+    assert hand_size(open_hand(palm=50.0)) >= 50.0
+    assert too_small_beside_face(open_hand(200, 450, palm=30.0), [face])  # a tie's "hand" below the face
+    assert not too_small_beside_face(open_hand(400, 300, palm=110.0), [face])  # at the face's depth
+    assert not too_small_beside_face(open_hand(1200, 300, palm=30.0), [face])  # small, but far away
+    assert not too_small_beside_face(open_hand(200, 450, palm=30.0), [face], min_size=0.1)
+    end_on = open_hand(400, 300, palm=110.0)
+    end_on[9] = end_on[0] + (0, -20)  # palm seen end-on: 20 px long, the fingers still spread
+    assert not too_small_beside_face(end_on, [face])
+
+
+def test_the_pipeline_hands_its_faces_to_an_auto_detector_only():
+    """``auto`` checks MediaPipe's hands against the faces found beside them; other backends are
+    called as before."""
+    seen = {}
+
+    class Recording(FakeDetector):
+        def detect(self, image_rgb, **kwargs):
+            seen.update(kwargs)
+            return super().detect(image_rgb)
+
+    img, _ = draw_hand(120, 160)
+    face = (5.0, 5.0, 25.0, 25.0)
+    detector = Recording([(30.0, 30.0, 90.0, 130.0)])
+    Pipeline(detector, ColourSegmenter(), PipelineConfig(), FakeFaces([face])).process(img)
+    assert seen == {}
+    detector.name = "auto"
+    Pipeline(detector, ColourSegmenter(), PipelineConfig(), FakeFaces([face])).process(img)
+    assert seen["faces"]() == [face]
