@@ -154,6 +154,10 @@ class PipelineConfig:
     #: its bones, where it is plainly not the background seen around it (pipeline/finger_fill.py).
     #: Up or level on every validation set (docs/val_sweep_finger_fill_*.json)
     finger_fill: bool = True
+    #: ... the thumb's too, from its knuckle out (session 30: up or level on every validation
+    #: set, docs/val_sweep_thumb_fill_*.json; 9 of the 684 hand_boxes photos change, each
+    #: given back a thumb tip or a whole thumb)
+    finger_fill_thumb: bool = True
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)

@@ -69,3 +69,13 @@ def test_only_pieces_joined_to_the_hand_and_on_the_bone_line_come_back():
     out = fill_fingers(image, mask, pts)
     assert (out[lost] > 0).mean() > 0.9
     assert not (out[140:150, 167:173] > 0).any()
+
+
+def test_a_lost_thumb_tip_is_put_back_unless_the_thumb_is_left_out():
+    image, truth, pts = _hand(PALE_WALL)
+    mask, lost = _lose_stretch(image, truth, (150, 100, 80), rows=slice(200, 250), cols=slice(228, 290))
+    assert lost.sum() > 500
+    out = fill_fingers(image, mask, pts)
+    assert (out[lost] > 0).mean() > 0.85  # the thumb's last bone is back, bar its rounded tip
+    assert not ((out > 0) & (truth == 0)).any()
+    assert fill_fingers(image, mask, pts, thumb=False) is mask
