@@ -15,7 +15,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from detection.boxes import Box, box_area, box_union, same_object, share_inside
-from detection.faces import MIN_HAND_TO_FACE, ON_OUTLINE, faces_apart_from_hands, hand_outline, too_small_beside_face, wrist_axis
+from detection.faces import (MIN_HAND_TO_FACE, ON_OUTLINE, faces_apart_from_hands, hand_outline,
+                             too_small_beside_face, wrist_axis)
 from detection.types import HandBox, HandDetector
 
 MERGE_MODES = ("add", "fallback", "union")
@@ -243,4 +244,5 @@ class _Plausible:
         faces = faces_apart_from_hands(self._found, outlines, ON_OUTLINE)
         if not faces:
             return list(hands)
-        return [h for h in hands if h.landmarks is None or not too_small_beside_face(h.landmarks, faces, self._min_size)]
+        return [h for h in hands
+                if h.landmarks is None or not too_small_beside_face(h.landmarks, faces, self._min_size)]

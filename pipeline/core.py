@@ -443,7 +443,8 @@ class Pipeline:
                 filled = m
                 for b in hands:
                     if b.landmarks is not None:
-                        filled = fill_fingers(image[y0:y1, x0:x1], filled, b.landmarks - (x0, y0), cfg.finger_fill_thumb)
+                        filled = fill_fingers(image[y0:y1, x0:x1], filled, b.landmarks - (x0, y0),
+                                              cfg.finger_fill_thumb)
                 if filled is not m:
                     added = (filled > 0) & (m == 0)
                     sub[added] = np.maximum(sub[added], 0.75)
