@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every figure in the README's results table, from scratch (about 25 minutes on 2 cores):
+# Every figure in the README's results table, from scratch (about 30 minutes on 2 cores):
 #   bash benchmarks/eval_all.sh [DATA_DIR]      (DATA_DIR defaults to ../shared/data)
 # then: python benchmarks/results_table.py --write README.md
 #
@@ -38,6 +38,19 @@ python benchmarks/by_group.py --per-image docs/eval/scene_test/per_image.csv --m
 # is background); needs matplotlib's sample photo and, for the second portrait, scikit-image
 [ -d runs/face_test/masks ] || python benchmarks/make_face_set.py --data "$DATA/hands11k" --split test --out runs/face_test
 python -m pipeline.evaluate --images runs/face_test/images --masks runs/face_test/masks --model "$PERSONWISE" -o docs/eval/face_test
+
+# a coin on the hand (the target photo): the 11k Hands test hands on the same 2160x4000 canvases as
+# above, each with a drawn coin lying on it, then with the coin hanging over the hand's edge; besides
+# the usual scores, the share of each coin the mask keeps (the coin belongs to the cut-out)
+for KIND in "" "_overhang"; do
+    [ -d runs/coin_test$KIND/masks ] || python benchmarks/make_coin_set.py --data "$DATA/hands11k" --split test \
+        ${KIND:+--overhang} --out runs/coin_test$KIND
+    rm -rf runs/coin_test${KIND}_pred
+    python -m pipeline.evaluate --images runs/coin_test$KIND/images --masks runs/coin_test$KIND/masks --model "$PERSONWISE" \
+        -o docs/eval/coin_test$KIND --save-masks runs/coin_test${KIND}_pred
+    python benchmarks/coin_score.py --coins runs/coin_test$KIND/coins --pred runs/coin_test${KIND}_pred \
+        -o docs/eval/coin_test$KIND/coins.json
+done
 
 # where the mistakes lie: on the hand, in the forearm cone, elsewhere (README, "What does not work yet")
 python benchmarks/error_sources.py --data "$DATA/hgr" --data "$DATA/hands11k" --highres runs/scene_test \

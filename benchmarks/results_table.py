@@ -23,6 +23,8 @@ SETS = {
     "hands11k_test_2160x4000": "new people: same 11k Hands photos turned upright on 2160x4000 canvases (person-wise model)",
     "scene_test": "new scenes: both test splits' hands on unseen backgrounds, whole pipeline (person-wise model)",
     "face_test": "hands beside faces: 11k Hands held-out hands raised beside two portraits, whole pipeline (person-wise model)",
+    "coin_test": "a coin on the hand: the same 11k Hands hands on 2160x4000 canvases, a drawn coin lying on each (person-wise model)",
+    "coin_test_overhang": "the same, the coin hanging over the hand's edge (person-wise model)",
     "hgr_refit_val": "unseen photos: HGR photos the refit held back, native size (shipped model)",
     "hgr_refit_val_2160x4000": "unseen photos: same images on 2160x4000 canvases (shipped model)",
     "hands11k_refit_val": "unseen photos: 11k Hands photos the refit held back, silver masks (shipped model)",
@@ -55,6 +57,12 @@ def table() -> str:
         t = json.loads(families.read_text())
         out += ["", "New scenes by background family (IoU / BF1; `benchmarks/make_scene_set.py`): " + ", ".join(
             f"{k} {v['iou']:.4f} / {v['boundary_f1']:.4f} (n={v['n']})" for k, v in t.items())]
+    coins = [(label, ROOT / "docs" / "eval" / key / "coins.json") for label, key in
+             (("lying on the hand", "coin_test"), ("over its edge", "coin_test_overhang"))]
+    if any(f.exists() for _, f in coins):
+        out += ["", "Coins kept (share of each coin's pixels in the mask, `benchmarks/coin_score.py`): " + "; ".join(
+            f"{label}: mean {c['mean_kept']:.3f}, worst {c['min_kept']:.3f}, {c['under_0.99']} of {c['coins']} "
+            "coins under 0.99" for label, f in coins if f.exists() for c in [json.loads(f.read_text())])]
     for train in (ROOT / "models" / "hand_unet.train.json", ROOT / "models" / "hand_unet_personwise.train.json"):
         comp = json.loads(train.read_text()).get("composite_test", {}) if train.exists() else {}
         if comp:

@@ -158,6 +158,10 @@ class PipelineConfig:
     #: set, docs/val_sweep_thumb_fill_*.json; 9 of the 684 hand_boxes photos change, each
     #: given back a thumb tip or a whole thumb)
     finger_fill_thumb: bool = True
+    #: give back a coin lying on the hand that the mask bit out where it reaches the hand's edge
+    #: (pipeline/coins.py): a round disc of a coin's size, mostly surrounded by hand and of
+    #: another colour than the skin round it
+    keep_coins: bool = True
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)

@@ -21,6 +21,7 @@ from detection.boxes import Box, box_intersection, offset_box
 from detection.faces import (BESIDE_FACE, ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands,
                              forearm_band, hand_outline, hand_shape, wrist_axis)
 from detection.types import HandBox, HandDetector
+from pipeline.coins import keep_coins
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
@@ -449,6 +450,14 @@ class Pipeline:
                     added = (filled > 0) & (m == 0)
                     sub[added] = np.maximum(sub[added], 0.75)
                     m = filled
+            if cfg.keep_coins:
+                # with the finger fill's pixels in: a coin's ring counts them as hand
+                coined = keep_coins(image[y0:y1, x0:x1], m,
+                                    [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None])
+                if coined is not m:
+                    added = (coined > 0) & (m == 0)
+                    sub[added] = np.maximum(sub[added], 0.75)
+                    m = coined
             m = fill_holes(m, cfg.hole_fraction)
             edged = m
             if cfg.colour_edge > 0:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.imageio import IMAGE_EXTENSIONS, ImageReadError, read_mask, read_rgb, save_jpeg
+from pipeline.imageio import IMAGE_EXTENSIONS, ImageReadError, read_mask, read_rgb, save_jpeg, save_png
 from pipeline.metrics import aggregate, score_masks
 from pipeline.options import add_pipeline_options, config_from_args, quiet_native_logs
 from segmentation.data import add_split_arguments, mask_from_cutout, split_from_arguments
@@ -117,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--masks", required=True, help="folder of ground-truth masks (same stems, 255 = hand)")
     p.add_argument("--pred", help="score these existing masks instead of running the pipeline")
     p.add_argument("-o", "--output", default="eval_report", help="report folder")
+    p.add_argument("--save-masks", metavar="DIR",
+                   help="also write each predicted mask as DIR/NAME.png (as pipeline.run's masks/), for scores "
+                        "the report does not give; DIR must be new or empty")
     add_split_arguments(p, "only the images of this split of the folder above --images (seed 0, as in training)")
     p.add_argument("--worst", type=int, default=6, help="how many worst overlays to save")
     p.add_argument("--limit", type=int, default=0, help="evaluate only the first N pairs (0 = all)")
@@ -137,6 +140,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.limit:
         pairs = pairs[: args.limit]
+    saved = Path(args.save_masks) if args.save_masks else None
+    if saved is not None and (args.pred or (saved.exists() and any(saved.iterdir()))):
+        print(f"error: --save-masks {saved}: " + ("the masks of --pred are already saved" if args.pred
+                                                  else "the folder is not empty (nothing is overwritten)"),
+              file=sys.stderr)
+        return 2
     pipeline = None
     if not args.pred:
         from pipeline.core import build_pipeline
@@ -153,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
                     raise ImageReadError(f"{mask_path}: mask is {_size(truth.shape)}, its image "
                                          f"{img_path.name} is {_size(image.shape)}")
                 pred = pipeline.process(image).mask
+                if saved is not None:
+                    save_png(saved / f"{stem}.png", pred)
             else:
                 pred = read_mask(Path(args.pred) / f"{stem}.png")
             seconds = time.perf_counter() - t0

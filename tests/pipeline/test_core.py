@@ -261,6 +261,8 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args([])).finger_gaps is True
     assert config_from_args(p.parse_args(["--no-finger-fill"])).finger_fill is False
     assert config_from_args(p.parse_args([])).finger_fill is True
+    assert config_from_args(p.parse_args(["--no-coins"])).keep_coins is False
+    assert config_from_args(p.parse_args([])).keep_coins is True
 
 
 class CastRecorder(ColourSegmenter):

@@ -93,3 +93,23 @@ def test_original_authors_layout_scores_jpeg_cutouts_on_black(tmp_path):
     out = tmp_path / "report"
     assert main(["--images", str(original), "--masks", str(no_bg), "--pred", str(pred), "-o", str(out)]) == 0
     assert json.loads((out / "metrics.json").read_text())["mean_iou"] > 0.97
+
+
+def test_saved_masks_are_the_ones_scored_and_nothing_is_overwritten(folders, tiny_model_path, capsys):
+    images, masks, _, out = folders
+    saved = out.parent / "saved"
+    assert main(["--images", str(images), "--masks", str(masks), "--model", str(tiny_model_path),
+                 "-o", str(out), "--save-masks", str(saved)]) == 0
+    assert sorted(p.name for p in saved.iterdir()) == ["empty.png", "half.png", "perfect.png"]
+    first = json.loads((out / "metrics.json").read_text())
+    assert np.asarray(Image.open(saved / "half.png")).shape == (40, 60)
+    assert main(["--images", str(images), "--masks", str(masks), "--pred", str(saved), "-o", str(out)]) == 0
+    again = json.loads((out / "metrics.json").read_text())
+    assert again["mean_iou"] == pytest.approx(first["mean_iou"])
+    # a second run into the same folder is refused, and the masks there are kept
+    before = (saved / "half.png").read_bytes()
+    capsys.readouterr()
+    assert main(["--images", str(images), "--masks", str(masks), "--model", str(tiny_model_path),
+                 "-o", str(out), "--save-masks", str(saved)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert (saved / "half.png").read_bytes() == before
