@@ -54,9 +54,9 @@ def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
                around: float = AROUND, contrast: float = CONTRAST) -> list[tuple[float, float, float]]:
     """``(cx, cy, radius)`` in ``mask``'s pixels of each coin the mask (uint8, 255 = hand) bit out
     on one of the ``palms`` (each hand's 21 landmarks, in the same pixels)."""
-    fg = mask > 0
     if not palms:
         return []
+    fg = mask > 0
     if fg.sum() < 400:
         return []
     # the hand's largest inner radius, on a quarter-size copy (exact enough, and cheap)
@@ -105,7 +105,6 @@ def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
             continue
         found.append(_sharpen(image_rgb, float(cx) / s, float(cy) / s, float(r) / s))
     return found
-
 
 
 def _on_palm(points: np.ndarray, x: float, y: float) -> float:
