@@ -159,8 +159,8 @@ class PipelineConfig:
     #: given back a thumb tip or a whole thumb)
     finger_fill_thumb: bool = True
     #: give back a coin lying on the hand that the mask bit out where it reaches the hand's edge
-    #: (pipeline/coins.py): a round disc of a coin's size, mostly surrounded by hand and of
-    #: another colour than the skin round it
+    #: (pipeline/coins.py): a round disc of a coin's size on a palm, mostly surrounded by hand,
+    #: unlike both the skin and the table round it
     keep_coins: bool = True
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand

@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         pairs = pairs[: args.limit]
     saved = Path(args.save_masks) if args.save_masks else None
-    if saved is not None and (args.pred or (saved.exists() and any(saved.iterdir()))):
+    if saved is not None and (args.pred or (saved.exists() and (not saved.is_dir() or any(saved.iterdir())))):
         print(f"error: --save-masks {saved}: " + ("the masks of --pred are already saved" if args.pred
-                                                  else "the folder is not empty (nothing is overwritten)"),
+                                                  else "not an empty folder (nothing is overwritten)"),
               file=sys.stderr)
         return 2
     pipeline = None

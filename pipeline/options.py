@@ -39,7 +39,8 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                         "finger's bones where it is plainly not the background around the finger")
     g.add_argument("--no-coins", action="store_true",
                    help="leave a coin the model bit out of the hand's edge out, instead of giving back a round "
-                        "disc of a coin's size, mostly surrounded by the hand, that is not skin-coloured")
+                        "disc of a coin's size on a palm, mostly surrounded by the hand, unlike both the skin "
+                        "and the table round it")
     g.add_argument("--no-landmark-prior", action="store_true",
                    help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, colour check, cut-off fingertips joined back)")
     g.add_argument("--no-face-guard", action="store_true",

@@ -111,5 +111,8 @@ def test_saved_masks_are_the_ones_scored_and_nothing_is_overwritten(folders, tin
     capsys.readouterr()
     assert main(["--images", str(images), "--masks", str(masks), "--model", str(tiny_model_path),
                  "-o", str(out), "--save-masks", str(saved)]) == 2
-    assert "not empty" in capsys.readouterr().err
+    assert "not an empty folder" in capsys.readouterr().err
+    assert (saved / "half.png").read_bytes() == before
+    assert main(["--images", str(images), "--masks", str(masks), "--model", str(tiny_model_path),
+                 "-o", str(out), "--save-masks", str(saved / "half.png")]) == 2  # a file, not a folder
     assert (saved / "half.png").read_bytes() == before
