@@ -5,9 +5,9 @@ The U-Net learned that from coins painted wholly inside the hand, and a coin the
 hesitates on leaves a hole, which the hole filling closes. A coin that reaches the hand's edge
 (on the palm's rim, across two fingers) is another matter: measured on
 ``benchmarks/make_coin_set.py --overhang`` (held-out 11k Hands hands on 2160x4000 canvases,
-each with a drawn coin hanging over the hand's edge), the model dropped the whole coin, not only
-the part over the table, on a third of the photos, leaving a round bite where no hole filling
-reaches.
+each with a drawn coin hanging over the hand's edge), the model left out part or all of the coin,
+often the whole of it and not only the part over the table, on 33 of 80 photos, leaving a round
+bite where no hole filling reaches.
 
 A coin is easy to see by its shape: a disc with a sharp round edge. So the photo round the
 mask is searched for circles of a coin's size (0.15-0.6 of the hand's largest inner radius,
@@ -25,8 +25,9 @@ which is about half the palm's width), and a circle is taken for a coin the mask
 - it lies on a palm: its centre at most ``PALM_REACH`` palm lengths outside the outline of a
   hand's palm landmarks. A hand known only by its box gets no coin.
 Such a circle's disc joins the mask. The cost, measured on validation: a silver coin on a white
-table is too like the table for the last colour rule, and a round bead or a bite of a striped
-cloth beside a thumb can pass them all (docs/val_sweep_coins_*.json).
+table is often missed, and a round bead or a bite of a striped cloth beside a thumb can pass
+every rule (docs/val_sweep_coins_*.json; on test, a thumb-index gap showing the hand's shadow
+did too).
 """
 from __future__ import annotations
 
