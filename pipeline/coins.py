@@ -57,17 +57,17 @@ def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
     on one of the ``palms`` (each hand's 21 landmarks, in the same pixels)."""
     if not palms:
         return []
-    fg = mask > 0
-    if fg.sum() < 400:
+    fg = (mask > 0).astype(np.uint8)
+    if cv2.countNonZero(fg) < 400:
         return []
     # the hand's largest inner radius, on a quarter-size copy (exact enough, and cheap)
-    q = cv2.resize(fg.astype(np.uint8), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    q = cv2.resize(fg, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     inner = float(cv2.distanceTransform(np.pad(q, 1), cv2.DIST_L2, 5).max()) * 4.0
     if inner < 10:
         return []
     s = min(1.0, WORK_INNER / inner)
     small = cv2.resize(image_rgb, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else image_rgb
-    hand = cv2.resize(fg.astype(np.uint8), (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0
+    hand = cv2.resize(fg, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0
     r_in = inner * s
     circles = cv2.HoughCircles(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), cv2.HOUGH_GRADIENT_ALT, dp=1.5,
                                minDist=0.3 * r_in, param1=300, param2=0.85,
@@ -78,34 +78,36 @@ def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
     found = []
     for cx, cy, r in circles[0]:
         centre = (int(round(cx)), int(round(cy)))
-        disc = np.zeros(hand.shape, np.uint8)
-        cv2.circle(disc, centre, int(round(r)), 1, -1)
-        ring = np.zeros(hand.shape, np.uint8)
-        cv2.circle(ring, centre, int(round(1.35 * r)), 1, -1)
-        cv2.circle(ring, centre, int(round(1.1 * r)), 0, -1)
-        disc, ring = disc > 0, ring > 0
+        disc = _annulus(hand.shape, centre, r)
+        ring = _annulus(hand.shape, centre, 1.35 * r, 1.1 * r)
         if not disc.any() or not ring.any() or hand[disc].mean() >= inside or hand[ring].mean() < around:
             continue
-        core = np.zeros(hand.shape, np.uint8)
-        cv2.circle(core, centre, int(round(0.8 * r)), 1, -1)
+        core = _annulus(hand.shape, centre, 0.8 * r)
         skin = ring & hand
         if core.sum() < 5 or skin.sum() < 5:
             continue
-        metal = np.median(lab[core > 0], 0)
+        metal = np.median(lab[core], 0)
         if np.linalg.norm(metal - np.median(lab[skin], 0)) < contrast:
             continue
         # the table round it, where there is any: the gap between a thumb and an index finger is
         # as round, as surrounded by hand and as unlike skin as a coin, but it is the table
-        wide = np.zeros(hand.shape, np.uint8)
-        cv2.circle(wide, centre, int(round(1.6 * r)), 1, -1)
-        cv2.circle(wide, centre, int(round(1.1 * r)), 0, -1)
-        table = (wide > 0) & ~hand
+        table = _annulus(hand.shape, centre, 1.6 * r, 1.1 * r) & ~hand
         if table.sum() >= 5 and np.linalg.norm(metal - np.median(lab[table], 0)) < contrast:
             continue
         if max(_on_palm(points, float(cx) / s, float(cy) / s) for points in palms) < -PALM_REACH:
             continue
         found.append(_sharpen(image_rgb, float(cx) / s, float(cy) / s, float(r) / s))
     return found
+
+
+def _annulus(shape: tuple[int, int], centre: tuple[int, int], outer: float, inner: float = 0.0) -> np.ndarray:
+    """Bool ``shape``: the pixels within ``outer`` of ``centre`` and not within ``inner`` (a disc
+    when ``inner`` is 0), radii rounded to whole pixels as ``cv2.circle`` draws them."""
+    out = np.zeros(shape, np.uint8)
+    cv2.circle(out, centre, int(round(outer)), 1, -1)
+    if inner > 0:
+        cv2.circle(out, centre, int(round(inner)), 0, -1)
+    return out > 0
 
 
 def _on_palm(points: np.ndarray, x: float, y: float) -> float:
@@ -139,7 +141,6 @@ def _sharpen(image_rgb: np.ndarray, cx: float, cy: float, r: float) -> tuple[flo
         if score > best:
             best, best_r = score, float(rr)
     return cx, cy, best_r
-
 
 
 def keep_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray]) -> np.ndarray:

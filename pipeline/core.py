@@ -235,6 +235,17 @@ def paste_context(patch: np.ndarray, box: tuple[int, int, int, int], soft: np.nd
     return out, (x0, y0, x1, y1)
 
 
+def _take_added(soft: np.ndarray, mask: np.ndarray, grown: np.ndarray) -> np.ndarray:
+    """``grown``, a mend's copy of ``mask`` with pixels added (a finger's lost stretch, a coin),
+    with the soft plane raised to 0.75 on them so the cut-out's alpha shows them opaque. The mends
+    return their input itself when they add nothing, and so does this."""
+    if grown is mask:
+        return mask
+    added = (grown > 0) & (mask == 0)
+    soft[added] = np.maximum(soft[added], 0.75)
+    return grown
+
+
 class Pipeline:
     """Detector + segmenter + settings, built once and reused for every image."""
 
@@ -446,18 +457,11 @@ class Pipeline:
                     if b.landmarks is not None:
                         filled = fill_fingers(image[y0:y1, x0:x1], filled, b.landmarks - (x0, y0),
                                               cfg.finger_fill_thumb)
-                if filled is not m:
-                    added = (filled > 0) & (m == 0)
-                    sub[added] = np.maximum(sub[added], 0.75)
-                    m = filled
+                m = _take_added(sub, m, filled)
             if cfg.keep_coins:
                 # with the finger fill's pixels in: a coin's ring counts them as hand
-                coined = keep_coins(image[y0:y1, x0:x1], m,
-                                    [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None])
-                if coined is not m:
-                    added = (coined > 0) & (m == 0)
-                    sub[added] = np.maximum(sub[added], 0.75)
-                    m = coined
+                palms = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
+                m = _take_added(sub, m, keep_coins(image[y0:y1, x0:x1], m, palms))
             m = fill_holes(m, cfg.hole_fraction)
             edged = m
             if cfg.colour_edge > 0:
