@@ -162,6 +162,10 @@ class PipelineConfig:
     #: (pipeline/coins.py): a round disc of a coin's size on a palm, mostly surrounded by hand,
     #: unlike both the skin and the table round it
     keep_coins: bool = True
+    #: a coin lying on a palm in a hand's first crop is painted over with the skin round it and
+    #: the hand segmented again from that copy of the photo (pipeline/coins.py,
+    #: ``coins_to_paint``): the U-Net, seeing a coin, tended to drop the skin beside it too
+    paint_coins: bool = True
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)

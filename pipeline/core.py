@@ -21,7 +21,7 @@ from detection.boxes import Box, box_intersection, offset_box
 from detection.faces import (BESIDE_FACE, ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands,
                              forearm_band, hand_outline, hand_shape, wrist_axis)
 from detection.types import HandBox, HandDetector
-from pipeline.coins import keep_coins
+from pipeline.coins import coins_to_paint, keep_coins, paint_over
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
@@ -274,6 +274,7 @@ class Pipeline:
             NoHandFound: no hand detected and ``config.require_hand`` is set.
         """
         cfg = self.config
+        photo = image  # the coin step reads the photo as it came, coins and all
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise ValueError("process expects an HxWx3 uint8 RGB image")
         h, w = image.shape[:2]
@@ -335,10 +336,13 @@ class Pipeline:
                 priors = [hand_prior(to_crop(hands[idx].landmarks, m), size)
                           if idx is not None and hands[idx].landmarks is not None else None
                           for (idx, _, _), m in zip(pending, mats)]
-            softs, balanced = segment_and_say_balanced(self.segmenter, crops, cfg.colour, priors,
-                                                       self._hints(hands, mats),
-                                                       [self._turns(hands[idx] if idx is not None else None)
-                                                        for idx, _, _ in pending])
+            hints = self._hints(hands, mats)
+            turns = [self._turns(hands[idx] if idx is not None else None) for idx, _, _ in pending]
+            softs, balanced = segment_and_say_balanced(self.segmenter, crops, cfg.colour, priors, hints, turns)
+            if attempt == 0 and cfg.paint_coins and not fallback:
+                # from here on every crop, the wide look and the edge steps see the painted copy
+                image, crops, softs = self._without_coins(image, crops, softs, [idx for idx, _, _ in pending],
+                                                          mats, hands, priors, hints, turns)
             if attempt == 0:
                 first_balanced = {idx: bool(b) for (idx, _, _), b in zip(pending, balanced)}
             nxt = []
@@ -461,7 +465,7 @@ class Pipeline:
             if cfg.keep_coins:
                 # with the finger fill's pixels in: a coin's ring counts them as hand
                 palms = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
-                m = _take_added(sub, m, keep_coins(image[y0:y1, x0:x1], m, palms))
+                m = _take_added(sub, m, keep_coins(photo[y0:y1, x0:x1], m, palms))
             m = fill_holes(m, cfg.hole_fraction)
             edged = m
             if cfg.colour_edge > 0:
@@ -501,6 +505,33 @@ class Pipeline:
             fallback_used=fallback,
             agreement=[agreements.get(i) for i in range(len(hands))],
         )
+
+    def _without_coins(self, image: np.ndarray, crops: np.ndarray, softs: np.ndarray, idxs: list[int | None],
+                       mats: list[np.ndarray], hands: list[HandBox], priors: list | None,
+                       hints: np.ndarray | None, turns: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(image, crops, softs)`` with every coin lying on a palm painted over
+        (:func:`pipeline.coins.coins_to_paint`) and those hands' crops segmented again; the same
+        three objects when there is none. The caller's photo is never written to."""
+        cfg, size = self.config, self.segmenter.size
+        coins, redo = [], []
+        for j, idx in enumerate(idxs):
+            if idx is None or hands[idx].landmarks is None:
+                continue
+            found = coins_to_paint(crops[j], softs[j], to_crop(hands[idx].landmarks, mats[j]), mats[j], image,
+                                   cfg.threshold)
+            if found:
+                coins += found
+                redo.append(j)
+        if not coins:
+            return image, crops, softs
+        image = paint_over(image, coins)
+        crops, softs = crops.copy(), softs.copy()
+        for j in redo:
+            crops[j] = warp_crop(image, mats[j], size)
+        softs[redo] = segment_and_say_balanced(self.segmenter, crops[redo], cfg.colour,
+                                               None if priors is None else [priors[j] for j in redo],
+                                               None if hints is None else hints[redo], [turns[j] for j in redo])[0]
+        return image, crops, softs
 
     def _turns(self, hand: HandBox | None) -> int:
         """Quarter turns that show this hand's crops to the U-Net vertically (0 when off, for the

@@ -38,9 +38,10 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                    help="leave a stretch of a finger the model lost out, instead of putting it back along the "
                         "finger's bones where it is plainly not the background around the finger")
     g.add_argument("--no-coins", action="store_true",
-                   help="leave a coin the model bit out of the hand's edge out, instead of giving back a round "
-                        "disc of a coin's size on a palm, mostly surrounded by the hand, unlike both the skin "
-                        "and the table round it")
+                   help="show the model a coin lying on a palm as it is, and leave out one it bit out of the "
+                        "hand's edge; by default a coin on a palm is painted over with skin before the hand is "
+                        "segmented again, and a round disc of a coin's size on a palm, mostly surrounded by the "
+                        "hand, unlike both the skin and the table round it, is given back")
     g.add_argument("--no-landmark-prior", action="store_true",
                    help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, colour check, cut-off fingertips joined back)")
     g.add_argument("--no-face-guard", action="store_true",
@@ -73,6 +74,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         finger_gaps=not args.no_finger_gaps,
         finger_fill=not args.no_finger_fill,
         keep_coins=not args.no_coins,
+        paint_coins=not args.no_coins,
         landmark_prior=not args.no_landmark_prior,
         face_guard=not args.no_face_guard,
         wrist_bridge=not args.no_wrist_bridge,

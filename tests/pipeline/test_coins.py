@@ -6,7 +6,7 @@ import numpy as np
 
 from detection.boxes import mask_box
 from detection.types import HandBox
-from pipeline.coins import find_coins, keep_coins
+from pipeline.coins import coins_to_paint, find_coins, keep_coins, paint_over
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
 from tests.conftest import ColourSegmenter, FakeDetector
@@ -115,7 +115,77 @@ def test_the_pipeline_gives_back_the_coin_unless_told_not_to():
     seg = ColourSegmenter(size=128)  # calls only skin hand, so it drops the coin, as the U-Net did
     kept = {}
     for on in (True, False):
-        r = Pipeline(FakeDetector([hand]), seg, PipelineConfig(keep_coins=on)).process(img)
+        r = Pipeline(FakeDetector([hand]), seg, PipelineConfig(keep_coins=on, paint_coins=on)).process(img)
         kept[on] = (r.mask[coin] > 0).mean()
     assert kept[False] < 0.8
     assert kept[True] > 0.95
+
+
+def test_a_coin_on_the_palm_is_found_to_paint_over_even_when_the_mask_holds_it():
+    img, hand, pts = _palm()
+    _draw_coin(img, (200, 210), 30)
+    soft = (hand > 0).astype(np.float32)  # the mask holds the coin: nothing to give back...
+    assert keep_coins(img, hand, [pts]) is hand
+    # ...but the coin is there to paint over; in a crop at half scale it is found in photo pixels
+    matrix = np.array([[0.5, 0.0, -0.25], [0.0, 0.5, -0.25]])
+    crop = cv2.warpAffine(img, matrix, (200, 200), flags=cv2.INTER_AREA)
+    small = cv2.warpAffine(soft, matrix, (200, 200))
+    coins = coins_to_paint(crop, small, pts * 0.5 - 0.25, matrix, img, 0.5)
+    assert len(coins) == 1
+    x, y, r, skin = coins[0]
+    assert abs(x - 200) <= 2 and abs(y - 210) <= 2 and 27 <= r <= 33
+    assert np.abs(np.array(skin) - SKIN).max() < 15  # the skin round it, not the coin or the table
+
+
+def test_a_coin_off_the_palms_outline_is_not_painted_over():
+    img, hand, pts = _palm()
+    _draw_coin(img, (200, 95), 18)  # on the hand, 105 px from its centre: outside the landmark hexagon
+    soft = (hand > 0).astype(np.float32)
+    identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    assert coins_to_paint(img, soft, pts, identity, img, 0.5) == []
+    assert find_coins(img, hand, [pts], inside=1.01)  # the full-resolution step would still see it
+
+
+def test_painting_over_leaves_the_photo_alone():
+    img, _, _ = _palm()
+    before = img.copy()
+    out = paint_over(img, [(200.0, 200.0, 30.0, SKIN)])
+    assert np.array_equal(img, before)
+    assert (out[_disc(img.shape[:2], (200, 200), 31)] == SKIN).all()
+    assert np.array_equal(out[~_disc(img.shape[:2], (200, 200), 36)], img[~_disc(img.shape[:2], (200, 200), 36)])
+
+
+class _CoinShySegmenter(ColourSegmenter):
+    """Skin and the coin are hand, but a crop showing a coin loses the skin from a little below it down to the
+    crop's edge, as the U-Net lost the skin between a coin and the photo's edge on the coin
+    validation photos."""
+
+    def predict(self, crops):
+        softs = super().predict(crops)
+        for crop, soft in zip(np.asarray(crops), softs):
+            silver = (crop.min(-1) > 170) & (np.ptp(crop.astype(int), -1) < 20)
+            if silver.sum() > 20:
+                soft[silver] = 1.0  # the coin itself it keeps
+                soft[int(np.flatnonzero(silver.any(1)).max()) + 8:] = 0
+        return softs
+
+
+def test_the_pipeline_segments_a_hand_with_a_coin_as_if_the_coin_were_skin():
+    pts, truth = straight_hand()
+    rng = np.random.default_rng(0)
+    img = np.clip(np.array(TABLE, float) + rng.normal(0, 3, (360, 300, 3)), 0, 255).astype(np.uint8)
+    img[truth > 0] = SKIN
+    centre, radius = (140, 250), 15  # inside the palm's outline
+    cv2.circle(img, centre, radius, SILVER, -1, cv2.LINE_AA)  # no rim: at this size the finder takes the rim
+    before = img.copy()
+    hand = HandBox(mask_box(truth), 0.9, landmarks=pts, source="fake")
+    below = (truth > 0) & (np.arange(360)[:, None] > centre[1] + radius + 5)  # palm between coin and wrist
+    coin = _disc(truth.shape, centre, radius)
+    got = {}
+    for on in (True, False):
+        cfg = PipelineConfig(paint_coins=on, landmark_prior=False, context_margin=0)
+        r = Pipeline(FakeDetector([hand]), _CoinShySegmenter(size=256), cfg).process(img)
+        got[on] = ((r.mask[below] > 0).mean(), (r.mask[coin] > 0).mean())
+    assert np.array_equal(img, before)  # the caller's photo (the cut-out's colours) is untouched
+    assert got[False][0] < 0.5
+    assert got[True][0] > 0.95 and got[True][1] > 0.95
