@@ -28,6 +28,13 @@ Such a circle's disc joins the mask. The cost, measured on validation: a silver 
 table is often missed, and a round bead or a bite of a striped cloth beside a thumb can pass
 every rule (docs/val_sweep_coins_*.json; on test, a thumb-index gap showing the hand's shadow
 did too).
+
+A coin lying whole on a palm raises a different problem: the U-Net mostly keeps the coin, but
+seeing it, it often drops the skin between the coin and the photo's edge, and the crop then goes
+to GrabCut, whose mask leaves finger gaps filled. So a coin found in a hand's first crop
+(:func:`coins_to_paint`) is painted over in a copy of the photo with the skin round it
+(:func:`paint_over`), and the hand is segmented from that copy; the coin step above still reads
+the photo itself.
 """
 from __future__ import annotations
 
