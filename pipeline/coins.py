@@ -54,6 +54,10 @@ AROUND = 0.5
 #: a coin's centre lies inside a palm's outline (landmarks 0, 1, 5, 9, 13, 17, which run inside
 #: the palm's edge) or at most this many palm lengths outside it
 PALM_REACH = 0.75
+#: the last two joints of each finger and the thumb (IP/DIP and tip): one this close to a circle
+#: found on the palm, in its radii, is a finger folded over the palm (see :func:`coins_to_paint`)
+FINGER_ENDS = (3, 4, 7, 8, 11, 12, 15, 16, 19, 20)
+FOLDED = 1.5
 #: CIELAB distance between the disc's colour and the hand's round it, and the table's (medians)
 CONTRAST = 20.0
 
@@ -177,11 +181,16 @@ def coins_to_paint(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, matri
     The coin is found as :func:`find_coins` finds one, but whether the mask holds it or not, and
     only with its centre inside the palm's outline: there a round thing unlike the skin and the
     table is a coin (1.6 radii round it are mostly hand); further out, the side of a thumb's
-    base against a dark table passed for one on validation.
+    base against a dark table passed for one on validation. A circle with a fingertip or a
+    finger's last joint within 1.5 of its radii is a finger folded over the palm, not a coin
+    lying on it: on an HGR test photo the white-tipped nail of a thumb pressed to a ring finger
+    was painted over (a rule added after that test run, see the README).
     """
     hard = (soft > threshold).astype(np.uint8) * 255
     found = []
     for cx, cy, r in find_coins(crop, hard, [points], inside=1.01, reach=0.0):
+        if np.hypot(*(points[list(FINGER_ENDS)] - (cx, cy)).T).min() < FOLDED * r:
+            continue  # a fingertip folded over the palm, its nail round and pale: not a coin on it
         skin = _annulus(hard.shape, (int(round(cx)), int(round(cy))), 1.6 * r, 1.15 * r) & (hard > 0)
         if skin.sum() < 5:
             continue

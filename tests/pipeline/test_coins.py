@@ -19,13 +19,14 @@ SILVER = (195, 195, 200)
 
 def _palm(h: int = 400, w: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A skin-coloured palm (a disc of radius 120 at the centre) on a bluish table, with noise,
-    and landmarks whose palm outline (0, 1, 5, 9, 13, 17) is a hexagon of radius 100 inside it."""
+    and landmarks whose palm outline (0, 1, 5, 9, 13, 17) is a hexagon of radius 100 inside it,
+    the fingers' landmarks above the palm."""
     rng = np.random.default_rng(seed)
     mask = np.zeros((h, w), np.uint8)
     cv2.circle(mask, (w // 2, h // 2), 120, 255, -1)
     img = np.where(mask[..., None] > 0, np.array(SKIN, float), np.array(TABLE, float))
     img = (img + rng.normal(0, 4, img.shape)).clip(0, 255).astype(np.uint8)
-    pts = np.tile([w / 2, h / 2], (21, 1)).astype(float)
+    pts = np.tile([w / 2, 20.0], (21, 1))  # the fingers: up, off the palm
     for k, i in enumerate((0, 1, 5, 9, 13, 17)):  # the wrist at the bottom, the middle knuckle at the top
         a = np.pi / 2 + k * np.pi / 3
         pts[i] = (w / 2 + 100 * np.cos(a), h / 2 + 100 * np.sin(a))
@@ -135,6 +136,14 @@ def test_a_coin_on_the_palm_is_found_to_paint_over_even_when_the_mask_holds_it()
     x, y, r, skin = coins[0]
     assert abs(x - 200) <= 2 and abs(y - 210) <= 2 and 27 <= r <= 33
     assert np.abs(np.array(skin) - SKIN).max() < 15  # the skin round it, not the coin or the table
+
+
+def test_a_fingertip_folded_over_the_palm_is_not_taken_for_a_coin():
+    img, hand, pts = _palm()
+    _draw_coin(img, (200, 210), 30)  # as round and pale as a white-tipped nail seen end on
+    pts[8] = (200, 215)  # the index fingertip lies there
+    identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    assert coins_to_paint(img, (hand > 0).astype(np.float32), pts, identity, img, 0.5) == []
 
 
 def test_a_coin_off_the_palms_outline_is_not_painted_over():

@@ -261,8 +261,9 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args([])).finger_gaps is True
     assert config_from_args(p.parse_args(["--no-finger-fill"])).finger_fill is False
     assert config_from_args(p.parse_args([])).finger_fill is True
-    assert config_from_args(p.parse_args(["--no-coins"])).keep_coins is False
-    assert config_from_args(p.parse_args([])).keep_coins is True
+    off, on = config_from_args(p.parse_args(["--no-coins"])), config_from_args(p.parse_args([]))
+    assert (off.keep_coins, off.paint_coins) == (False, False)
+    assert (on.keep_coins, on.paint_coins) == (True, True)
 
 
 class CastRecorder(ColourSegmenter):
