@@ -172,7 +172,8 @@ def coins_to_paint(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, matri
                    image_rgb: np.ndarray, threshold: float) -> list[tuple[float, float, float, tuple[int, ...]]]:
     """``(x, y, radius, skin)`` in ``image_rgb``'s pixels of each coin lying on the palm in a
     hand's crop (``crop``, its soft mask ``soft``, the hand's landmarks ``points`` in the crop's
-    pixels, ``matrix`` the image-to-crop affine), with the median RGB of the skin round it.
+    pixels, ``matrix`` the image-to-crop affine of ``segmentation.crops.crop_matrix``, a scale and
+    a shift), with the median RGB of the skin round it.
 
     Why: a coin lying whole on the hand is kept (the hole filling closes it), but the U-Net,
     seeing it, often drops the skin between the coin and the photo's edge as well; the
@@ -180,7 +181,7 @@ def coins_to_paint(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, matri
     ``make_coin_set.py``: IoU / boundary F1 0.976 / 0.944 without coins, 0.972 / 0.935 with).
     The coin is found as :func:`find_coins` finds one, but whether the mask holds it or not, and
     only with its centre inside the palm's outline: there a round thing unlike the skin and the
-    table is a coin (1.6 radii round it are mostly hand); further out, the side of a thumb's
+    table round it is a coin; further out, the side of a thumb's
     base against a dark table passed for one on validation. A circle with a fingertip or a
     finger's last joint within 1.5 of its radii is a finger folded over the palm, not a coin
     lying on it: on an HGR test photo the white-tipped nail of a thumb pressed to a ring finger
