@@ -1,9 +1,12 @@
 """How much of each coin lying on a hand the predicted masks keep.
 
-``python benchmarks/coin_score.py --coins runs/coin_test/coins --pred runs/coin_test_pred/masks -o docs/eval/coin_test/coins.json``
+``python benchmarks/coin_score.py --coins runs/coin_test/coins --pred runs/coin_test_pred -o docs/eval/coin_test/coins.json``
 
-``benchmarks/make_coin_set.py`` writes each coin's own mask; the predicted masks come from
-``python -m pipeline.run runs/coin_test/images -o runs/coin_test_pred --only-mask``. A coin belongs
+``benchmarks/make_coin_set.py`` writes each coin's own mask; the predicted masks come from the
+evaluation that scores the set, ``python -m pipeline.evaluate --images runs/coin_test/images
+--masks runs/coin_test/masks --save-masks runs/coin_test_pred`` (as ``benchmarks/eval_all.sh``
+runs it), or from ``python -m pipeline.run runs/coin_test/images -o PRED --only-mask`` (then
+``--pred PRED/masks``). A coin belongs
 to the cut-out, so the figure that matters is the share of its pixels the mask keeps: the mean
 and the worst over the set, and how many coins lost more than 1 % (a hole or a bite; IoU over the
 whole hand hardly moves for a coin a twentieth of the hand's size, so it is counted here).

@@ -23,10 +23,10 @@ radius onto the table: less usual, and harder, since the part over the table is 
 hand by the coin alone; the whole coin is still labelled hand.
 
 ``OUT/coins.csv`` lists each coin's centre, radius and metal, ``OUT/coins/NAME.png`` is each
-coin's own mask. Scoring:
-``python -m pipeline.evaluate --images OUT/images --masks OUT/masks`` for the usual figures, and
-``python benchmarks/coin_score.py --coins OUT/coins --pred PRED/masks`` for the share of each
-coin the mask keeps (``python -m pipeline.run OUT/images -o PRED --only-mask`` writes them).
+coin's own mask. Scoring, with one run of the pipeline:
+``python -m pipeline.evaluate --images OUT/images --masks OUT/masks --save-masks PRED`` for the
+usual figures, then ``python benchmarks/coin_score.py --coins OUT/coins --pred PRED`` for the
+share of each coin the mask keeps.
 """
 from __future__ import annotations
 
