@@ -58,16 +58,22 @@ PALM_REACH = 0.75
 #: found on the palm, in its radii, is a finger folded over the palm (see :func:`coins_to_paint`)
 FINGER_ENDS = (3, 4, 7, 8, 11, 12, 15, 16, 19, 20)
 FOLDED = 1.5
+#: a circle at least this many palm lengths inside the palm's outline is painted over without the
+#: table rule (see :func:`coins_to_paint`)
+DEEP = 0.1
+#: the painted disc's radius, in the coin's fitted radii (plus 2 px; see :func:`paint_over`)
+PAINT_MARGIN = 1.15
 #: CIELAB distance between the disc's colour and the hand's round it, and the table's (medians)
 CONTRAST = 20.0
 
 
 def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray], inside: float = INSIDE,
                around: float = AROUND, contrast: float = CONTRAST,
-               reach: float = PALM_REACH) -> list[tuple[float, float, float]]:
+               reach: float = PALM_REACH, deep: float = np.inf) -> list[tuple[float, float, float]]:
     """``(cx, cy, radius)`` in ``mask``'s pixels of each coin the mask (uint8, 255 = hand) bit out
     on one of the ``palms`` (each hand's 21 landmarks, in the same pixels), its centre at most
-    ``reach`` palm lengths outside a palm's outline."""
+    ``reach`` palm lengths outside a palm's outline. A circle at least ``deep`` palm lengths inside
+    a palm's outline is not checked against the table (see :func:`coins_to_paint`)."""
     if not palms:
         return []
     fg = (mask > 0).astype(np.uint8)
@@ -104,10 +110,11 @@ def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
             continue
         # the table round it, where there is any: the gap between a thumb and an index finger is
         # as round, as surrounded by hand and as unlike skin as a coin, but it is the table
-        table = _annulus(hand.shape, centre, 1.6 * r, 1.1 * r) & ~hand
-        if table.sum() >= 5 and np.linalg.norm(metal - np.median(lab[table], 0)) < contrast:
+        on_palm = max(_on_palm(points, float(cx) / s, float(cy) / s) for points in palms)
+        if on_palm < -reach:
             continue
-        if max(_on_palm(points, float(cx) / s, float(cy) / s) for points in palms) < -reach:
+        table = _annulus(hand.shape, centre, 1.6 * r, 1.1 * r) & ~hand
+        if on_palm < deep and table.sum() >= 5 and np.linalg.norm(metal - np.median(lab[table], 0)) < contrast:
             continue
         found.append(_sharpen(image_rgb, float(cx) / s, float(cy) / s, float(r) / s))
     return found
@@ -169,7 +176,8 @@ def keep_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray])
 
 
 def coins_to_paint(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, matrix: np.ndarray,
-                   image_rgb: np.ndarray, threshold: float) -> list[tuple[float, float, float, tuple[int, ...]]]:
+                   image_rgb: np.ndarray, threshold: float,
+                   deep: float = DEEP) -> list[tuple[float, float, float, tuple[int, ...]]]:
     """``(x, y, radius, skin)`` in ``image_rgb``'s pixels of each coin lying on the palm in a
     hand's crop (``crop``, its soft mask ``soft``, the hand's landmarks ``points`` in the crop's
     pixels, ``matrix`` the image-to-crop affine of ``segmentation.crops.crop_matrix``, a scale and
@@ -185,11 +193,14 @@ def coins_to_paint(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, matri
     base against a dark table passed for one on validation. A circle with a fingertip or a
     finger's last joint within 1.5 of its radii is a finger folded over the palm, not a coin
     lying on it: on an HGR test photo the white-tipped nail of a thumb pressed to a ring finger
-    was painted over (a rule added after that test run, see the README).
+    was painted over (a rule added after that test run, see the README). A circle ``deep`` palm
+    lengths or more inside the outline skips the table rule: no gap between fingers lies there,
+    and on validation the "table" beside a pale silver coin was skin the model had dropped, as
+    light as the coin.
     """
     hard = (soft > threshold).astype(np.uint8) * 255
     found = []
-    for cx, cy, r in find_coins(crop, hard, [points], inside=1.01, reach=0.0):
+    for cx, cy, r in find_coins(crop, hard, [points], inside=1.01, reach=0.0, deep=deep):
         if np.hypot(*(points[list(FINGER_ENDS)] - (cx, cy)).T).min() < FOLDED * r:
             continue  # a fingertip folded over the palm, its nail round and pale: not a coin on it
         skin = _annulus(hard.shape, (int(round(cx)), int(round(cy))), 1.6 * r, 1.15 * r) & (hard > 0)
@@ -202,11 +213,14 @@ def coins_to_paint(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, matri
     return found
 
 
-def paint_over(image_rgb: np.ndarray, coins: list[tuple[float, float, float, tuple[int, ...]]]) -> np.ndarray:
-    """A copy of ``image_rgb`` with each coin painted over, a little past its edge, in the flat
-    colour of the skin round it: to the U-Net, a hand without a coin. The painted disc joins the
-    mask as skin would, which is what a coin lying on the hand should do."""
+def paint_over(image_rgb: np.ndarray, coins: list[tuple[float, float, float, tuple[int, ...]]],
+               margin: float = PAINT_MARGIN) -> np.ndarray:
+    """A copy of ``image_rgb`` with each coin painted over, ``margin`` of its radius (plus 2 px)
+    out, in the flat colour of the skin round it: to the U-Net, a hand without a coin. The painted
+    disc joins the mask as skin would, which is what a coin lying on the hand should do. The
+    margin is wide because the fitted radius can be the coin's raised rim, or the short axis of a
+    coin seen a little tilted: at 1.04 a crescent of coin showed past the paint on validation."""
     out = image_rgb.copy()
     for x, y, r, colour in coins:
-        cv2.circle(out, (int(round(x)), int(round(y))), int(round(1.04 * r)) + 2, colour, -1, cv2.LINE_AA)
+        cv2.circle(out, (int(round(x)), int(round(y))), int(round(margin * r)) + 2, colour, -1, cv2.LINE_AA)
     return out

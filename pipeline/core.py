@@ -518,13 +518,13 @@ class Pipeline:
             if idx is None or hands[idx].landmarks is None:
                 continue
             found = coins_to_paint(crops[j], softs[j], to_crop(hands[idx].landmarks, mats[j]), mats[j], image,
-                                   cfg.threshold)
+                                   cfg.threshold, cfg.paint_deep)
             if found:
                 coins += found
                 redo.append(j)
         if not coins:
             return image, crops, softs
-        image = paint_over(image, coins)
+        image = paint_over(image, coins, cfg.paint_margin)
         crops, softs = crops.copy(), softs.copy()
         for j in redo:
             crops[j] = warp_crop(image, mats[j], size)

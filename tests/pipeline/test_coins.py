@@ -6,7 +6,7 @@ import numpy as np
 
 from detection.boxes import mask_box
 from detection.types import HandBox
-from pipeline.coins import coins_to_paint, find_coins, keep_coins, paint_over
+from pipeline.coins import PAINT_MARGIN, coins_to_paint, find_coins, keep_coins, paint_over
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
 from tests.conftest import ColourSegmenter, FakeDetector
@@ -161,7 +161,8 @@ def test_painting_over_leaves_the_photo_alone():
     out = paint_over(img, [(200.0, 200.0, 30.0, SKIN)])
     assert np.array_equal(img, before)
     assert (out[_disc(img.shape[:2], (200, 200), 31)] == SKIN).all()
-    assert np.array_equal(out[~_disc(img.shape[:2], (200, 200), 36)], img[~_disc(img.shape[:2], (200, 200), 36)])
+    reach = int(round(PAINT_MARGIN * 30)) + 4  # the margin, 2 px and the anti-aliased edge
+    assert np.array_equal(out[~_disc(img.shape[:2], (200, 200), reach)], img[~_disc(img.shape[:2], (200, 200), reach)])
 
 
 class _CoinShySegmenter(ColourSegmenter):
@@ -198,3 +199,38 @@ def test_the_pipeline_segments_a_hand_with_a_coin_as_if_the_coin_were_skin():
     assert np.array_equal(img, before)  # the caller's photo (the cut-out's colours) is untouched
     assert got[False][0] < 0.5
     assert got[True][0] > 0.95 and got[True][1] > 0.95
+
+
+def test_a_coin_deep_in_the_palm_is_painted_even_where_the_mask_dropped_pale_skin_beside_it():
+    """On validation a silver coin near a palm's middle was not painted: the model had dropped a
+    pale patch of skin beside it, which the table rule took for table of the coin's colour."""
+    img, hand, pts = _palm()
+    centre, radius = (200, 200), 30
+    yy, xx = np.mgrid[:400, :400]
+    dist = np.hypot(xx - centre[0], yy - centre[1])
+    pale = (dist > 31) & (dist < 50) & (xx < centre[0] - 20)  # a crescent of highlit skin left of the coin
+    img[pale] = (235, 195, 175)
+    _draw_coin(img, centre, radius, colour=(235, 200, 190))  # as light as the highlight, unlike the skin
+    soft = ((hand > 0) & ~pale).astype(np.float32)  # the model kept the coin, dropped the highlight
+    identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    assert coins_to_paint(img, soft, pts, identity, img, 0.5, deep=np.inf) == []  # the table rule refuses it...
+    coins = coins_to_paint(img, soft, pts, identity, img, 0.5)  # ...unless it is deep in the palm (the default)
+    assert len(coins) == 1 and np.hypot(coins[0][0] - 200, coins[0][1] - 200) <= 3
+    # a circle nearer the palm's outline than ``deep`` is still checked against the table
+    assert find_coins(img, (soft > 0).astype(np.uint8) * 255, [pts], inside=1.01, reach=0.0, deep=0.5) == []
+
+
+def test_a_tilted_coin_is_painted_over_to_its_edge():
+    """A coin seen a little tilted is an ellipse; its circle fits between the axes (or the rim
+    inside its edge), and the paint must still leave none of the coin showing."""
+    img, hand, pts = _palm()
+    coin = np.zeros(hand.shape, np.uint8)
+    cv2.ellipse(coin, (200, 205), (32, 27), 30, 0, 360, 255, -1)
+    img[coin > 0] = SILVER
+    cv2.ellipse(img, (200, 205), (29, 24), 30, 0, 360, (165, 165, 170), 2, cv2.LINE_AA)  # the rim
+    identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    coins = coins_to_paint(img, (hand > 0).astype(np.float32), pts, identity, img, 0.5)
+    assert len(coins) == 1
+    out = paint_over(img, coins)
+    assert (np.abs(out[coin > 0].astype(int) - coins[0][3]).max(-1) <= 1).all()  # skin colour all over
+    assert np.array_equal(out[hand == 0], img[hand == 0])  # and nothing off the hand
