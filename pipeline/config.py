@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.coins import DEEP, PAINT_MARGIN
 from pipeline.colour import COLOUR_MODES
 
 
@@ -170,11 +171,11 @@ class PipelineConfig:
     #: rule (``pipeline.coins.coins_to_paint``; session 33, docs/val_sweep_paint_deep_*.json):
     #: there it can be no gap between fingers, and what the rule took for table was skin the
     #: model had dropped beside a pale coin (inf: the rule everywhere, as in session 32)
-    paint_deep: float = 0.1
+    paint_deep: float = DEEP
     #: the painted disc's radius in the coin's fitted radii, plus 2 px: the fit can lock onto a
     #: coin's raised rim or the short axis of a tilted coin, leaving a crescent of coin showing
     #: (session 32: 1.04)
-    paint_margin: float = 1.15
+    paint_margin: float = PAINT_MARGIN
     #: keep faces out of the masks: skin of a detected face, outside every hand's box, is
     #: background (a face mostly inside a hand's box is the face detector firing on the hand
     #: and is ignored; see detection/faces.py)

@@ -15,6 +15,8 @@ from tests.pipeline.straight_hand import straight_hand
 SKIN = (205, 150, 120)
 TABLE = (70, 95, 140)
 SILVER = (195, 195, 200)
+#: the crop-to-photo matrix of a crop that is the photo itself
+IDENTITY = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
 
 
 def _palm(h: int = 400, w: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -142,16 +144,14 @@ def test_a_fingertip_folded_over_the_palm_is_not_taken_for_a_coin():
     img, hand, pts = _palm()
     _draw_coin(img, (200, 210), 30)  # as round and pale as a white-tipped nail seen end on
     pts[8] = (200, 215)  # the index fingertip lies there
-    identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    assert coins_to_paint(img, (hand > 0).astype(np.float32), pts, identity, img, 0.5) == []
+    assert coins_to_paint(img, (hand > 0).astype(np.float32), pts, IDENTITY, img, 0.5) == []
 
 
 def test_a_coin_off_the_palms_outline_is_not_painted_over():
     img, hand, pts = _palm()
     _draw_coin(img, (200, 95), 18)  # on the hand, 105 px from its centre: outside the landmark hexagon
     soft = (hand > 0).astype(np.float32)
-    identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    assert coins_to_paint(img, soft, pts, identity, img, 0.5) == []
+    assert coins_to_paint(img, soft, pts, IDENTITY, img, 0.5) == []
     assert find_coins(img, hand, [pts], inside=1.01)  # the full-resolution step would still see it
 
 
@@ -212,9 +212,8 @@ def test_a_coin_deep_in_the_palm_is_painted_even_where_the_mask_dropped_pale_ski
     img[pale] = (235, 195, 175)
     _draw_coin(img, centre, radius, colour=(235, 200, 190))  # as light as the highlight, unlike the skin
     soft = ((hand > 0) & ~pale).astype(np.float32)  # the model kept the coin, dropped the highlight
-    identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    assert coins_to_paint(img, soft, pts, identity, img, 0.5, deep=np.inf) == []  # the table rule refuses it...
-    coins = coins_to_paint(img, soft, pts, identity, img, 0.5)  # ...unless it is deep in the palm (the default)
+    assert coins_to_paint(img, soft, pts, IDENTITY, img, 0.5, deep=np.inf) == []  # the table rule refuses it...
+    coins = coins_to_paint(img, soft, pts, IDENTITY, img, 0.5)  # ...unless it is deep in the palm (the default)
     assert len(coins) == 1 and np.hypot(coins[0][0] - 200, coins[0][1] - 200) <= 3
     # a circle nearer the palm's outline than ``deep`` is still checked against the table
     assert find_coins(img, (soft > 0).astype(np.uint8) * 255, [pts], inside=1.01, reach=0.0, deep=0.5) == []
@@ -228,8 +227,7 @@ def test_a_tilted_coin_is_painted_over_to_its_edge():
     cv2.ellipse(coin, (200, 205), (32, 27), 30, 0, 360, 255, -1)
     img[coin > 0] = SILVER
     cv2.ellipse(img, (200, 205), (29, 24), 30, 0, 360, (165, 165, 170), 2, cv2.LINE_AA)  # the rim
-    identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    coins = coins_to_paint(img, (hand > 0).astype(np.float32), pts, identity, img, 0.5)
+    coins = coins_to_paint(img, (hand > 0).astype(np.float32), pts, IDENTITY, img, 0.5)
     assert len(coins) == 1
     out = paint_over(img, coins)
     assert (np.abs(out[coin > 0].astype(int) - coins[0][3]).max(-1) <= 1).all()  # skin colour all over
