@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from detection.yolo_data import DatasetConfig, build_yolo_dataset
+from detection.yolo_composites import SceneConfig
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -44,6 +45,9 @@ class TrainConfig:
     limit_per_source: int | None = None
     close_mosaic: int = 5
     opset: int = 12
+    #: composite scenes added to the data set (``detection.yolo_composites``); 0 = none
+    composites: int = 0
+    composite_val: int = 0
 
 
 def _prepare_offline_ultralytics(work_dir: Path) -> None:
@@ -157,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         data_yaml = work_dir / "dataset" / "data.yaml"
     else:
         data_yaml = build_yolo_dataset(
-            work_dir / "dataset", boxes, masks, DatasetConfig(limit_per_source=cfg.limit_per_source, seed=cfg.seed)
+            work_dir / "dataset", boxes, masks, DatasetConfig(limit_per_source=cfg.limit_per_source, seed=cfg.seed),
+            SceneConfig(train_count=cfg.composites, val_count=cfg.composite_val, seed=cfg.seed),
         )
     print(f"data set: {data_yaml} ({time.time() - t0:.0f} s)", flush=True)
     report = train(data_yaml, work_dir, Path(args.out).resolve(), cfg, name=args.name, resume=args.resume)

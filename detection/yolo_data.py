@@ -17,12 +17,15 @@ import os
 import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import cv2
 import numpy as np
 
 from detection.boxes import Box
+
+if TYPE_CHECKING:
+    from detection.yolo_composites import SceneConfig
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
@@ -198,11 +201,14 @@ def build_yolo_dataset(
     box_folders: Sequence[str | os.PathLike] = (),
     mask_folders: Sequence[str | os.PathLike] = (),
     config: DatasetConfig = DatasetConfig(),
+    scenes: "SceneConfig | None" = None,
 ) -> Path:
     """Write ``work_dir/{images,labels}/{train,val}`` and ``work_dir/data.yaml``; return the yaml path.
 
     The folder is rebuilt from scratch each call, so a changed recipe never mixes with old
-    files. A ``manifest.json`` records the counts per source and the recipe.
+    files. A ``manifest.json`` records the counts per source and the recipe. With ``scenes``,
+    composite scenes (:mod:`detection.yolo_composites`) are added: the mask folders' hands in
+    the first box folder's photos and on procedural backgrounds.
     """
     import shutil
 
@@ -215,6 +221,17 @@ def build_yolo_dataset(
         manifest["sources"][str(folder)] = _add_box_folder(Path(folder), out, config)  # type: ignore[index]
     for folder in mask_folders:
         manifest["sources"][str(folder)] = _add_mask_folder(Path(folder), out, config)  # type: ignore[index]
+    if scenes is not None and mask_folders and (scenes.train_count or scenes.val_count):
+        from detection.yolo_composites import load_box_photos, load_hands, write_scenes
+
+        counts = {}
+        for split, count in (("train", scenes.train_count), ("val", scenes.val_count)):
+            hands = load_hands(mask_folders, split)
+            photos = load_box_photos(box_folders[0], split) if box_folders else []
+            counts[split] = count
+            counts[f"{split}_boxes"] = write_scenes(out, split, count, hands, photos, scenes)
+        manifest["sources"]["composites"] = counts  # type: ignore[index]
+        manifest["scenes"] = asdict(scenes)
     for split in ("train", "val"):
         (out / "images" / split).mkdir(parents=True, exist_ok=True)
         (out / "labels" / split).mkdir(parents=True, exist_ok=True)
