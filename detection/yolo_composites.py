@@ -209,7 +209,12 @@ def write_scenes(out: Path, split: str, count: int, hands: Sequence[HandCut],
     rng = np.random.default_rng([cfg.seed, 0 if split == "train" else 1])
     n_boxes = 0
     written = 0
+    attempts = 0
     while written < count:
+        attempts += 1
+        if attempts > 20 * count:
+            raise RuntimeError(f"only {written} of {count} {split} scenes could be placed: every try covered a "
+                               "labelled hand; lower photo_p or raise max_overlap")
         n = 2 if rng.random() < cfg.second_hand_p else 1
         chosen = [hands[int(i)] for i in rng.integers(len(hands), size=n)]
         photo = photos[int(rng.integers(len(photos)))] if photos and rng.random() < cfg.photo_p else None

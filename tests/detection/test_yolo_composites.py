@@ -127,3 +127,11 @@ def test_dataset_with_scenes_uses_train_and_val_hands_only(tmp_path):
     with pytest.raises(ValueError):
         load_hands([masks], "test")
     assert len(load_hands([masks], "val")) == len(splits["val"])
+
+
+def test_write_scenes_gives_up_with_a_reason_when_no_placement_fits(tmp_path):
+    # a photo that is one labelled hand from edge to edge leaves no room for another
+    photos = [(np.full((100, 100, 3), 60, np.uint8), [(0.0, 0.0, 100.0, 100.0)])]
+    cfg = SceneConfig(size=64, photo_p=1.0, max_overlap=0.0, min_side=0.5)
+    with pytest.raises(RuntimeError, match="could be placed"):
+        write_scenes(tmp_path, "train", 2, [_hand(0)], photos, cfg)
