@@ -19,8 +19,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from detection.yolo_data import DatasetConfig, build_yolo_dataset
 from detection.yolo_composites import SceneConfig
+from detection.yolo_data import DatasetConfig, build_yolo_dataset
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"

@@ -12,7 +12,9 @@ running off the frame. Boxes come from the pasted masks, so they follow the same
 mask data (``mask_to_boxes``). Validation scenes take the validation split's hands and the
 ``hand_boxes`` validation photos; the test split is never read.
 
-Numpy/OpenCV only (no torch), so it is tested in the normal test run.
+Tried in session 34 and not shipped: the detector found more hands but scored faces and
+skin-coloured clothing higher too, and the pipeline lost on most validation sets
+(docs/rejected/README.md). Numpy/OpenCV only (no torch), so it is tested in the normal test run.
 """
 from __future__ import annotations
 
@@ -153,7 +155,7 @@ def make_scene(hands: Sequence[HandCut], rng: np.random.Generator, cfg: SceneCon
             x, m = place_hand(hand, canvas_hw, rng, cfg)
             if m.sum() < 0.002 * m.size:
                 continue
-            taken = [b for b in boxes] + [bb for pm in masks for bb in mask_to_boxes(pm)]
+            taken = list(boxes) + [bb for pm in masks for bb in mask_to_boxes(pm)]
             if all(_covered(b, m) <= cfg.max_overlap for b in taken):
                 break
         else:
@@ -168,16 +170,17 @@ def make_scene(hands: Sequence[HandCut], rng: np.random.Generator, cfg: SceneCon
     return bg, list(boxes) + pasted
 
 
-def load_hands(folders: Sequence[str | Path], split: str, max_side: int = 640) -> list[HandCut]:
+def load_hands(folders: Sequence[str | Path], split: str, max_side: int = 640, val_fraction: float = 0.15,
+               test_fraction: float = 0.15, split_seed: int = 0) -> list[HandCut]:
     """The hands of ``split`` ('train' or 'val') of each mask folder, by the project's person-wise
-    split (``split_pairs(pairs, 0.15, 0.15, seed=0)``); 'test' is refused."""
+    split (``split_pairs``, the same fractions and seed as the mask data); 'test' is refused."""
     from segmentation.data import find_pairs, load_pair, split_pairs
 
     if split not in ("train", "val"):
         raise ValueError("composite scenes use the train or val split only")
     out = []
     for folder in folders:
-        for pair in split_pairs(find_pairs(folder), 0.15, 0.15, seed=0)[split]:
+        for pair in split_pairs(find_pairs(folder), val_fraction, test_fraction, seed=split_seed)[split]:
             image, mask = load_pair(pair)
             cut = cut_hand(image, mask, max_side)
             if cut is not None:

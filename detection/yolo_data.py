@@ -226,7 +226,8 @@ def build_yolo_dataset(
 
         counts = {}
         for split, count in (("train", scenes.train_count), ("val", scenes.val_count)):
-            hands = load_hands(mask_folders, split)
+            hands = load_hands(mask_folders, split, val_fraction=config.val_fraction,
+                               test_fraction=config.test_fraction, split_seed=config.split_seed)
             photos = load_box_photos(box_folders[0], split) if box_folders else []
             counts[split] = count
             counts[f"{split}_boxes"] = write_scenes(out, split, count, hands, photos, scenes)
