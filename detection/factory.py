@@ -34,8 +34,9 @@ def create_detector(name: str = "mediapipe", **options: Any) -> HandDetector:
 
         opts = dict(options)
         max_hands = opts.pop("max_hands", 4)
-        merge = opts.pop("merge", MergeConfig.mode)
-        merge_opts = opts.pop("merge_options", {})
+        merge_opts = dict(opts.pop("merge_options", {}))
+        # the mode may come as ``merge`` or inside ``merge_options`` (``val_sweep --set merge.mode=add``)
+        merge = opts.pop("merge", merge_opts.pop("mode", MergeConfig.mode))
         mp_opts = {"max_hands": max_hands, **opts.pop("mediapipe_options", {})}
         yolo_opts = {"max_hands": max_hands, **opts.pop("yolo_options", {})}
         if opts:

@@ -41,3 +41,10 @@ def test_auto_builds_both_with_shared_max_hands():
 def test_auto_rejects_unknown_options():
     with pytest.raises(TypeError, match="colour"):
         create_detector("auto", colour="red")
+
+
+def test_auto_takes_the_merge_mode_inside_merge_options():
+    # as val_sweep passes it (``--set merge.mode=add``); it used to raise "multiple values for mode"
+    det = create_detector("auto", merge_options={"mode": "add", "max_growth": 2.0})
+    assert det.config.mode == "add" and det.config.max_growth == 2.0
+    assert create_detector("auto", merge="fallback", merge_options={"iou": 0.4}).config.mode == "fallback"
