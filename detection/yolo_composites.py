@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from detection.boxes import Box
-from detection.yolo_data import IMAGE_SUFFIXES, MaskBoxConfig, mask_to_boxes, read_yolo_labels, yolo_lines
+from detection.yolo_data import MaskBoxConfig, mask_to_boxes, read_yolo_labels, write_example
 from segmentation.composite import background, paste, shift_skin_tone
 
 
@@ -150,12 +150,12 @@ def make_scene(hands: Sequence[HandCut], rng: np.random.Generator, cfg: SceneCon
         boxes = []
     canvas_hw = bg.shape[:2]
     masks = []
+    taken = list(boxes)  # the photo's hands, then each pasted hand's boxes
     for hand in hands:
         for _ in range(8):
             x, m = place_hand(hand, canvas_hw, rng, cfg)
             if m.sum() < 0.002 * m.size:
                 continue
-            taken = list(boxes) + [bb for pm in masks for bb in mask_to_boxes(pm)]
             if all(_covered(b, m) <= cfg.max_overlap for b in taken):
                 break
         else:
@@ -164,6 +164,7 @@ def make_scene(hands: Sequence[HandCut], rng: np.random.Generator, cfg: SceneCon
             x = shift_skin_tone(x, m, rng)
         bg = paste(x, m, bg, rng)
         masks.append(m)
+        taken += mask_to_boxes(m)
     if not masks:
         return None
     pasted = [b for m in masks for b in mask_to_boxes(m, MaskBoxConfig(min_relative_area=0.25))]
@@ -189,17 +190,19 @@ def load_hands(folders: Sequence[str | Path], split: str, max_side: int = 640, v
 
 
 def load_box_photos(folder: str | Path, split: str) -> list[tuple[np.ndarray, list[Box]]]:
-    """``(RGB image, pixel boxes)`` for each photo of a YOLO-format folder's ``split``."""
-    root = Path(folder)
+    """``(RGB image, pixel boxes)`` for each photo of a YOLO-format folder's ``split`` (none if
+    the folder has no such split)."""
+    from detection.evaluate import box_items
+
+    if not (Path(folder) / "images" / split).is_dir():
+        return []
     out = []
-    for path in sorted((root / "images" / split).iterdir()) if (root / "images" / split).is_dir() else []:
-        if path.suffix.lower() not in IMAGE_SUFFIXES:
-            continue
+    for path, label in box_items(folder, split):
         bgr = cv2.imread(str(path))
         if bgr is None:
             continue
         h, w = bgr.shape[:2]
-        out.append((cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), read_yolo_labels(root / "labels" / split / f"{path.stem}.txt", w, h)))
+        out.append((cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), read_yolo_labels(label, w, h)))
     return out
 
 
@@ -225,15 +228,8 @@ def write_scenes(out: Path, split: str, count: int, hands: Sequence[HandCut],
         if scene is None:
             continue
         image, boxes = scene
-        stem = f"composite_{written:05d}"
-        img_path = out / "images" / split / f"{stem}.jpg"
-        img_path.parent.mkdir(parents=True, exist_ok=True)
         quality = int(rng.integers(70, 96))
-        cv2.imwrite(str(img_path), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
-        lines = yolo_lines(boxes, image.shape[1], image.shape[0])
-        lab = out / "labels" / split / f"{stem}.txt"
-        lab.parent.mkdir(parents=True, exist_ok=True)
-        lab.write_text("\n".join(lines) + ("\n" if lines else ""))
-        n_boxes += len(lines)
+        n_boxes += write_example(out, split, f"composite_{written:05d}", image, boxes,
+                                 image.shape[:2], quality)
         written += 1
     return n_boxes

@@ -162,6 +162,23 @@ def _add_box_folder(root: Path, out: Path, cfg: DatasetConfig) -> dict[str, int]
     return counts
 
 
+def write_example(out: Path, split: str, stem: str, image_rgb: np.ndarray, boxes: Iterable[Box],
+                  labelled_hw: tuple[int, int], quality: int = 95) -> int:
+    """Write ``out/images/split/stem.jpg`` and its label file; return the number of boxes written.
+
+    ``boxes`` are pixels of an image of ``labelled_hw`` (height, width), which may be larger
+    than ``image_rgb`` when it was downscaled: labels are normalised, so only the ratio counts.
+    """
+    dst = out / "images" / split / f"{stem}.jpg"
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(dst), cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    lab = out / "labels" / split / f"{stem}.txt"
+    lab.parent.mkdir(parents=True, exist_ok=True)
+    lines = yolo_lines(boxes, labelled_hw[1], labelled_hw[0])
+    lab.write_text("\n".join(lines) + ("\n" if lines else ""))
+    return len(lines)
+
+
 def _add_mask_folder(root: Path, out: Path, cfg: DatasetConfig) -> dict[str, int]:
     """Write downscaled JPEG copies (EXIF orientation applied) and mask-derived labels; skip 'test'."""
     from segmentation.data import find_pairs, load_pair, split_pairs
@@ -181,15 +198,7 @@ def _add_mask_folder(root: Path, out: Path, cfg: DatasetConfig) -> dict[str, int
             if scale < 1.0:
                 size = (max(1, round(w * scale)), max(1, round(h * scale)))
                 image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-            stem = f"{root.name}__{pair.stem}"
-            dst = out / "images" / split / f"{stem}.jpg"
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            cv2.imwrite(str(dst), cv2.cvtColor(image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])
-            lab = out / "labels" / split / f"{stem}.txt"
-            lab.parent.mkdir(parents=True, exist_ok=True)
-            lines = yolo_lines(boxes, w, h)  # normalised, so independent of the downscale
-            lab.write_text("\n".join(lines) + ("\n" if lines else ""))
-            n_boxes += len(lines)
+            n_boxes += write_example(out, split, f"{root.name}__{pair.stem}", image, boxes, (h, w))
         counts[split] = len(pairs)
         counts[f"{split}_boxes"] = n_boxes
     counts["test_held_out"] = len(splits["test"])

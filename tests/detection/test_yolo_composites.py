@@ -45,7 +45,7 @@ def test_placed_hand_keeps_image_and_mask_aligned():
         img, m = place_hand(hand, (200, 300), rng, cfg)
         assert img.shape == (200, 300, 3) and m.shape == (200, 300)
         assert m.any()
-        # the hand is skin-coloured (red channel high) where the mask is, black where nothing was warped
+        # the hand is skin-coloured (red channel high) where the mask is, also just inside its edge
         assert img[m > 0][:, 0].mean() > 150
         inner = cv2.erode(m, np.ones((5, 5), np.uint8)) > 0
         assert img[inner][:, 0].min() > 120
@@ -120,7 +120,7 @@ def test_dataset_with_scenes_uses_train_and_val_hands_only(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["sources"]["composites"]["train"] == 5
     assert manifest["scenes"]["train_count"] == 5
-    # the test persons' hands are never read: a folder holding only them gives no hands
+    # the test split is refused; the val split gives one hand per validation photo
     from detection.yolo_composites import load_hands
 
     splits = split_pairs(find_pairs(masks), 0.15, 0.15, seed=0)
