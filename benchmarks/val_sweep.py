@@ -11,10 +11,12 @@ The split options are those of ``pipeline.evaluate``: ``--split-by image --val-f
 ``--set`` takes comma-separated ``field=value`` overrides of ``PipelineConfig``, or of the auto
 detector's ``MergeConfig`` as ``merge.field=value`` (such a row gets its own detections); the
 defaults are always the first row. ``--highres`` is a folder made by ``benchmarks/make_highres_set.py --split val``.
+``--per-image FILE.csv`` also writes every image's scores, to find which photos a setting changes.
 """
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import hashlib
 import json
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--set", action="append", default=[], dest="sets", help="PipelineConfig overrides, e.g. max_grow=4")
     p.add_argument("--model", action="append", default=[], help="segmentation model(s); default: the shipped one")
     p.add_argument("--out", help="also write the table as JSON here")
+    p.add_argument("--per-image", help="also write each image's scores as CSV here (model, set, data, name, iou, boundary_f1)")
     add_split_arguments(p, "which split of each --data folder to score (default: val)", default_split="val")
     args = p.parse_args(argv)
     from tqdm import tqdm
@@ -109,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         return detectors[key]
 
     faces = CachedDetector(MediaPipeFaceDetector())
-    results = []
+    results, per_image = [], []
     for model in args.model or [None]:
         segmenters = {flip: Segmenter(model, tta_flip=flip) for flip in (False, True)}
         for overrides in [""] + args.sets:
@@ -120,12 +123,19 @@ def main(argv: list[str] | None = None) -> int:
             for name, pairs in sets.items():
                 scores = [score_masks(pipe.process(read_rgb(i)).mask, read_mask(m))
                           for _, i, m in tqdm(pairs, desc=f"{row['set']} {Path(name).name}", leave=False, disable=None)]
+                per_image += [(row["model"], row["set"], Path(name).name, Path(i).stem, round(s.iou, 4), round(s.boundary_f1, 4))
+                              for (_, i, _m), s in zip(pairs, scores)]
                 agg = aggregate(scores)
                 row[Path(name).name] = {k: round(agg[k], 4) for k in ("mean_iou", "mean_boundary_f1", "mean_specks")}
             results.append(row)
             print(json.dumps(row), flush=True)
     if args.out:
         Path(args.out).write_text(json.dumps(results, indent=1))
+    if args.per_image:
+        with open(args.per_image, "w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(["model", "set", "data", "name", "iou", "boundary_f1"])
+            writer.writerows(per_image)
     return 0
 
 
