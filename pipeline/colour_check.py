@@ -17,6 +17,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from detection.faces import hand_shape, wrist_axis
 from pipeline.landmark_prior import bone_width, grabcut_soft, hand_prior, landmark_cone
 
 #: sure background starts this far outside the model's mask (a fraction of the crop side): the
@@ -38,17 +39,22 @@ def removable(hard: np.ndarray, redone: np.ndarray, min_share: float, radius: in
     """Where GrabCut's ``redone`` (bool) takes away from ``hard`` (bool) in pieces that survive
     an opening of ``radius`` pixels and hold at least ``min_share`` of ``hard``: a patch, not a
     rim."""
-    taken = (hard & ~redone).astype(np.uint8)
+    return pieces(hard & ~redone, min_share * float(hard.sum()), radius)
+
+
+def pieces(changed: np.ndarray, floor: float, radius: int) -> np.ndarray:
+    """The parts of ``changed`` (bool) that survive an opening of ``radius`` pixels in pieces of
+    at least ``floor`` pixels, their rims given back where ``changed`` holds them."""
+    taken = changed.astype(np.uint8)
     if not taken.any():
-        return np.zeros(hard.shape, bool)
+        return np.zeros(changed.shape, bool)
     core = cv2.morphologyEx(taken, cv2.MORPH_OPEN, _kernel(radius))  # radius 0: a 1x1 kernel, no-op
     n, labels, stats, _ = cv2.connectedComponentsWithStats(core, connectivity=8)
-    floor = min_share * float(hard.sum())
     big = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= floor]
     if not big:
-        return np.zeros(hard.shape, bool)
+        return np.zeros(changed.shape, bool)
     keep = np.isin(labels, big).astype(np.uint8)
-    # the opening shaved the patch's own rim: give it back, but only where GrabCut took too
+    # the opening shaved the piece's own rim: give it back, but only where it changed
     return (cv2.dilate(keep, _kernel(radius)) > 0) & (taken > 0)
 
 
@@ -91,3 +97,57 @@ def _soften(out: np.ndarray, gone: np.ndarray, soft: np.ndarray) -> np.ndarray:
     blurred = cv2.GaussianBlur(out, (0, 0), 0.8)
     near = cv2.dilate(gone.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2) > 0
     return np.where(near, np.minimum(blurred, soft), out).astype(np.float32)
+
+
+#: where a piece the model left out may be given back: the hand's palm grown by this many palm
+#: lengths and its fingers' capsules this many either side of the bones
+#: (:func:`detection.faces.hand_shape`); not the gaps between spread fingers, which on a face
+#: or a skin-coloured arm behind the hand have the hand's colours
+FILL_PALM_REACH = 0.3
+FILL_FINGER_WIDTH = 0.15
+#: ... and the forearm's way from the wrist (``landmark_prior.landmark_cone``, apex half a palm
+#: length behind the wrist, half-angle 60 degrees) up to this many palm lengths from the wrist,
+#: where the back of the hand meets the forearm
+FILL_WRIST = 0.6
+
+
+def fill_zone(points: np.ndarray, size: int) -> np.ndarray:
+    """``size x size`` bool: where :func:`fill_colours` may add (see ``FILL_*``)."""
+    zone = np.zeros((size, size), np.uint8)
+    for poly in hand_shape(points, FILL_FINGER_WIDTH, palm_reach=FILL_PALM_REACH):
+        cv2.fillConvexPoly(zone, np.round(poly).astype(np.int32), 1)
+    axis = wrist_axis(points)
+    cone = landmark_cone(points, size, 0.5, 60.0)
+    if axis is not None and cone is not None:
+        wrist, palm, _ = axis
+        disc = np.zeros((size, size), np.uint8)
+        cv2.circle(disc, tuple(int(round(v)) for v in wrist), int(round(FILL_WRIST * palm)), 1, -1)
+        zone[(disc > 0) & cone] = 1
+    return zone > 0
+
+
+def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
+                 min_share: float) -> np.ndarray:
+    """``soft`` with the pieces of the hand the model left out given back: the mirror of
+    :func:`check_colours`. Beside a dark jacket or an orange suit the model can bite a strip out
+    of a palm's edge or the wrist while the skeleton it keeps is whole (the landmark prior then
+    trusts it). GrabCut, seeded by the skeleton and the mask as hand and everything outside the
+    hand's landmark shape as sure background, finds such a strip to have the hand's colours;
+    pieces of at least ``min_share`` of the hand, inside that shape, are added."""
+    if min_share <= 0:
+        return soft
+    size = soft.shape[0]
+    hard = soft > threshold
+    if not hard.any():
+        return soft
+    prior = hand_prior(points, size)
+    zone = fill_zone(points, size)
+    redone = grabcut_soft(crop, prior, soft, threshold, iterations=ITERATIONS, probable=hard,
+                          background=~zone & ~hard) > 0.5
+    added = pieces(redone & zone & ~hard, min_share * float(hard.sum()), max(1, bone_width(points) // 2))
+    if not added.any():
+        return soft
+    out = np.maximum(soft, added.astype(np.float32))
+    blurred = cv2.GaussianBlur(out, (0, 0), 0.8)
+    near = cv2.dilate(added.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2) > 0
+    return np.where(near, np.maximum(blurred, soft), out).astype(np.float32)

@@ -125,6 +125,11 @@ class PipelineConfig:
     #: a little higher still (photo backgrounds +0.6 IoU points more), but on real photos (by eye,
     #: hand_boxes) it cut shaded forearms off at the wrist
     colour_check_cone: bool = True
+    #: the mirror of ``colour_check``: pieces of the hand the model left out of a trusted first
+    #: crop (a strip of palm beside a dark jacket, the wrist against an orange suit), which
+    #: GrabCut finds to have the hand's colours, are given back inside the hand's landmark
+    #: outline, each at least this share of the hand (0: off; see pipeline/colour_check.py)
+    colour_fill: float = 0.0
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0

@@ -23,7 +23,7 @@ from detection.faces import (BESIDE_FACE, ON_OUTLINE, face_exclusion, faces_apar
 from detection.types import HandBox, HandDetector
 from pipeline.coins import coins_to_paint, keep_coins, paint_over
 from pipeline.colour import segment_and_say_balanced
-from pipeline.colour_check import check_colours
+from pipeline.colour_check import check_colours, fill_colours
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
 from pipeline.finger_fill import fill_fingers
 from pipeline.finger_gaps import open_gaps
@@ -358,6 +358,8 @@ class Pipeline:
                             s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check,
                                               (cfg.context_reach, cfg.context_cone)
                                               if cfg.colour_check_cone else None)
+                        if cfg.colour_fill > 0 and not rerun:
+                            s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill)
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
                 elif cfg.regrow_rescued and rescued(idx):

@@ -1,7 +1,7 @@
 import cv2
 import numpy as np
 
-from pipeline.colour_check import check_colours, removable
+from pipeline.colour_check import check_colours, fill_colours, fill_zone, removable
 from tests.conftest import draw_hand
 from tests.pipeline.test_landmark_prior import synthetic_landmarks
 
@@ -75,3 +75,54 @@ def test_only_patches_are_removable_not_rims():
     gone = removable(hard, redone, 0.01, 3)
     assert gone[45:55, 60:75].all()
     assert not gone[30, 20]
+
+
+def _bitten(truth: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """A strip of the palm disc's left side, outside the landmark palm polygon but inside the
+    hand's landmark shape: what the model bites out of a palm beside a dark jacket."""
+    bite = np.zeros(truth.shape, bool)
+    bite[125:195, :132] = True
+    return bite & truth & fill_zone(points, truth.shape[0])
+
+
+def test_a_strip_the_model_bit_out_of_the_palm_is_given_back():
+    crop, truth, points = _scene()
+    bite = _bitten(truth, points)
+    assert bite.sum() > 300
+    soft = (truth & ~bite).astype(np.float32)
+    out = fill_colours(crop, soft, points, 0.5, 0.01)
+    assert (out[bite] > 0.5).mean() > 0.9
+    assert ((out > 0.5) & ~truth).sum() < 0.01 * truth.sum()  # and the background stays out
+
+
+def test_fill_only_adds_and_only_inside_the_hands_outline():
+    crop, truth, points = _scene()
+    blob = np.zeros(truth.shape, np.uint8)
+    cv2.circle(blob, (285, 285), 18, 1, -1)  # skin-coloured, beside the hand, outside its outline
+    crop = crop.copy()
+    crop[blob > 0] = crop[truth][0]
+    soft = (truth & ~_bitten(truth, points)).astype(np.float32)
+    out = fill_colours(crop, soft, points, 0.5, 0.01)
+    assert not fill_zone(points, 320)[blob > 0].any()
+    assert (out[blob > 0] < 0.5).all()
+    assert (out >= soft - 1e-6).all()
+
+
+def test_fill_leaves_a_right_mask_alone_and_can_be_off():
+    crop, truth, points = _scene()
+    soft = truth.astype(np.float32)
+    out = fill_colours(crop, soft, points, 0.5, 0.01)
+    assert ((out > 0.5) != truth).mean() < 0.001
+    assert fill_colours(crop, soft, points, 0.5, 0.0) is soft
+    assert out.dtype == np.float32 and out.max() <= 1.0
+
+
+def test_skin_between_spread_fingers_is_not_filled_in():
+    """A face or an arm behind the hand shows between its fingers in the hand's own colours:
+    the fill keeps to the palm and the fingers' capsules."""
+    crop, truth, points = _scene()
+    gap = _between_fingers(truth, points)
+    crop = crop.copy()
+    crop[gap] = crop[truth][0]
+    out = fill_colours(crop, truth.astype(np.float32), points, 0.5, 0.01)
+    assert (out[gap] > 0.5).mean() < 0.2
