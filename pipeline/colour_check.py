@@ -111,6 +111,22 @@ FILL_FINGER_WIDTH = 0.15
 FILL_WRIST = 0.6
 
 
+#: a piece whose median lightness (Lab L) is under this share of the hand's is a shadow, not
+#: hand. Flash photos against a wall (HGR's person id11) throw a hard, near-black shadow along
+#: the hand that GrabCut gives the hand's darkest colours; such pieces had L 10-15 against the
+#: hand's 50-105, the pieces that were hand (a palm's edge, a wrist beside a suit) 0.9-1.1 times it
+FILL_MIN_LIGHTNESS = 0.5
+
+
+def _not_shadows(crop: np.ndarray, hard: np.ndarray, added: np.ndarray) -> np.ndarray:
+    """``added`` without its pieces much darker than the hand (``FILL_MIN_LIGHTNESS``)."""
+    light = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2LAB)[..., 0]
+    floor = FILL_MIN_LIGHTNESS * float(np.median(light[hard]))
+    n, labels = cv2.connectedComponents(added.astype(np.uint8), connectivity=8)
+    keep = [i for i in range(1, n) if float(np.median(light[labels == i])) >= floor]
+    return np.isin(labels, keep) if keep else np.zeros(added.shape, bool)
+
+
 def fill_zone(points: np.ndarray, size: int) -> np.ndarray:
     """``size x size`` bool: where :func:`fill_colours` may add (see ``FILL_*``)."""
     zone = np.zeros((size, size), np.uint8)
@@ -133,7 +149,8 @@ def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
     of a palm's edge or the wrist while the skeleton it keeps is whole (the landmark prior then
     trusts it). GrabCut, seeded by the skeleton and the mask as hand and everything outside the
     hand's landmark shape as sure background, finds such a strip to have the hand's colours;
-    pieces of at least ``min_share`` of the hand, inside that shape, are added."""
+    pieces of at least ``min_share`` of the hand, inside that shape and not much darker than the
+    hand (a shadow), are added."""
     if min_share <= 0:
         return soft
     size = soft.shape[0]
@@ -145,6 +162,8 @@ def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
     redone = grabcut_soft(crop, prior, soft, threshold, iterations=ITERATIONS, probable=hard,
                           background=~zone & ~hard) > 0.5
     added = pieces(redone & zone & ~hard, min_share * float(hard.sum()), max(1, bone_width(points) // 2))
+    if added.any():
+        added = _not_shadows(crop, hard, added)
     if not added.any():
         return soft
     out = np.maximum(soft, added.astype(np.float32))

@@ -126,3 +126,21 @@ def test_skin_between_spread_fingers_is_not_filled_in():
     crop[gap] = crop[truth][0]
     out = fill_colours(crop, truth.astype(np.float32), points, 0.5, 0.01)
     assert (out[gap] > 0.5).mean() < 0.2
+
+
+def test_a_shadow_beside_the_hand_is_not_given_back():
+    """A flash throws a near-black shadow along the hand that GrabCut can take for the hand's
+    darkest skin; a piece much darker than the hand stays out, one of the hand's lightness is
+    added."""
+    from pipeline.colour_check import _not_shadows
+
+    crop = np.full((100, 100, 3), (200, 150, 120), np.uint8)
+    hard = np.zeros((100, 100), bool)
+    hard[20:80, 30:70] = True
+    added = np.zeros((100, 100), bool)
+    added[20:80, 20:30] = True  # a strip of the hand's own colour
+    added[20:80, 72:80] = True  # a shadow
+    crop[20:80, 72:80] = (15, 15, 18)
+    kept = _not_shadows(crop, hard, added)
+    assert kept[20:80, 20:30].all()
+    assert not kept[20:80, 72:80].any()
