@@ -127,9 +127,13 @@ class PipelineConfig:
     colour_check_cone: bool = True
     #: the mirror of ``colour_check``: pieces of the hand the model left out of a trusted first
     #: crop (a strip of palm beside a dark jacket, the wrist against an orange suit), which
-    #: GrabCut finds to have the hand's colours, are given back inside the hand's landmark
-    #: outline, each at least this share of the hand (0: off; see pipeline/colour_check.py)
-    colour_fill: float = 0.0
+    #: GrabCut finds to have the hand's colours, are given back inside the palm, the fingers'
+    #: capsules and the wrist's cone, each at least this share of the hand and not much darker
+    #: than it (0: off; see pipeline/colour_check.py). Session 35, validation IoU points: hands
+    #: beside faces +1.3, skin-coloured surfaces +0.7, photo backgrounds +0.5, coins +0.3/+0.4,
+    #: the other families up by less; person-wise hgr -0.05, 11k Hands +0.1; the refit's held-back
+    #: 11k Hands photos -0.2 (a sleeve, a shadow between fingers) (docs/val_sweep_colour_fill*.json)
+    colour_fill: float = 0.005
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0

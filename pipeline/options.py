@@ -43,7 +43,7 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                         "segmented again, and a round disc of a coin's size on a palm, mostly surrounded by the "
                         "hand, unlike both the skin and the table round it, is given back")
     g.add_argument("--no-landmark-prior", action="store_true",
-                   help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, colour check, cut-off fingertips joined back)")
+                   help="don't use hand landmarks as a shape prior (palm, GrabCut rescue, colour check and fill, cut-off fingertips joined back)")
     g.add_argument("--no-face-guard", action="store_true",
                    help="don't keep detected faces out of the masks")
     g.add_argument("--no-wrist-bridge", action="store_true",

@@ -729,7 +729,8 @@ def test_the_colour_edge_takes_the_rim_of_background_off_a_too_wide_mask_unless_
 def test_a_lost_stretch_of_a_finger_is_put_back_unless_switched_off():
     """The segmenter misses the left half of the middle finger, lit a paler pink (as the U-Net
     misses a finger lit from behind); the finger fill puts it back at full resolution, and only it.
-    The GrabCut rescue is off, and the finger is not cut in two (which the bridge would join)."""
+    The GrabCut rescue and the colour fill (which gives such a stretch back too) are off, and the
+    finger is not cut in two (which the bridge would join)."""
     img, mask = draw_hand(400, 300)
     lost = np.zeros(mask.shape, bool)
     lost[140:205, 135:151] = True  # the middle finger (landmarks 9-12, x = 150), left of its bone line
@@ -739,9 +740,31 @@ def test_a_lost_stretch_of_a_finger_is_put_back_unless_switched_off():
     results = {}
     for fill in (False, True):
         cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, prior_agreement=0.0,
-                             finger_fill=fill)
+                             colour_fill=0.0, finger_fill=fill)
         results[fill] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg).process(img)
     assert (results[False].mask[lost] == 255).mean() < 0.5
     assert (results[True].mask[lost] == 255).mean() > 0.9
     assert not ((results[True].mask > 0) & (results[False].mask == 0) & (mask == 0)).any()  # no background added
     assert (results[True].alpha[lost & (results[True].mask > 0)] > 128).mean() > 0.9  # opaque in the cut-out
+
+
+def test_the_colour_fill_gives_a_bitten_stretch_back_through_the_pipeline():
+    """The same lost stretch with the finger fill off: the colour fill (the pipeline's default)
+    finds it has the hand's colours inside the finger's capsule and adds it, and nothing of the
+    background; switched off, the stretch stays out."""
+    img, mask = draw_hand(400, 300)
+    lost = np.zeros(mask.shape, bool)
+    lost[140:205, 135:151] = True
+    lost &= mask > 0
+    img[lost] = (200, 185, 175)
+    hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    results = {}
+    for share in (0.0, PipelineConfig().colour_fill):
+        cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, prior_agreement=0.0,
+                             finger_fill=False, colour_fill=share)
+        results[share] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg).process(img)
+    off, on = results[0.0].mask, results[PipelineConfig().colour_fill].mask
+    assert PipelineConfig().colour_fill > 0
+    assert (off[lost] == 255).mean() < 0.5
+    assert (on[lost] == 255).mean() > 0.9
+    assert ((on > 0) & (off == 0) & (mask == 0)).sum() < 0.01 * (mask > 0).sum()
