@@ -11,6 +11,10 @@ it learns this photo's two colour models and hands the patch back to the backgro
 GrabCut's own edge is blunter than the U-Net's and it nibbles at every finger's rim, so only its
 larger removals are taken: pieces that survive a morphological opening and hold at least a set
 share of the hand. The result may only lose pixels, and never the palm.
+
+The fill (:func:`fill_colours`) is the mirror: a strip of palm or wrist the model bit out beside
+a dark jacket or an orange suit, which GrabCut finds to have the hand's colours, is given back,
+only inside the hand's landmark shape and never when it is much darker than the hand (a shadow).
 """
 from __future__ import annotations
 
@@ -91,12 +95,14 @@ def check_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresh
     return _soften(out, gone, soft)
 
 
-def _soften(out: np.ndarray, gone: np.ndarray, soft: np.ndarray) -> np.ndarray:
-    """The cut edges made slightly soft, as GrabCut's own are, so the paste-back stays
-    anti-aliased; pixels away from the cut keep the model's values."""
+def _soften(out: np.ndarray, changed: np.ndarray, soft: np.ndarray, cut: bool = True) -> np.ndarray:
+    """The new edges made slightly soft, as GrabCut's own are, so the paste-back stays
+    anti-aliased; pixels away from ``changed`` keep the model's values. A cut (``cut``) may only
+    lower the model's values there, an addition only raise them."""
     blurred = cv2.GaussianBlur(out, (0, 0), 0.8)
-    near = cv2.dilate(gone.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2) > 0
-    return np.where(near, np.minimum(blurred, soft), out).astype(np.float32)
+    near = cv2.dilate(changed.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2) > 0
+    keep = np.minimum if cut else np.maximum
+    return np.where(near, keep(blurred, soft), out).astype(np.float32)
 
 
 #: where a piece the model left out may be given back: the hand's palm grown by this many palm
@@ -166,7 +172,4 @@ def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
         added = _not_shadows(crop, hard, added)
     if not added.any():
         return soft
-    out = np.maximum(soft, added.astype(np.float32))
-    blurred = cv2.GaussianBlur(out, (0, 0), 0.8)
-    near = cv2.dilate(added.astype(np.uint8), np.ones((3, 3), np.uint8), iterations=2) > 0
-    return np.where(near, np.maximum(blurred, soft), out).astype(np.float32)
+    return _soften(np.maximum(soft, added.astype(np.float32)), added, soft, cut=False)
