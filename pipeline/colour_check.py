@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from detection.faces import hand_shape, wrist_axis
-from pipeline.landmark_prior import bone_width, grabcut_soft, hand_prior, landmark_cone
+from pipeline.landmark_prior import bone_width, forearm_cone, grabcut_soft, hand_prior, landmark_cone
 
 #: sure background starts this far outside the model's mask (a fraction of the crop side): the
 #: model's edge may be a few pixels off, and a hand pixel seeded as background cannot come back.
@@ -62,6 +62,17 @@ def pieces(changed: np.ndarray, floor: float, radius: int) -> np.ndarray:
     return (cv2.dilate(keep, _kernel(radius)) > 0) & (taken > 0)
 
 
+def _grabcut_again(crop: np.ndarray, soft: np.ndarray, hard: np.ndarray, points: np.ndarray,
+                   threshold: float, background: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(skeleton prior, GrabCut's hand)``, both bool: GrabCut seeded with the skeleton as sure
+    hand, the model's mask ``hard`` as probable hand and ``background`` as sure background, the
+    colour models both the check and the fill judge the model's mask by."""
+    prior = hand_prior(points, soft.shape[0])
+    redone = grabcut_soft(crop, prior, soft, threshold, iterations=ITERATIONS, probable=hard,
+                          background=background) > 0.5
+    return prior, redone
+
+
 def check_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
                   min_share: float, cone: tuple[float, float] | None = None) -> np.ndarray:
     """``soft`` without the patches GrabCut, seeded by the skeleton and the model's own mask,
@@ -71,17 +82,13 @@ def check_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresh
     (``landmark_prior.landmark_cone``): a forearm in shade or in a sleeve's shadow is a colour
     the skeleton never showed GrabCut, and it is hand all the same.
     """
-    if min_share <= 0:
+    hard = soft > threshold
+    if min_share <= 0 or not hard.any():
         return soft
     size = soft.shape[0]
-    hard = soft > threshold
-    if not hard.any():
-        return soft
-    prior = hand_prior(points, size)
     step = max(1, int(round(MARGIN * size)))
-    outside = cv2.dilate(hard.astype(np.uint8), _kernel(step)) == 0
-    redone = grabcut_soft(crop, prior, soft, threshold, iterations=ITERATIONS, probable=hard,
-                          background=outside) > 0.5
+    prior, redone = _grabcut_again(crop, soft, hard, points, threshold,
+                                   background=cv2.dilate(hard.astype(np.uint8), _kernel(step)) == 0)
     gone = removable(hard, redone, min_share, max(1, bone_width(points) // 2))
     if cone is not None:
         way = landmark_cone(points, size, cone[0], cone[1])
@@ -111,7 +118,7 @@ def _soften(out: np.ndarray, changed: np.ndarray, soft: np.ndarray, cut: bool = 
 #: or a skin-coloured arm behind the hand have the hand's colours
 FILL_PALM_REACH = 0.3
 FILL_FINGER_WIDTH = 0.15
-#: ... and the forearm's way from the wrist (``landmark_prior.landmark_cone``, apex half a palm
+#: ... and the forearm's way from the wrist (``landmark_prior.forearm_cone``, apex half a palm
 #: length behind the wrist, half-angle 60 degrees) up to this many palm lengths from the wrist,
 #: where the back of the hand meets the forearm
 FILL_WRIST = 0.6
@@ -139,12 +146,11 @@ def fill_zone(points: np.ndarray, size: int) -> np.ndarray:
     for poly in hand_shape(points, FILL_FINGER_WIDTH, palm_reach=FILL_PALM_REACH):
         cv2.fillConvexPoly(zone, np.round(poly).astype(np.int32), 1)
     axis = wrist_axis(points)
-    cone = landmark_cone(points, size, 0.5, 60.0)
-    if axis is not None and cone is not None:
-        wrist, palm, _ = axis
+    if axis is not None:
+        wrist, palm, away = axis
         disc = np.zeros((size, size), np.uint8)
         cv2.circle(disc, tuple(int(round(v)) for v in wrist), int(round(FILL_WRIST * palm)), 1, -1)
-        zone[(disc > 0) & cone] = 1
+        zone[(disc > 0) & (forearm_cone((size, size), wrist, away, 0.5 * palm, 60.0) > 0)] = 1
     return zone > 0
 
 
@@ -157,16 +163,11 @@ def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
     hand's landmark shape as sure background, finds such a strip to have the hand's colours;
     pieces of at least ``min_share`` of the hand, inside that shape and not much darker than the
     hand (a shadow), are added."""
-    if min_share <= 0:
-        return soft
-    size = soft.shape[0]
     hard = soft > threshold
-    if not hard.any():
+    if min_share <= 0 or not hard.any():
         return soft
-    prior = hand_prior(points, size)
-    zone = fill_zone(points, size)
-    redone = grabcut_soft(crop, prior, soft, threshold, iterations=ITERATIONS, probable=hard,
-                          background=~zone & ~hard) > 0.5
+    zone = fill_zone(points, soft.shape[0])
+    _, redone = _grabcut_again(crop, soft, hard, points, threshold, background=~zone & ~hard)
     added = pieces(redone & zone & ~hard, min_share * float(hard.sum()), max(1, bone_width(points) // 2))
     if added.any():
         added = _not_shadows(crop, hard, added)

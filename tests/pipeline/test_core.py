@@ -726,17 +726,24 @@ def test_the_colour_edge_takes_the_rim_of_background_off_a_too_wide_mask_unless_
     assert (results[30.0].alpha[gone] == 0).mean() > 0.95
 
 
-def test_a_lost_stretch_of_a_finger_is_put_back_unless_switched_off():
-    """The segmenter misses the left half of the middle finger, lit a paler pink (as the U-Net
-    misses a finger lit from behind); the finger fill puts it back at full resolution, and only it.
-    The GrabCut rescue and the colour fill (which gives such a stretch back too) are off, and the
-    finger is not cut in two (which the bridge would join)."""
+def _finger_lit_pink():
+    """``(image, true mask, lost stretch, hand)``: the left half of the middle finger lit a paler
+    pink, which ``ColourSegmenter`` does not take for hand."""
     img, mask = draw_hand(400, 300)
     lost = np.zeros(mask.shape, bool)
     lost[140:205, 135:151] = True  # the middle finger (landmarks 9-12, x = 150), left of its bone line
     lost &= mask > 0
     img[lost] = (200, 185, 175)  # red minus blue under ColourSegmenter's 40: not hand to it
     hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    return img, mask, lost, hand
+
+
+def test_a_lost_stretch_of_a_finger_is_put_back_unless_switched_off():
+    """The segmenter misses the left half of the middle finger, lit a paler pink (as the U-Net
+    misses a finger lit from behind); the finger fill puts it back at full resolution, and only it.
+    The GrabCut rescue and the colour fill (which gives such a stretch back too) are off, and the
+    finger is not cut in two (which the bridge would join)."""
+    img, mask, lost, hand = _finger_lit_pink()
     results = {}
     for fill in (False, True):
         cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, prior_agreement=0.0,
@@ -752,12 +759,7 @@ def test_the_colour_fill_gives_a_bitten_stretch_back_through_the_pipeline():
     """The same lost stretch with the finger fill off: the colour fill (the pipeline's default)
     finds it has the hand's colours inside the finger's capsule and adds it, and nothing of the
     background; switched off, the stretch stays out."""
-    img, mask = draw_hand(400, 300)
-    lost = np.zeros(mask.shape, bool)
-    lost[140:205, 135:151] = True
-    lost &= mask > 0
-    img[lost] = (200, 185, 175)
-    hand = HandBox((30.0, 60.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    img, mask, lost, hand = _finger_lit_pink()
     results = {}
     for share in (0.0, PipelineConfig().colour_fill):
         cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, prior_agreement=0.0,
