@@ -174,3 +174,47 @@ def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
     if not added.any():
         return soft
     return _soften(np.maximum(soft, added.astype(np.float32)), added, soft, cut=False)
+
+
+#: the chroma plane is median-filtered over this many crop pixels before it is compared, so
+#: JPEG's colour noise does not make single pixels vivid; a median, unlike a blur, does not
+#: carry a vivid background's colour over the edge into the skin beside it
+VIVID_MEDIAN = 5
+#: a hand's chroma reference never goes under this (Lab a*b* units): a grey, washed-out hand
+#: (a grey photo, over-exposure) would otherwise make any faint tint "vivid"
+VIVID_FLOOR = 12.0
+
+
+def vivid_pieces(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float, ratio: float,
+                 min_share: float) -> np.ndarray:
+    """Bool: pieces of the model's mask, outside the hand's landmark shape, far more vivid than
+    the hand (Lab chroma over ``ratio`` times the median along its skeleton).
+
+    Skin is a muted colour and a hand's skin keeps about the same chroma over palm, wrist and
+    forearm, in shade too (shade lowers lightness; chroma falls with it). A saturated garment
+    does not: an orange suit beside a raised hand (chroma about 60 against the hand's 20-35)
+    is what the model took for a forearm, and every larger crop that followed it took more.
+    Nails, rings and a coin lie inside the shape (:func:`fill_zone`) and are never judged."""
+    hard = soft > threshold
+    if ratio <= 0 or not hard.any():
+        return np.zeros(hard.shape, bool)
+    size = soft.shape[0]
+    skeleton = hand_prior(points, size) & hard
+    if skeleton.sum() < 20:
+        return np.zeros(hard.shape, bool)
+    lab = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2LAB).astype(np.float32)
+    chroma = cv2.medianBlur(np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0), VIVID_MEDIAN)
+    reference = max(VIVID_FLOOR, float(np.median(chroma[skeleton])))
+    vivid = hard & (chroma > ratio * reference) & ~fill_zone(points, size)
+    return pieces(vivid, min_share * float(hard.sum()), bone_width(points))
+
+
+def trim_vivid(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float, ratio: float,
+               min_share: float) -> np.ndarray:
+    """``soft`` without its :func:`vivid_pieces`, the new edges softened as the check's are."""
+    gone = vivid_pieces(crop, soft, points, threshold, ratio, min_share)
+    if not gone.any():
+        return soft
+    out = soft.copy()
+    out[gone] = 0.0
+    return _soften(out, gone, soft)

@@ -134,6 +134,11 @@ class PipelineConfig:
     #: the other families up by less; person-wise hgr -0.05, 11k Hands +0.1; the refit's held-back
     #: 11k Hands photos -0.2 (a sleeve, a shadow between fingers) (docs/val_sweep_colour_fill*.json)
     colour_fill: float = 0.005
+    #: every crop of a hand with landmarks (first, grown and the wide look) loses the pieces of its
+    #: mask outside the hand's landmark shape whose Lab chroma is over this many times the hand's
+    #: (0: off; see pipeline/colour_check.py:vivid_pieces): an orange suit the model took for a
+    #: forearm, which each grown crop then followed further
+    vivid_trim: float = 0.0
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0
@@ -231,6 +236,8 @@ class PipelineConfig:
             raise ValueError(f"context_margin must be in [0, 4], got {self.context_margin}")
         if self.colour_edge < 0:
             raise ValueError(f"colour_edge must be at least 0, got {self.colour_edge}")
+        if self.vivid_trim < 0:
+            raise ValueError(f"vivid_trim must be at least 0, got {self.vivid_trim}")
         if self.tip_reach < 0:
             raise ValueError(f"tip_reach must be at least 0, got {self.tip_reach}")
         if self.context_reach < 0:

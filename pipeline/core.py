@@ -23,7 +23,7 @@ from detection.faces import (BESIDE_FACE, ON_OUTLINE, face_exclusion, faces_apar
 from detection.types import HandBox, HandDetector
 from pipeline.coins import coins_to_paint, keep_coins, paint_over
 from pipeline.colour import segment_and_say_balanced
-from pipeline.colour_check import check_colours, fill_colours
+from pipeline.colour_check import check_colours, fill_colours, trim_vivid
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
 from pipeline.finger_fill import fill_fingers
 from pipeline.finger_gaps import open_gaps
@@ -366,6 +366,8 @@ class Pipeline:
                     s = rescue_grown(crop, s, points, chain[-1], m, cfg.threshold, cfg.grabcut_band, cfg.regrow_cone)
                 if chain:
                     s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check, points)
+                if cfg.vivid_trim > 0 and points is not None:
+                    s = trim_vivid(crop, s, points, cfg.threshold, cfg.vivid_trim, cfg.colour_check)
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:
@@ -617,7 +619,10 @@ class Pipeline:
             return soft
         points = to_crop(hand.landmarks, matrix)
         unsure = landmark_cone(points, self.segmenter.size, cfg.context_reach, cfg.context_cone)
-        return check_grown(crop, soft, previous, matrix, cfg.threshold, cfg.grow_check, points, unsure)
+        soft = check_grown(crop, soft, previous, matrix, cfg.threshold, cfg.grow_check, points, unsure)
+        if cfg.vivid_trim > 0:
+            soft = trim_vivid(crop, soft, points, cfg.threshold, cfg.vivid_trim, cfg.colour_check)
+        return soft
 
     def _continue_forearm(self, hand: HandBox, patch: np.ndarray, box: tuple[int, int, int, int],
                           soft: np.ndarray, matrix: np.ndarray, shape: tuple[int, int]):

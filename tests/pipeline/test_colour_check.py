@@ -144,3 +144,47 @@ def test_a_shadow_beside_the_hand_is_not_given_back():
     kept = _not_shadows(crop, hard, added)
     assert kept[20:80, 20:30].all()
     assert not kept[20:80, 72:80].any()
+
+
+def _below_wrist(truth: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Background below the wrist, beyond the hand's landmark shape: where the model takes a
+    garment for a forearm."""
+    below = np.zeros(truth.shape, bool)
+    below[250:320, 110:210] = True
+    return below & ~truth & ~fill_zone(points, truth.shape[0])
+
+
+def test_a_vivid_garment_taken_for_a_forearm_is_trimmed_and_a_shaded_forearm_kept():
+    from pipeline.colour_check import trim_vivid
+
+    crop, truth, points = _scene()
+    below = _below_wrist(truth, points)
+    assert below.sum() > 3000
+    soft = (truth | below).astype(np.float32)
+    suit = crop.copy()
+    suit[below] = (235, 105, 35)  # an orange suit: chroma about three times the hand's
+    out = trim_vivid(suit, soft, points, 0.5, 1.6, 0.01)
+    assert (out[below] > 0.5).mean() < 0.1
+    assert (out[truth] > 0.5).mean() > 0.99
+    shade = crop.copy()
+    shade[below] = (115, 82, 66)  # the hand's colour in shade: darker, no more vivid
+    kept = trim_vivid(shade, soft, points, 0.5, 1.6, 0.01)
+    assert (kept[below] > 0.5).all()
+
+
+def test_vivid_things_on_the_hand_are_never_trimmed_and_the_trim_can_be_off():
+    """Painted nails, a ring, a coin lie inside the hand's landmark shape."""
+    from pipeline.colour_check import trim_vivid
+
+    crop, truth, points = _scene()
+    on_hand = truth & fill_zone(points, truth.shape[0])
+    on_hand[90:] = False  # the fingers' outer halves painted red
+    assert 0.03 * truth.sum() < on_hand.sum() < 0.3 * truth.sum()
+    painted = crop.copy()
+    painted[on_hand] = (220, 20, 40)
+    soft = truth.astype(np.float32)
+    assert np.array_equal(trim_vivid(painted, soft, points, 0.5, 1.6, 0.01), soft)
+    below = _below_wrist(truth, points)
+    painted[below] = (235, 105, 35)
+    with_suit = (truth | below).astype(np.float32)
+    assert trim_vivid(painted, with_suit, points, 0.5, 0.0, 0.01) is with_suit

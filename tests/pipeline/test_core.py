@@ -770,3 +770,24 @@ def test_the_colour_fill_gives_a_bitten_stretch_back_through_the_pipeline():
     assert (off[lost] == 255).mean() < 0.5
     assert (on[lost] == 255).mean() > 0.9
     assert ((on > 0) & (off == 0) & (mask == 0)).sum() < 0.01 * (mask > 0).sum()
+
+
+def test_a_vivid_garment_beside_the_forearm_is_trimmed_through_the_pipeline_unless_off():
+    """An orange suit either side of a forearm, which the segmenter takes for hand as the U-Net
+    took an astronaut's suit: the vivid trim takes it out of every crop and keeps the forearm
+    and the hand; switched off, the suit stays."""
+    img, mask = draw_hand(400, 300)
+    img[295:400, 135:165] = (205, 150, 120)  # a forearm down to the image edge
+    mask[295:400, 135:165] = 255
+    suit = np.zeros(mask.shape, bool)
+    suit[335:400, 40:260] = True
+    suit &= mask == 0
+    img[suit] = (235, 105, 35)
+    hand = HandBox((30.0, 60.0, 270.0, 400.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    results = {}
+    for ratio in (0.0, 1.6):
+        cfg = PipelineConfig(margin=0.1, vivid_trim=ratio)
+        results[ratio] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg).process(img)
+    assert (results[0.0].mask[suit] == 255).mean() > 0.9
+    assert (results[1.6].mask[suit] == 255).mean() < 0.1
+    assert (results[1.6].mask[mask > 0] == 255).mean() > 0.97
