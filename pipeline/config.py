@@ -136,9 +136,12 @@ class PipelineConfig:
     colour_fill: float = 0.005
     #: every crop of a hand with landmarks (first, grown and the wide look) loses the pieces of its
     #: mask outside the hand's landmark shape whose Lab chroma is over this many times the hand's
-    #: (0: off; see pipeline/colour_check.py:vivid_pieces): an orange suit the model took for a
-    #: forearm, which each grown crop then followed further
-    vivid_trim: float = 0.0
+    #: (floored at typical skin's; 0: off; see pipeline/colour_check.py:vivid_pieces): an orange
+    #: suit the model took for a forearm, which each grown crop then followed further. Session
+    #: 36, validation: hands beside faces +1.8 IoU points (8 photos better, none worse), every
+    #: other labelled set identical; 1.4 scored the same, 2.0 +1.5
+    #: (docs/val_sweep_vivid_trim*.json)
+    vivid_trim: float = 1.6
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0
