@@ -186,10 +186,13 @@ VIVID_MEDIAN = 5
 #: chroma of the labelled hands is 19 on HGR and 26 on 11k Hands, at most 36; an orange suit
 #: had 59
 VIVID_FLOOR = 25.0
+#: a vivid piece is trimmed only when it holds at least this share of the hand, as the colour
+#: check's patches must: a painted nail or a bead beside the hand's shape is no garment
+VIVID_MIN_SHARE = 0.005
 
 
 def vivid_pieces(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float, ratio: float,
-                 min_share: float) -> np.ndarray:
+                 min_share: float = VIVID_MIN_SHARE) -> np.ndarray:
     """Bool: pieces of the model's mask, outside the hand's landmark shape, far more vivid than
     the hand (Lab chroma over ``ratio`` times the median along its skeleton).
 
@@ -213,7 +216,7 @@ def vivid_pieces(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
 
 
 def trim_vivid(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float, ratio: float,
-               min_share: float) -> np.ndarray:
+               min_share: float = VIVID_MIN_SHARE) -> np.ndarray:
     """``soft`` without its :func:`vivid_pieces`, the new edges softened as the check's are."""
     gone = vivid_pieces(crop, soft, points, threshold, ratio, min_share)
     if not gone.any():

@@ -367,7 +367,7 @@ class Pipeline:
                 if chain:
                     s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check, points)
                 if cfg.vivid_trim > 0 and points is not None:
-                    s = trim_vivid(crop, s, points, cfg.threshold, cfg.vivid_trim, cfg.colour_check)
+                    s = trim_vivid(crop, s, points, cfg.threshold, cfg.vivid_trim)
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:
@@ -613,15 +613,15 @@ class Pipeline:
                          previous: tuple) -> np.ndarray:
         """The wide crop's soft mask, checked against the hand's last crop (``pipeline.scale_check``)
         except in the forearm cone it may add to (``paste_context``), where the hand's crops may
-        have stopped a forearm at the wrist."""
+        have stopped a forearm at the wrist; then trimmed of vivid garments as every crop of the
+        hand was (``pipeline.colour_check.trim_vivid``)."""
         cfg = self.config
-        if cfg.grow_check <= 0:
-            return soft
         points = to_crop(hand.landmarks, matrix)
-        unsure = landmark_cone(points, self.segmenter.size, cfg.context_reach, cfg.context_cone)
-        soft = check_grown(crop, soft, previous, matrix, cfg.threshold, cfg.grow_check, points, unsure)
+        if cfg.grow_check > 0:
+            unsure = landmark_cone(points, self.segmenter.size, cfg.context_reach, cfg.context_cone)
+            soft = check_grown(crop, soft, previous, matrix, cfg.threshold, cfg.grow_check, points, unsure)
         if cfg.vivid_trim > 0:
-            soft = trim_vivid(crop, soft, points, cfg.threshold, cfg.vivid_trim, cfg.colour_check)
+            soft = trim_vivid(crop, soft, points, cfg.threshold, cfg.vivid_trim)
         return soft
 
     def _continue_forearm(self, hand: HandBox, patch: np.ndarray, box: tuple[int, int, int, int],
