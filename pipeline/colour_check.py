@@ -15,6 +15,9 @@ share of the hand. The result may only lose pixels, and never the palm.
 The fill (:func:`fill_colours`) is the mirror: a strip of palm or wrist the model bit out beside
 a dark jacket or an orange suit, which GrabCut finds to have the hand's colours, is given back,
 only inside the hand's landmark shape and never when it is much darker than the hand (a shadow).
+
+The trim (:func:`vivid_pieces`) needs no GrabCut: a piece of the mask outside that shape far more
+vivid than the hand's skin (an orange suit the model took for a forearm) is no skin at all.
 """
 from __future__ import annotations
 
