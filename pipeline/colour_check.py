@@ -98,6 +98,12 @@ def check_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresh
         if way is not None:
             gone &= ~way
     gone &= ~prior
+    return _cut(soft, gone)
+
+
+def _cut(soft: np.ndarray, gone: np.ndarray) -> np.ndarray:
+    """``soft`` with ``gone`` (bool) set to 0 and its new edges softened (:func:`_soften`);
+    ``soft`` itself when nothing goes."""
     if not gone.any():
         return soft
     out = soft.copy()
@@ -221,9 +227,4 @@ def vivid_pieces(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
 def trim_vivid(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float, ratio: float,
                min_share: float = VIVID_MIN_SHARE) -> np.ndarray:
     """``soft`` without its :func:`vivid_pieces`, the new edges softened as the check's are."""
-    gone = vivid_pieces(crop, soft, points, threshold, ratio, min_share)
-    if not gone.any():
-        return soft
-    out = soft.copy()
-    out[gone] = 0.0
-    return _soften(out, gone, soft)
+    return _cut(soft, vivid_pieces(crop, soft, points, threshold, ratio, min_share))
