@@ -198,14 +198,10 @@ VIVID_FLOOR = 25.0
 #: a vivid piece is trimmed only when it holds at least this share of the hand, as the colour
 #: check's patches must: a painted nail or a bead beside the hand's shape is no garment
 VIVID_MIN_SHARE = 0.005
-#: a hand known only by its box has no bones to size the opening by: this share of the crop's
-#: side stands in. A box crop holds the hand with a 15 % margin, its knuckle span about 0.3 of
-#: the side, and ``bone_width`` is 0.12 of that span
-VIVID_BOX_BONE = 0.035
 
 
-def vivid_pieces(crop: np.ndarray, soft: np.ndarray, points: np.ndarray | None, threshold: float,
-                 ratio: float, min_share: float = VIVID_MIN_SHARE) -> np.ndarray:
+def vivid_pieces(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float, ratio: float,
+                 min_share: float = VIVID_MIN_SHARE) -> np.ndarray:
     """Bool: pieces of the model's mask, outside the hand's landmark shape, far more vivid than
     the hand (Lab chroma over ``ratio`` times the median along its skeleton).
 
@@ -213,31 +209,22 @@ def vivid_pieces(crop: np.ndarray, soft: np.ndarray, points: np.ndarray | None, 
     forearm, in shade too (shade lowers lightness; chroma falls with it). A saturated garment
     does not: an orange suit beside a raised hand (chroma about 60 against the hand's 20-35)
     is what the model took for a forearm, and every larger crop that followed it took more.
-    Nails, rings and a coin lie inside the shape (:func:`fill_zone`) and are never judged.
-
-    A hand known only by its box (``points`` None) has neither a skeleton nor a shape: its
-    pieces are judged against typical skin (``VIVID_FLOOR``) alone. There the model's mask is
-    all there is, and on the hands-beside-faces set the boxes MediaPipe could not confirm held an
-    orange suit (some of them nothing else)."""
+    Nails, rings and a coin lie inside the shape (:func:`fill_zone`) and are never judged."""
     hard = soft > threshold
     if ratio <= 0 or not hard.any():
         return np.zeros(hard.shape, bool)
     size = soft.shape[0]
-    if points is not None:
-        skeleton = hand_prior(points, size) & hard
-        if skeleton.sum() < 20:
-            return np.zeros(hard.shape, bool)
+    skeleton = hand_prior(points, size) & hard
+    if skeleton.sum() < 20:
+        return np.zeros(hard.shape, bool)
     lab = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2LAB).astype(np.float32)
     chroma = cv2.medianBlur(np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0), VIVID_MEDIAN)
-    if points is None:
-        vivid = hard & (chroma > ratio * VIVID_FLOOR)
-        return pieces(vivid, min_share * float(hard.sum()), max(2, int(round(VIVID_BOX_BONE * size))))
     reference = max(VIVID_FLOOR, float(np.median(chroma[skeleton])))
     vivid = hard & (chroma > ratio * reference) & ~fill_zone(points, size)
     return pieces(vivid, min_share * float(hard.sum()), bone_width(points))
 
 
-def trim_vivid(crop: np.ndarray, soft: np.ndarray, points: np.ndarray | None, threshold: float, ratio: float,
+def trim_vivid(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float, ratio: float,
                min_share: float = VIVID_MIN_SHARE) -> np.ndarray:
     """``soft`` without its :func:`vivid_pieces`, the new edges softened as the check's are."""
     return _cut(soft, vivid_pieces(crop, soft, points, threshold, ratio, min_share))

@@ -142,13 +142,6 @@ class PipelineConfig:
     #: other labelled set identical; 1.4 scored the same, 2.0 +1.5
     #: (docs/val_sweep_vivid_trim*.json)
     vivid_trim: float = 1.6
-    #: ... and every crop of a hand known only by its box (YOLO's, which MediaPipe could not
-    #: confirm) loses the pieces whose chroma is over this many times typical skin's (the same
-    #: floor; there is no skeleton to measure the hand by. 0: off). Session 37, validation: hands
-    #: beside faces +0.4 IoU points (an orange suit beside 4 photos' hands, 4 better by 0.1 to 13
-    #: points, none worse), every other labelled set identical; 2 of the 684 hand_boxes photos
-    #: changed, both better (docs/val_sweep_vivid_trim_boxes*.json)
-    vivid_trim_boxes: float = 1.6
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0

@@ -366,12 +366,8 @@ class Pipeline:
                     s = rescue_grown(crop, s, points, chain[-1], m, cfg.threshold, cfg.grabcut_band, cfg.regrow_cone)
                 if chain:
                     s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check, points)
-                if points is not None and cfg.vivid_trim > 0:
+                if cfg.vivid_trim > 0 and points is not None:
                     s = trim_vivid(crop, s, points, cfg.threshold, cfg.vivid_trim)
-                elif points is None and idx is not None and cfg.vivid_trim_boxes > 0:
-                    # a box without landmarks, judged against typical skin; not the whole photo
-                    # segmented when no hand was found (never measured there)
-                    s = trim_vivid(crop, s, None, cfg.threshold, cfg.vivid_trim_boxes)
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:

@@ -188,22 +188,3 @@ def test_vivid_things_on_the_hand_are_never_trimmed_and_the_trim_can_be_off():
     painted[below] = (235, 105, 35)
     with_suit = (truth | below).astype(np.float32)
     assert trim_vivid(painted, with_suit, points, 0.5, 0.0, 0.01) is with_suit
-
-
-def test_a_box_without_landmarks_loses_what_no_skin_is_and_keeps_the_hand():
-    """With no skeleton to measure the hand by, typical skin's chroma is the reference: an
-    orange suit goes, the hand and a forearm in shade stay, and the trim can be off."""
-    from pipeline.colour_check import trim_vivid
-
-    crop, truth, points = _scene()
-    below = _below_wrist(truth, points)
-    soft = (truth | below).astype(np.float32)
-    suit = crop.copy()
-    suit[below] = (235, 105, 35)
-    out = trim_vivid(suit, soft, None, 0.5, 1.6, 0.01)
-    assert (out[below] > 0.5).mean() < 0.1
-    assert (out[truth] > 0.5).mean() > 0.99
-    shade = crop.copy()
-    shade[below] = (115, 82, 66)
-    assert np.array_equal(trim_vivid(shade, soft, None, 0.5, 1.6, 0.01), soft)
-    assert trim_vivid(suit, soft, None, 0.5, 0.0, 0.01) is soft

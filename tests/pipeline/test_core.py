@@ -468,10 +468,8 @@ def test_a_grown_crop_that_contradicts_the_smaller_one_is_reseeded_unless_switch
     img[305:400, 95:135] = (90, 150, 60)  # and touching the forearm
     results = {}
     for check in (0.0, 0.1):
-        # the box has no landmarks and the green floor is vivid: the box's vivid trim off, as this
-        # test isolates the grow check
         cfg = PipelineConfig(margin=0.1, context_margin=0.0, landmark_prior=False, wrist_bridge=False,
-                             grow_check=check, vivid_trim_boxes=0.0)
+                             grow_check=check)
         results[check] = Pipeline(FakeDetector([(90.0, 60.0, 210.0, 300.0)]), FloorInGrownCrops(96), cfg).process(img)
     floor_past_first_crop = results[0.0].mask[340:400, 0:80]
     assert (floor_past_first_crop == 255).mean() > 0.9  # unchecked, the floor shows past the first crop
@@ -532,9 +530,7 @@ def test_a_box_without_landmarks_is_checked_against_the_hand_with_landmarks_it_o
     unconfirmed = HandBox((10.0, 260.0, 110.0, 330.0), 0.5, source="yolo")  # e.g. a forearm box
     results = {}
     for on in (False, True):
-        # the green toys are vivid too: the box's vivid trim off, as this test isolates the check
-        cfg = PipelineConfig(margin=0.1, max_grow=0, context_margin=0.0, wrist_bridge=False, check_unconfirmed=on,
-                             vivid_trim_boxes=0.0)
+        cfg = PipelineConfig(margin=0.1, max_grow=0, context_margin=0.0, wrist_bridge=False, check_unconfirmed=on)
         results[on] = Pipeline(FakeDetector([confirmed, unconfirmed]), ToysInTheSecondCrop(96), cfg).process(img)
     assert (results[False].mask[285:308, 35:85] == 255).mean() > 0.9  # unchecked, the toys are cut out
     assert (results[True].mask[285:308, 35:85] == 255).mean() < 0.05
@@ -795,28 +791,6 @@ def test_a_vivid_garment_beside_the_forearm_is_trimmed_through_the_pipeline_unle
     results = {}
     for ratio in (0.0, shipped):
         cfg = PipelineConfig(margin=0.1, vivid_trim=ratio)
-        results[ratio] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg).process(img)
-    assert (results[0.0].mask[suit] == 255).mean() > 0.9
-    assert (results[shipped].mask[suit] == 255).mean() < 0.1
-    assert (results[shipped].mask[mask > 0] == 255).mean() > 0.97
-
-
-def test_a_vivid_garment_in_a_box_without_landmarks_is_trimmed_through_the_pipeline_unless_off():
-    """The same suit beside a hand known only by its box (YOLO's, unconfirmed by MediaPipe): it
-    is judged against typical skin and goes; the hand and its forearm stay."""
-    img, mask = draw_hand(400, 300)
-    img[295:400, 135:165] = (205, 150, 120)
-    mask[295:400, 135:165] = 255
-    suit = np.zeros(mask.shape, bool)
-    suit[335:400, 40:260] = True
-    suit &= mask == 0
-    img[suit] = (235, 105, 35)
-    hand = HandBox((30.0, 60.0, 270.0, 400.0), 0.9, landmarks=None, source="fake")
-    shipped = PipelineConfig().vivid_trim_boxes
-    assert shipped > 0  # on by default
-    results = {}
-    for ratio in (0.0, shipped):
-        cfg = PipelineConfig(margin=0.1, vivid_trim_boxes=ratio)
         results[ratio] = Pipeline(FakeDetector([hand]), ColourSegmenter(96), cfg).process(img)
     assert (results[0.0].mask[suit] == 255).mean() > 0.9
     assert (results[shipped].mask[suit] == 255).mean() < 0.1
