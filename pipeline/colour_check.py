@@ -192,7 +192,9 @@ VIVID_MEDIAN = 5
 #: a hand's chroma reference never goes under this (Lab a*b* units), about typical skin's: a
 #: palm washed out by a flash (HGR person id05: chroma 14, while the same person's upper arm
 #: in the flash's shadow had 24) or a grey photo would otherwise make skin "vivid". The median
-#: chroma of the labelled hands is 19 on HGR and 26 on 11k Hands, at most 36; an orange suit
+#: chroma of the labelled hands (per photo, median-filtered as above) is 19 on HGR and 26 on
+#: 11k Hands, at most 36, but for two photos of an HGR test person under warm light (42, 44),
+#: which is why the floor only ever raises the hand's own reference; an orange suit
 #: had 59
 VIVID_FLOOR = 25.0
 #: a vivid piece is trimmed only when it holds at least this share of the hand, as the colour
