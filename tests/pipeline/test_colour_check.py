@@ -188,3 +188,18 @@ def test_vivid_things_on_the_hand_are_never_trimmed_and_the_trim_can_be_off():
     painted[below] = (235, 105, 35)
     with_suit = (truth | below).astype(np.float32)
     assert trim_vivid(painted, with_suit, points, 0.5, 0.0, 0.01) is with_suit
+
+
+def test_a_warm_lit_hand_and_forearm_are_never_vivid_to_their_own_skeleton():
+    """Under a warm lamp skin reaches chroma 42-44 (two HGR photos), over 1.6 times typical
+    skin's 25: the trim measures a hand by its own skeleton, so such a forearm stays whole."""
+    from pipeline.colour_check import VIVID_FLOOR, trim_vivid
+
+    crop, truth, points = _scene()
+    below = _below_wrist(truth, points)
+    warm = crop.copy()
+    warm[truth | below] = (230, 150, 100)
+    lab = cv2.cvtColor(np.uint8([[[230, 150, 100]]]), cv2.COLOR_RGB2LAB).astype(np.float32)[0, 0]
+    assert np.hypot(lab[1] - 128, lab[2] - 128) > 1.6 * VIVID_FLOOR  # vivid against the floor alone
+    soft = (truth | below).astype(np.float32)
+    assert np.array_equal(trim_vivid(warm, soft, points, 0.5, 1.6, 0.01), soft)
