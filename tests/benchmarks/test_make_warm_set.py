@@ -6,6 +6,7 @@ import numpy as np
 from PIL import Image
 
 from benchmarks.make_warm_set import main, warm
+from tests.conftest import make_pair_folder
 
 
 def _chroma(rgb: np.ndarray) -> float:
@@ -25,19 +26,12 @@ def test_a_warm_cast_makes_skin_more_vivid_and_keeps_the_brightness():
 
 
 def test_warm_copies_keep_the_masks_and_the_stems(tmp_path):
-    data = tmp_path / "data"
-    (data / "images").mkdir(parents=True)
-    (data / "masks").mkdir()
-    rng = np.random.default_rng(0)
-    for k in range(3):
-        img = rng.integers(0, 255, (24, 32, 3), dtype=np.uint8)
-        mask = np.zeros((24, 32), np.uint8)
-        mask[5:15, 8:20 + k] = 255
-        Image.fromarray(img).save(data / "images" / f"p{k}.png")
-        Image.fromarray(mask).save(data / "masks" / f"p{k}.png")
+    data = make_pair_folder(tmp_path / "data", n=3, h=24, w=32)
     assert main(["--data", str(data), "--split", "all", "--out", str(tmp_path / "warm")]) == 0
-    for k in range(3):
-        lit = Image.open(tmp_path / "warm" / "images" / f"p{k}.jpg")
+    stems = sorted(m.stem for m in (data / "masks").glob("*.png"))
+    assert len(stems) == 3
+    for stem in stems:
+        lit = Image.open(tmp_path / "warm" / "images" / f"{stem}.jpg")
         assert lit.mode == "RGB" and lit.size == (32, 24)
-        want = np.asarray(Image.open(data / "masks" / f"p{k}.png"))
-        assert np.array_equal(np.asarray(Image.open(tmp_path / "warm" / "masks" / f"p{k}.png")), want)
+        want = np.asarray(Image.open(data / "masks" / f"{stem}.png"))
+        assert np.array_equal(np.asarray(Image.open(tmp_path / "warm" / "masks" / f"{stem}.png")), want)
