@@ -28,14 +28,15 @@ from segmentation.data import load_pair  # noqa: E402
 
 #: per-channel gains (R, G, B) in linear light
 GAINS = (1.0, 0.78, 0.5)
+#: Rec. 709 luma weights, applied in linear light to keep the mean brightness
+LUMA = np.float32([0.2126, 0.7152, 0.0722])
 
 
 def warm(image_rgb: np.ndarray, gains: tuple[float, float, float] = GAINS) -> np.ndarray:
-    """``image_rgb`` (uint8) under a warm cast, at the same mean brightness (sRGB luma)."""
+    """``image_rgb`` (uint8) under a warm cast, at the same mean luminance (``LUMA``, linear light)."""
     linear = (image_rgb.astype(np.float32) / 255.0) ** 2.2
     lit = linear * np.asarray(gains, np.float32)
-    before = float((linear @ np.float32([0.2126, 0.7152, 0.0722])).mean())
-    after = float((lit @ np.float32([0.2126, 0.7152, 0.0722])).mean())
+    before, after = float((linear @ LUMA).mean()), float((lit @ LUMA).mean())
     if after > 0:
         lit *= before / after
     return np.clip(np.clip(lit, 0.0, 1.0) ** (1 / 2.2) * 255.0 + 0.5, 0, 255).astype(np.uint8)
