@@ -11,11 +11,20 @@ version is only a rescue: it replaces the plain mask when the plain mask is unsu
 covers at least as much of its skeleton. ``benchmarks/colour_threshold.py`` prints the figures
 behind the first two rules; ``docs/val_sweep_colour_landmarks.json`` those behind the third.
 Unsureness is the mean of ``min(p, 1 - p)`` over the crop: 0 when every probability is 0 or 1.
+
+A warm lamp does not always make the model unsure: on warm-lit copies of the validation photos
+(``benchmarks/make_warm_set.py``) it was sure of masks that had lost fingers' edges, and the
+rescue never fired. What gives such a photo away is the hand's own skin: it turns far more vivid
+(Lab chroma along the landmark skeleton 36-47 on 11k Hands' warm copies, 21-33 in their own
+light). So a crop whose skin is more vivid than ``cast_chroma`` is tried balanced too, sure or
+not, and the balanced mask kept when it covers at least as much of the skeleton. A beige table
+or a face beside the hand does not trigger it, as the whole photo's colour would.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from pipeline.orientation import turn
@@ -44,6 +53,18 @@ def uncertainty(softs: np.ndarray) -> np.ndarray:
     return np.minimum(softs, 1.0 - softs).mean(axis=(1, 2))
 
 
+def skin_chroma(crops: np.ndarray, priors: list[np.ndarray | None]) -> np.ndarray:
+    """Per crop: median Lab chroma along its landmark skeleton (0 where there is none), the
+    chroma plane median-filtered as :func:`pipeline.colour_check.vivid_pieces` does."""
+    out = np.zeros(len(crops))
+    for i, (crop, prior) in enumerate(zip(crops, priors)):
+        if prior is not None and prior.sum() >= 20:
+            lab = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2LAB).astype(np.float32)
+            chroma = cv2.medianBlur(np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0), 5)
+            out[i] = float(np.median(chroma[prior]))
+    return out
+
+
 def _covered(softs: np.ndarray, priors: list[np.ndarray | None]) -> np.ndarray:
     """Per crop: share of its landmark prior the mask calls hand (1.0 where there is no prior)."""
     out = np.ones(len(softs))
@@ -64,7 +85,8 @@ def segment_with_colour_mode(segmenter, crops: np.ndarray, mode: str,
 def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
                              priors: list[np.ndarray | None] | None = None,
                              hints: np.ndarray | None = None,
-                             turns: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                             turns: Sequence[int] | None = None,
+                             cast_chroma: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Soft masks (``N x S x S``) and, per crop, whether its mask came from the white-balanced crop.
 
     The flags let a later crop of the same hand follow the decision: a wide crop that is mostly
@@ -77,7 +99,9 @@ def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
     ``hints`` (``N x S x S`` uint8 landmark hints, or None) go to a segmenter that takes them,
     with the plain and the balanced crops alike. ``turns`` (``np.rot90``'s ``k`` per crop, see
     :mod:`pipeline.orientation`) turn each crop and its hints before the model and its mask back
-    after, so the masks returned are always in the crops' own orientation.
+    after, so the masks returned are always in the crops' own orientation. ``cast_chroma`` (0: off)
+    also sends to the balanced crop, sure or not, every crop whose skin along its prior is more
+    vivid than that (see the module's docstring); ties in skeleton cover go to the balanced mask.
     """
     if mode not in COLOUR_MODES:
         raise ValueError(f"colour mode must be one of {COLOUR_MODES}, not {mode!r}")
@@ -87,11 +111,15 @@ def segment_and_say_balanced(segmenter, crops: np.ndarray, mode: str,
     chosen = np.zeros(len(crops), bool)
     if mode == "none":
         return softs, chosen
-    unsure = np.flatnonzero(uncertainty(softs) > RESCUE_UNCERTAINTY)
+    doubt = uncertainty(softs) > RESCUE_UNCERTAINTY
+    cast = np.zeros(len(crops), bool)
+    if cast_chroma > 0 and priors is not None:
+        cast = skin_chroma(crops, priors) > cast_chroma
+    unsure = np.flatnonzero(doubt | cast)
     if unsure.size:
         balanced = _predict(segmenter, gray_world(crops[unsure]), None if hints is None else hints[unsure],
                             None if turns is None else [turns[i] for i in unsure])
-        better = uncertainty(balanced) < uncertainty(softs[unsure])
+        better = cast[unsure] | (uncertainty(balanced) < uncertainty(softs[unsure]))
         if priors is not None:
             keep = [priors[i] for i in unsure]
             better &= _covered(balanced, keep) >= _covered(softs[unsure], keep)

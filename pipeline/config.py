@@ -125,6 +125,8 @@ class PipelineConfig:
     #: a little higher still (photo backgrounds +0.6 IoU points more), but on real photos (by eye,
     #: hand_boxes) it cut shaded forearms off at the wrist
     colour_check_cone: bool = True
+    #: the half-angle of that cone, in degrees
+    colour_check_cone_deg: float = WIDE_LOOK_CONE
     #: the mirror of ``colour_check``: pieces of the hand the model left out of a trusted first
     #: crop (a strip of palm beside a dark jacket, the wrist against an orange suit), which
     #: GrabCut finds to have the hand's colours, are given back inside the palm, the fingers'
@@ -229,6 +231,15 @@ class PipelineConfig:
     #: colour cast: "none", "grayworld" (white-balance every crop) or "auto" (a crop the model is
     #: unsure of is segmented again white-balanced, the surer mask kept; see pipeline/colour.py)
     colour: str = "auto"
+    #: under "auto", a crop whose skin (median Lab chroma along the hand's landmark skeleton) is
+    #: more vivid than this is also tried white-balanced, the balanced mask kept when it covers at
+    #: least as much of the skeleton: a warm lamp makes the model sure of a wrong mask, so the
+    #: unsureness rule never fires there (0: off; see pipeline/colour.py). Validation
+    #: (docs/val_sweep_cast_chroma.json), IoU / boundary F1 points: warm-lit copies (made by
+    #: benchmarks/make_warm_set.py) 11k Hands +0.8 / +3.2 and hgr +0.3 / +2.0; photos in their own
+    #: light within 0.05 IoU points. 28 gained more on warm hgr but cost textured backgrounds
+    #: 0.7 boundary F1 points; 36 left warm hgr alone
+    cast_chroma: float = 32.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
@@ -239,6 +250,8 @@ class PipelineConfig:
             raise ValueError(f"context_margin must be in [0, 4], got {self.context_margin}")
         if self.colour_edge < 0:
             raise ValueError(f"colour_edge must be at least 0, got {self.colour_edge}")
+        if self.cast_chroma < 0:
+            raise ValueError(f"cast_chroma must be at least 0, got {self.cast_chroma}")
         if self.vivid_trim < 0:
             raise ValueError(f"vivid_trim must be at least 0, got {self.vivid_trim}")
         if self.tip_reach < 0:

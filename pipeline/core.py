@@ -338,7 +338,8 @@ class Pipeline:
                           for (idx, _, _), m in zip(pending, mats)]
             hints = self._hints(hands, mats)
             turns = [self._turns(hands[idx] if idx is not None else None) for idx, _, _ in pending]
-            softs, balanced = segment_and_say_balanced(self.segmenter, crops, cfg.colour, priors, hints, turns)
+            softs, balanced = segment_and_say_balanced(self.segmenter, crops, cfg.colour, priors, hints, turns,
+                                                     cfg.cast_chroma)
             if attempt == 0 and cfg.paint_coins and not fallback:
                 # from here on every crop, the wide look and the edge steps see the painted copy
                 image, crops, softs = self._without_coins(image, crops, softs, [idx for idx, _, _ in pending],
@@ -356,7 +357,7 @@ class Pipeline:
                                                cfg.grabcut_band)
                         if cfg.colour_check > 0 and not rerun:
                             s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check,
-                                              (cfg.context_reach, cfg.context_cone)
+                                              (cfg.context_reach, cfg.colour_check_cone_deg)
                                               if cfg.colour_check_cone else None)
                         if cfg.colour_fill > 0 and not rerun:
                             s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill)
@@ -534,7 +535,8 @@ class Pipeline:
             crops[j] = warp_crop(image, mats[j], size)
         softs[redo] = segment_and_say_balanced(self.segmenter, crops[redo], cfg.colour,
                                                None if priors is None else [priors[j] for j in redo],
-                                               None if hints is None else hints[redo], [turns[j] for j in redo])[0]
+                                               None if hints is None else hints[redo], [turns[j] for j in redo],
+                                               cfg.cast_chroma)[0]
         return image, crops, softs
 
     def _turns(self, hand: HandBox | None) -> int:
@@ -583,7 +585,8 @@ class Pipeline:
             if cfg.landmark_prior:
                 priors = [hand_prior(to_crop(hands[k][1].landmarks, mats[k]), size) for k in plain]
             softs[plain] = segment_and_say_balanced(self.segmenter, crops[plain], cfg.colour, priors,
-                                                    None if hints is None else hints[plain], turns[plain])[0]
+                                                    None if hints is None else hints[plain], turns[plain],
+                                                    cfg.cast_chroma)[0]
         return {i: (s, m, c) for (i, _, _), s, m, c in zip(hands, softs, mats, crops)}
 
     def _check_boxes_without_landmarks(self, image: np.ndarray, done: list, hands: list[HandBox]) -> list:

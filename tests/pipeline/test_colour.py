@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from detection.boxes import mask_box
-from pipeline.colour import gray_world, segment_and_say_balanced, segment_with_colour_mode, uncertainty
+from pipeline.colour import (gray_world, segment_and_say_balanced, segment_with_colour_mode, skin_chroma,
+                             uncertainty)
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
 from tests.conftest import FakeDetector, draw_hand
@@ -120,3 +121,38 @@ def test_pipeline_colour_setting_is_validated_and_used():
     seg = CastSensitiveSegmenter()
     Pipeline(FakeDetector([mask_box(mask)]), seg, PipelineConfig(colour="auto", max_grow=0)).process(img)
     assert seg.batches == [1, 1]
+
+
+def test_vivid_skin_along_the_skeleton_tries_the_balanced_crop_even_when_the_model_is_sure():
+    """Under a warm lamp the model can be sure of a wrong mask, so unsureness never calls the
+    rescue; skin far more vivid than skin under daylight (Lab chroma along the landmark
+    skeleton) does. The balanced mask is still refused when it leaves the skeleton."""
+
+    class SureButCastDependent:
+        def predict(self, crops):
+            out = np.zeros(crops.shape[:3], np.float32)
+            for i, c in enumerate(crops):
+                cast = np.ptp(c.reshape(-1, 3).mean(0)) > 8
+                if cast:
+                    out[i, 24:] = 1.0  # the bottom rows
+                else:
+                    out[i, :24] = 1.0
+            return out
+
+    warm = np.full((1, 32, 32, 3), (200, 120, 60), np.uint8)  # orange: chroma about 60
+    skeleton = np.zeros((32, 32), bool)
+    skeleton[12:20, 10:20] = True  # inside the balanced mask (rows 0-23), outside the plain (24-31)
+    assert skin_chroma(warm, [skeleton])[0] > 40
+    assert skin_chroma(warm, [None])[0] == 0
+    seg = SureButCastDependent()
+    plain, flags = segment_and_say_balanced(seg, warm, "auto", [skeleton])
+    assert plain[0, 24:].min() == 1 and not flags[0]  # off by default
+    cast, flags = segment_and_say_balanced(seg, warm, "auto", [skeleton], cast_chroma=32)
+    assert cast[0, :24].min() == 1 and cast[0, 24:].max() == 0 and flags[0]
+    below = np.zeros((32, 32), bool)
+    below[26:31, 10:20] = True  # a skeleton only the plain mask covers: the balanced one is refused
+    kept, flags = segment_and_say_balanced(seg, warm, "auto", [below], cast_chroma=32)
+    assert kept[0, 24:].min() == 1 and not flags[0]
+    muted = np.full((1, 32, 32, 3), (150, 120, 100), np.uint8)  # chroma about 20: daylight skin
+    assert skin_chroma(muted, [skeleton])[0] < 32
+    assert not segment_and_say_balanced(seg, muted, "auto", [skeleton], cast_chroma=32)[1][0]
