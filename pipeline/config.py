@@ -125,8 +125,13 @@ class PipelineConfig:
     #: a little higher still (photo backgrounds +0.6 IoU points more), but on real photos (by eye,
     #: hand_boxes) it cut shaded forearms off at the wrist
     colour_check_cone: bool = True
-    #: the half-angle of that cone, in degrees
-    colour_check_cone_deg: float = WIDE_LOOK_CONE
+    #: the half-angle of that cone, in degrees: 25 over the wide look's 60 (session 38,
+    #: docs/val_sweep_colour_check_cone_deg.json, IoU points): photo backgrounds +0.7, person-wise
+    #: hgr +0.2, faces, skin-coloured surfaces and distractors +0.1, the rest within 0.05. On
+    #: hand_boxes (by eye, 38 of 601 training photos changed) a floor, a cushion, a pink cloth or a
+    #: dark wall beside the wrist went, and a shaded forearm cut at the wrist came back whole
+    #: (IMG_3903); two photos lost a little forearm far from the wrist (45IMG, 5-100-)
+    colour_check_cone_deg: float = 25.0
     #: the mirror of ``colour_check``: pieces of the hand the model left out of a trusted first
     #: crop (a strip of palm beside a dark jacket, the wrist against an orange suit), which
     #: GrabCut finds to have the hand's colours, are given back inside the palm, the fingers'
@@ -260,6 +265,8 @@ class PipelineConfig:
             raise ValueError(f"context_reach must be at least 0, got {self.context_reach}")
         if not 0.0 < self.context_cone < 90.0:  # the cone is drawn as a triangle: under 90 degrees
             raise ValueError(f"context_cone must be in (0, 90) degrees, got {self.context_cone}")
+        if not 0.0 < self.colour_check_cone_deg < 90.0:
+            raise ValueError(f"colour_check_cone_deg must be in (0, 90) degrees, got {self.colour_check_cone_deg}")
         if not 0.0 <= self.upright_tilt < 90.0:
             raise ValueError(f"upright_tilt must be in [0, 90) degrees, got {self.upright_tilt}")
         if self.colour not in COLOUR_MODES:

@@ -236,6 +236,8 @@ def test_context_margin_is_validated():
         PipelineConfig(context_margin=-0.5)
     with pytest.raises(ValueError, match="context_cone"):
         PipelineConfig(context_cone=90.0)
+    with pytest.raises(ValueError, match="colour_check_cone_deg"):
+        PipelineConfig(colour_check_cone_deg=0.0)
     with pytest.raises(ValueError, match="context_reach"):
         PipelineConfig(context_reach=-1.0)
 
