@@ -53,15 +53,25 @@ def uncertainty(softs: np.ndarray) -> np.ndarray:
     return np.minimum(softs, 1.0 - softs).mean(axis=(1, 2))
 
 
+#: the chroma plane is median-filtered over this many crop pixels before it is compared, so
+#: JPEG's colour noise does not make single pixels vivid; a median, unlike a blur, does not
+#: carry a vivid background's colour over the edge into the skin beside it
+CHROMA_MEDIAN = 5
+
+
+def chroma_plane(crop: np.ndarray) -> np.ndarray:
+    """``H x W`` float32 Lab chroma (a*b* distance from grey) of an RGB uint8 crop, median-filtered
+    (``CHROMA_MEDIAN``)."""
+    lab = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2LAB).astype(np.float32)
+    return cv2.medianBlur(np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0), CHROMA_MEDIAN)
+
+
 def skin_chroma(crops: np.ndarray, priors: list[np.ndarray | None]) -> np.ndarray:
-    """Per crop: median Lab chroma along its landmark skeleton (0 where there is none), the
-    chroma plane median-filtered as :func:`pipeline.colour_check.vivid_pieces` does."""
+    """Per crop: median :func:`chroma_plane` along its landmark skeleton (0 where there is none)."""
     out = np.zeros(len(crops))
     for i, (crop, prior) in enumerate(zip(crops, priors)):
         if prior is not None and prior.sum() >= 20:
-            lab = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2LAB).astype(np.float32)
-            chroma = cv2.medianBlur(np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0), 5)
-            out[i] = float(np.median(chroma[prior]))
+            out[i] = float(np.median(chroma_plane(crop)[prior]))
     return out
 
 

@@ -25,6 +25,7 @@ import cv2
 import numpy as np
 
 from detection.faces import hand_shape, wrist_axis
+from pipeline.colour import chroma_plane
 from pipeline.landmark_prior import bone_width, forearm_cone, grabcut_soft, hand_prior, landmark_cone
 
 #: sure background starts this far outside the model's mask (a fraction of the crop side): the
@@ -185,16 +186,12 @@ def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
     return _soften(np.maximum(soft, added.astype(np.float32)), added, soft, cut=False)
 
 
-#: the chroma plane is median-filtered over this many crop pixels before it is compared, so
-#: JPEG's colour noise does not make single pixels vivid; a median, unlike a blur, does not
-#: carry a vivid background's colour over the edge into the skin beside it
-VIVID_MEDIAN = 5
 #: a hand's chroma reference never goes under this (Lab a*b* units), about typical skin's: a
 #: palm washed out by a flash (HGR person id05: chroma 14, while the same person's upper arm
 #: in the flash's shadow had 24) or a grey photo would otherwise make skin "vivid". The median
-#: chroma of the labelled hands (per photo, median-filtered as above) is 19 on HGR and 26 on
-#: 11k Hands, at most 36, but for two photos of an HGR test person under warm light (42, 44),
-#: which is why the floor only ever raises the hand's own reference; an orange suit
+#: chroma of the labelled hands (per photo, :func:`pipeline.colour.chroma_plane`) is 19 on HGR
+#: and 26 on 11k Hands, at most 36, but for two photos of an HGR test person under warm light
+#: (42, 44), which is why the floor only ever raises the hand's own reference; an orange suit
 #: had 59
 VIVID_FLOOR = 25.0
 #: a vivid piece is trimmed only when it holds at least this share of the hand, as the colour
@@ -219,8 +216,7 @@ def vivid_pieces(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
     skeleton = hand_prior(points, size) & hard
     if skeleton.sum() < 20:
         return np.zeros(hard.shape, bool)
-    lab = cv2.cvtColor(np.ascontiguousarray(crop), cv2.COLOR_RGB2LAB).astype(np.float32)
-    chroma = cv2.medianBlur(np.hypot(lab[..., 1] - 128.0, lab[..., 2] - 128.0), VIVID_MEDIAN)
+    chroma = chroma_plane(crop)
     reference = max(VIVID_FLOOR, float(np.median(chroma[skeleton])))
     vivid = hard & (chroma > ratio * reference) & ~fill_zone(points, size)
     return pieces(vivid, min_share * float(hard.sum()), bone_width(points))
