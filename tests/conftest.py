@@ -76,6 +76,21 @@ def make_pair_folder(root: Path, n: int = 12, h: int = 48, w: int = 64) -> Path:
     return root
 
 
+def assert_copies_keep_masks(data: Path, out: Path, mode: str) -> None:
+    """A held-out copy of ``data`` (``make_pair_folder``'s 3 pairs of 24x32, re-made by a benchmark
+    script into ``out``): every stem is there, each photo a JPEG in ``mode`` at its own size, and
+    each mask unchanged."""
+    from PIL import Image
+
+    stems = sorted(m.stem for m in (data / "masks").glob("*.png"))
+    assert len(stems) == 3
+    for stem in stems:
+        photo = Image.open(out / "images" / f"{stem}.jpg")
+        assert photo.mode == mode and photo.size == (32, 24)
+        want = np.asarray(Image.open(data / "masks" / f"{stem}.png"))
+        assert np.array_equal(np.asarray(Image.open(out / "masks" / f"{stem}.png")), want)
+
+
 @pytest.fixture
 def hand_image():
     return draw_hand()
