@@ -30,6 +30,17 @@ PALM = (0, 1, 5, 9, 13, 17)
 FINGERS = ((1, 2, 3, 4), (5, 6, 7, 8), (9, 10, 11, 12), (13, 14, 15, 16), (17, 18, 19, 20))
 
 
+class Face(tuple):
+    """A face box ``(x0, y0, x1, y1)`` that also carries the detector's two eye points
+    (``eyes``: 2x2, full-resolution ``xy``; ``None`` when not known). It is still a plain
+    4-tuple to every function that takes a :data:`Box`."""
+
+    def __new__(cls, box: Box, eyes: np.ndarray | None = None) -> "Face":
+        face = super().__new__(cls, tuple(float(v) for v in box))
+        face.eyes = None if eyes is None else np.asarray(eyes, np.float64).reshape(2, 2)
+        return face
+
+
 class MediaPipeFaceDetector:
     """``mp.solutions.face_detection`` (the full-range model) as a box detector."""
 
@@ -42,8 +53,9 @@ class MediaPipeFaceDetector:
                                                                 min_detection_confidence=min_confidence)
         self._lock = threading.Lock()  # the graph is not re-entrant; Streamlit may call from threads
 
-    def detect(self, image_rgb: np.ndarray) -> list[Box]:
-        """Face boxes ``(x0, y0, x1, y1)`` in full-resolution pixels, clipped to the image."""
+    def detect(self, image_rgb: np.ndarray) -> list[Face]:
+        """Face boxes ``(x0, y0, x1, y1)`` in full-resolution pixels, clipped to the image, with
+        their eyes (:class:`Face`)."""
         h, w = image_rgb.shape[:2]
         # The model sees 192x192 anyway: take every k-th pixel first (a big photo's area resize
         # costs tens of ms), then an area resize of the small copy. Boxes come back relative.
@@ -57,13 +69,15 @@ class MediaPipeFaceDetector:
         fh, fw = sh * step, sw * step  # the extent the strided copy covers
         with self._lock:
             res = self._faces.process(np.ascontiguousarray(small))
-        boxes: list[Box] = []
+        boxes: list[Face] = []
         for det in res.detections or []:
             b = det.location_data.relative_bounding_box
             x0, y0 = max(0.0, b.xmin * fw), max(0.0, b.ymin * fh)
             x1, y1 = min(float(w), (b.xmin + b.width) * fw), min(float(h), (b.ymin + b.height) * fh)
+            points = det.location_data.relative_keypoints  # right eye, left eye, nose, mouth, ears
+            eyes = np.array([[p.x * fw, p.y * fh] for p in points[:2]]) if len(points) >= 2 else None
             if x1 - x0 >= 2 and y1 - y0 >= 2:
-                boxes.append((x0, y0, x1, y1))
+                boxes.append(Face((x0, y0, x1, y1), eyes))
         return boxes
 
 
@@ -91,16 +105,70 @@ def _mostly_inside(face: Box, hand: Box | np.ndarray, share: float) -> bool:
     return _inside(face, hand) >= share * max(box_area(face), 1e-6)
 
 
-def faces_apart_from_hands(faces: list[Box], hands: list[Box | np.ndarray], max_inside: float = 0.5) -> list[Box]:
+def faces_apart_from_hands(faces: list[Box], hands: list[Box | np.ndarray], max_inside: float = 0.5,
+                           landmarks: list[np.ndarray | None] | None = None) -> list[Box]:
     """The face boxes less than ``max_inside`` of whose area lies inside any one hand: its box,
     or its outline polygon (:func:`hand_outline`, with :data:`ON_OUTLINE`).
 
     A "face" mostly inside a hand is the face detector firing on the hand (a fist looks like a
     face to it); a real face beside a hand, or touched by one, overlaps the hand only partly.
     The outline tells the two apart where the box cannot: ``auto`` grows a hand's box to the
-    YOLO box, which can hold the face beside the hand as well.
+    YOLO box, which can hold the face beside the hand as well. With ``landmarks`` (one per
+    hand, ``None`` for a box without them), a face inside a hand's outline that
+    :func:`seen_behind_hand` is kept: a face behind spread fingers.
     """
-    return [f for f in faces if not any(_mostly_inside(f, hb, max_inside) for hb in hands)]
+    marks = landmarks if landmarks is not None else [None] * len(hands)
+
+    def on(face: Box, hand: Box | np.ndarray, lm: np.ndarray | None) -> bool:
+        return _mostly_inside(face, hand, max_inside) and not (lm is not None and seen_behind_hand(face, lm))
+
+    return [f for f in faces if not any(on(f, hb, lm) for hb, lm in zip(hands, marks))]
+
+
+#: a face inside a hand's outline (:func:`seen_behind_hand`) with less than this share of its box
+#: inside the hand's shape (:func:`hand_shape`) is seen between the fingers. Measured (session 39,
+#: a one-off script) with the full-range face detector on the validation hands raised beside
+#: portraits (``benchmarks/make_face_set.py --split val``, seeds 0-3: 291 faces beside a hand
+#: with landmarks) and on every photo of hgr, 11k Hands and hand_boxes (2073 photos, 50 "faces"
+#: on hands). The real faces lay at most 0.46 inside the hand's shape and never had both eyes on
+#: it; two lay over 0.7 inside its outline (0.72 and 0.90) and were taken for the hand. Of the 44
+#: "faces" on a hand (fists, palms) that lay over 0.7 inside its outline, 42 lay 0.5 or more
+#: inside its shape or had both eyes on it; the other two are now kept as faces, and the
+#: guard cuts none of their hands' masks by as much as 0.3 %.
+BEHIND_HAND_SHAPE = 0.5
+
+
+def seen_behind_hand(face: Box, landmarks: np.ndarray, max_covered: float = BEHIND_HAND_SHAPE) -> bool:
+    """Whether ``face`` (a :class:`Face` with its eyes) is a real face seen behind the hand of
+    ``landmarks`` rather than the face detector firing on that hand.
+
+    A fist or a palm the detector calls a face fills its box, so the hand's shape (palm and
+    finger capsules, without the gaps between fingers) covers most of the box and both "eyes"
+    (the detector put them on knuckles or folds). A face behind spread fingers shows between
+    them: the shape covers less than ``max_covered`` of its box, and the detector found it by
+    at least one eye the fingers leave free. A face without eye points is never kept this way.
+    """
+    if getattr(face, "eyes", None) is None:
+        return False
+    covered, eyes_on = hand_cover(face, landmarks)
+    return covered < max_covered and eyes_on < 2
+
+
+def hand_cover(face: Box, landmarks: np.ndarray) -> tuple[float, int]:
+    """The share of ``face``'s box inside the hand's shape (:func:`hand_shape`), and how many of
+    its eyes (``face.eyes``; 0 without them) lie on that shape."""
+    x0, y0, x1, y1 = (int(round(v)) for v in face)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return 0.0, 0
+    shapes = [np.round(poly - (x0, y0)).astype(np.int32) for poly in hand_shape(landmarks)]
+    covered = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for poly in shapes:
+        cv2.fillConvexPoly(covered, poly, 1)
+    eyes = getattr(face, "eyes", None)
+    on = 0 if eyes is None else sum(
+        any(cv2.pointPolygonTest(poly.astype(np.float32), (float(ex - x0), float(ey - y0)), False) >= 0
+            for poly in shapes) for ex, ey in eyes)
+    return float(covered.mean()), int(on)
 
 
 #: how far past a face (in face widths) a YOLO box holding it must reach to be kept as a hand

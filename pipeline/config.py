@@ -220,6 +220,11 @@ class PipelineConfig:
     #: inside the hand's landmark outline (a fist), not inside the box ``auto`` grew to a YOLO
     #: box holding the hand and the face beside it
     face_spare_outline: bool = True
+    #: ... and still a face inside the hand's outline that shows between its spread fingers
+    #: (less than half its box inside the hand's palm and finger shape, not both eyes on it:
+    #: detection/faces.seen_behind_hand); without this a hand held over a face left the face
+    #: in the mask
+    face_behind_hand: bool = True
     #: the finger capsules the face guard spares reach this many palm lengths either side of
     #: the bones (a finger is about 0.2 palm lengths wide; detection/faces.hand_shape). On the
     #: face validation set 0.2 / 0.15 / 0.12 / 0.10 / 0.08 gave IoU 0.8588 / 0.8663 / 0.8698 /

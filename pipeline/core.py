@@ -251,7 +251,8 @@ class Pipeline:
 
     def __init__(self, detector: HandDetector, segmenter, config: PipelineConfig | None = None,
                  face_detector=None) -> None:
-        """``face_detector`` (``detect(image) -> list[Box]``, see :mod:`detection.faces`) lets
+        """``face_detector`` (``detect(image) -> list[Box]``, or :class:`~detection.faces.Face`
+        boxes that also carry their eyes; see :mod:`detection.faces`) lets
         ``config.face_guard`` keep faces out of the masks; without one the guard is off."""
         self.detector = detector
         self.segmenter = segmenter
@@ -309,7 +310,8 @@ class Pipeline:
                 # a fist the face detector calls a face lies inside the hand's outline; the
                 # hand's box may have been grown to a YOLO box that holds the face beside it too
                 faces = faces_apart_from_hands(found_faces, [hand_outline(b.landmarks) if b.landmarks is not None
-                                                             else b.xyxy for b in hands], ON_OUTLINE)
+                                                             else b.xyxy for b in hands], ON_OUTLINE,
+                                               [b.landmarks for b in hands] if cfg.face_behind_hand else None)
             else:
                 faces = faces_apart_from_hands(found_faces, [b.xyxy for b in hands])
         t1 = time.perf_counter()

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from detection.boxes import box_area, box_intersection, mask_box
-from detection.faces import (ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands, forearm_band,
-                             hand_outline, hand_shape)
+from detection.faces import (ON_OUTLINE, Face, face_exclusion, faces_apart_from_hands, faces_not_hands,
+                             forearm_band, hand_outline, hand_shape, seen_behind_hand)
 from detection.types import HandBox
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
@@ -178,6 +178,22 @@ def test_a_face_on_the_hand_outline_is_the_hand_and_one_beside_it_a_face():
     assert faces_apart_from_hands([fist, beside], [outline], ON_OUTLINE) == [beside]
 
 
+def test_a_face_seen_between_spread_fingers_is_kept_though_inside_the_outline():
+    lms = open_hand()
+    outline = hand_outline(lms)
+    box = (50.0, 100.0, 150.0, 145.0)  # over the fingers, above the palm
+    behind = Face(box, [(82, 125), (120, 125)])  # both eyes in the gaps beside the middle finger
+    one_eye_free = Face(box, [(100, 125), (120, 125)])  # the right eye hidden by the middle finger
+    both_on_fingers = Face(box, [(100, 125), (64, 135)])
+    fist = Face((80.0, 130.0, 120.0, 170.0), [(90, 150), (110, 150)])  # on the palm, as on a fist
+    assert all(faces_apart_from_hands([f], [outline], ON_OUTLINE) == [] for f in (behind, fist))
+    assert faces_apart_from_hands([behind, one_eye_free, both_on_fingers, fist], [outline], ON_OUTLINE,
+                                  [lms]) == [behind, one_eye_free]
+    assert faces_apart_from_hands([behind], [box], 0.5, [None]) == []  # a box without landmarks: no shape
+    assert not seen_behind_hand(box, lms)  # a plain box has no eyes to judge by
+    assert behind == box and isinstance(behind, tuple) and behind.eyes.shape == (2, 2)
+
+
 def test_face_guard_cuts_a_cheek_inside_the_hand_box_beside_the_fingers():
     # a face whose right half lies inside a (YOLO-grown) hand box, beside the fingers
     lms = open_hand(x=300.0, y=220.0)
@@ -199,6 +215,31 @@ def test_face_guard_cuts_a_cheek_inside_the_hand_box_beside_the_fingers():
                              tip_reach=0.0, context_margin=0.0)
         r = Pipeline(FakeDetector([hand]), ColourSegmenter(size=128), cfg, FakeFaces([face])).process(img)
         assert abs((r.mask > 0)[cheek].mean() - expected) < 0.05, spare
+
+
+def test_face_guard_cuts_a_face_seen_between_the_fingers_of_a_hand_held_over_it():
+    lms = open_hand(x=200.0, y=260.0, palm=80.0)
+    img = np.full((300, 400, 3), (60, 90, 140), np.uint8)
+    cv2.ellipse(img, (200, 150), (70, 80), 0, 0, 360, (200, 148, 122), -1)  # a skin-coloured face
+    skin = (205, 150, 120)
+    cv2.fillConvexPoly(img, np.round(lms[[0, 1, 5, 9, 13, 17]]).astype(np.int32), skin)
+    for f in range(5):
+        for j in range(4):
+            a = lms[0] if j == 0 else lms[4 * f + j]
+            cv2.line(img, tuple(map(int, a)), tuple(map(int, lms[4 * f + j + 1])), skin, 14)
+    box = (135.0, 100.0, 265.0, 180.0)  # the face: 0.95 of its box inside the hand's outline
+    eyes = [(172, 150), (228, 150)]  # in the gaps either side of the middle finger
+    hand = HandBox(mask_box(np.ones((300, 400), bool)), 0.9, landmarks=lms, source="mediapipe")
+    gap = np.zeros(img.shape[:2], bool)
+    gap[120:160, 163:181] = True  # face between the index and middle fingers
+    cfg = dict(margin=0.3, max_grow=0, landmark_prior=False, tip_reach=0.0, context_margin=0.0)
+    kept = {}
+    for behind in (True, False):
+        r = Pipeline(FakeDetector([hand]), ColourSegmenter(size=128), PipelineConfig(face_behind_hand=behind, **cfg),
+                     FakeFaces([Face(box, eyes)])).process(img)
+        kept[behind] = (r.mask > 0)[gap].mean()
+        assert (r.mask > 0)[lms[9, 1].astype(int), lms[9, 0].astype(int)]  # the palm stays hand
+    assert kept[False] > 0.9 and kept[True] < 0.05  # once taken for a fist "face" and ignored
 
 
 def test_a_face_taken_for_a_hand_is_not_cut_out():

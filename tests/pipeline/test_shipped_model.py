@@ -75,3 +75,17 @@ def test_every_finger_of_the_sample_palm_reaches_its_tip(pipeline):
         assert r.mask[y, x] == 255, f"finger ending at landmark {tip} is cut off"
     between = np.round(lm[18] + 0.5 * (lm[19] - lm[18])).astype(int)  # the joint the U-Net misses
     assert r.mask[between[1], between[0]] == 255
+
+
+def test_the_face_detector_gives_each_face_its_eyes(pipeline):
+    """The face guard tells a face behind spread fingers from a fist by the eyes MediaPipe puts
+    on a face (detection.faces.seen_behind_hand): they must come back in the photo's pixels."""
+    import matplotlib
+
+    photo = read_rgb(f"{matplotlib.get_data_path()}/sample_data/grace_hopper.jpg")
+    faces = pipeline.face_detector.detect(photo)
+    assert len(faces) == 1
+    (x0, y0, x1, y1), eyes = faces[0], faces[0].eyes
+    assert eyes.shape == (2, 2)
+    assert all(x0 < x < x1 and y0 < y < y0 + 0.6 * (y1 - y0) for x, y in eyes)  # in the upper part
+    assert abs(eyes[0, 1] - eyes[1, 1]) < 0.15 * (y1 - y0) and abs(eyes[0, 0] - eyes[1, 0]) > 0.25 * (x1 - x0)
