@@ -67,18 +67,20 @@ def pieces(changed: np.ndarray, floor: float, radius: int) -> np.ndarray:
 
 
 def _grabcut_again(crop: np.ndarray, soft: np.ndarray, hard: np.ndarray, points: np.ndarray,
-                   threshold: float, background: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(skeleton prior, GrabCut's hand)``, both bool: GrabCut seeded with the skeleton as sure
-    hand, the model's mask ``hard`` as probable hand and ``background`` as sure background, the
-    colour models both the check and the fill judge the model's mask by."""
-    prior = hand_prior(points, soft.shape[0])
+                   threshold: float, background: np.ndarray,
+                   skip: tuple[int, ...] = ()) -> tuple[np.ndarray, np.ndarray]:
+    """``(skeleton prior, GrabCut's hand)``, both bool: GrabCut seeded with the skeleton (less
+    the fingers in ``skip``: ``landmark_prior.phantom_fingers``) as sure hand, the model's mask
+    ``hard`` as probable hand and ``background`` as sure background, the colour models both the
+    check and the fill judge the model's mask by."""
+    prior = hand_prior(points, soft.shape[0], skip=skip)
     redone = grabcut_soft(crop, prior, soft, threshold, iterations=ITERATIONS, probable=hard,
                           background=background) > 0.5
     return prior, redone
 
 
 def check_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
-                  min_share: float, cone: tuple[float, float] | None = None) -> np.ndarray:
+                  min_share: float, cone: tuple[float, float] | None = None, skip: tuple[int, ...] = ()) -> np.ndarray:
     """``soft`` without the patches GrabCut, seeded by the skeleton and the model's own mask,
     finds to look like this photo's background (see the module's docstring).
 
@@ -92,7 +94,7 @@ def check_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresh
     size = soft.shape[0]
     step = max(1, int(round(MARGIN * size)))
     prior, redone = _grabcut_again(crop, soft, hard, points, threshold,
-                                   background=cv2.dilate(hard.astype(np.uint8), _kernel(step)) == 0)
+                                   background=cv2.dilate(hard.astype(np.uint8), _kernel(step)) == 0, skip=skip)
     gone = removable(hard, redone, min_share, max(1, bone_width(points) // 2))
     if cone is not None:
         way = landmark_cone(points, size, cone[0], cone[1])
@@ -165,7 +167,7 @@ def fill_zone(points: np.ndarray, size: int) -> np.ndarray:
 
 
 def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
-                 min_share: float) -> np.ndarray:
+                 min_share: float, skip: tuple[int, ...] = ()) -> np.ndarray:
     """``soft`` with the pieces of the hand the model left out given back: the mirror of
     :func:`check_colours`. Beside a dark jacket or an orange suit the model can bite a strip out
     of a palm's edge or the wrist while the skeleton it keeps is whole (the landmark prior then
@@ -177,7 +179,7 @@ def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
     if min_share <= 0 or not hard.any():
         return soft
     zone = fill_zone(points, soft.shape[0])
-    _, redone = _grabcut_again(crop, soft, hard, points, threshold, background=~zone & ~hard)
+    _, redone = _grabcut_again(crop, soft, hard, points, threshold, background=~zone & ~hard, skip=skip)
     added = pieces(redone & zone & ~hard, min_share * float(hard.sum()), max(1, bone_width(points) // 2))
     if added.any():
         added = _not_shadows(crop, hard, added)

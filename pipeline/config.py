@@ -86,6 +86,10 @@ class PipelineConfig:
     #: (docs/val_sweep_prior_agreement.json), better by eye on most hand_boxes photos it changes
     landmark_prior: bool = True
     prior_agreement: float = 0.9
+    #: leave out of that skeleton a finger the model left out whose colour is the background's
+    #: beside it, not the palm's: MediaPipe drew a finger folded out of sight on the background,
+    #: and GrabCut seeded with it took in the background (pipeline/landmark_prior.phantom_fingers)
+    phantom_fingers: bool = True
     #: when GrabCut rescued a hand's first crop, re-segment its grown crops with GrabCut too
     #: (seeded by the skeleton and the previous crop's mask; see landmark_prior.rescue_grown).
     #: Never fires on the labelled validation sets; chosen by eye on hand_boxes photos (README)

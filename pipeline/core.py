@@ -28,12 +28,13 @@ from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
 from pipeline.finger_fill import fill_fingers
 from pipeline.finger_gaps import open_gaps
 from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, forearm_cone, hand_prior,
-                                     landmark_cone, rescue_grown, skeleton_agreement, skeleton_anchor, to_crop)
+                                     landmark_cone, phantom_fingers, rescue_grown, skeleton_agreement, skeleton_anchor,
+                                     to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.refine import above, colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
 from pipeline.wrist_bridge import bridge_wrist
-from segmentation.crops import crop_matrix, crop_square, footprint, letterbox_region, paste_soft, warp_crop
+from segmentation.crops import crop_matrix, crop_square, footprint, in_photo, letterbox_region, paste_soft, warp_crop
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,8 @@ class Pipeline:
         # how much of each hand's skeleton the model's first mask covered; under
         # prior_agreement the landmark prior overruled it (GrabCut) for every crop of that hand
         agreements: dict[int | None, float] = {}
+        # the fingers MediaPipe drew on the background, left out of each hand's skeleton
+        phantoms: dict[int | None, tuple[int, ...]] = {}
 
         def rescued(idx: int | None) -> bool:
             """Whether GrabCut overruled the model on this hand's first crop."""
@@ -354,19 +357,22 @@ class Pipeline:
                 points = to_crop(lms, m) if lms is not None else None
                 if not chain:
                     if cfg.landmark_prior and points is not None:
-                        agreements[idx] = skeleton_agreement(s, points, cfg.threshold)
+                        if cfg.phantom_fingers:
+                            phantoms[idx] = phantom_fingers(crop, s, points, cfg.threshold, in_photo(m, image.shape, size))
+                        agreements[idx] = skeleton_agreement(s, points, cfg.threshold, phantoms.get(idx, ()))
                         s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
-                                               cfg.grabcut_band)
+                                               cfg.grabcut_band, phantoms.get(idx, ()))
                         if cfg.colour_check > 0 and not rerun:
                             s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check,
                                               (cfg.context_reach, cfg.colour_check_cone_deg)
-                                              if cfg.colour_check_cone else None)
+                                              if cfg.colour_check_cone else None, phantoms.get(idx, ()))
                         if cfg.colour_fill > 0 and not rerun:
-                            s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill)
+                            s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill, phantoms.get(idx, ()))
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
                 elif cfg.regrow_rescued and rescued(idx):
-                    s = rescue_grown(crop, s, points, chain[-1], m, cfg.threshold, cfg.grabcut_band, cfg.regrow_cone)
+                    s = rescue_grown(crop, s, points, chain[-1], m, cfg.threshold, cfg.grabcut_band, cfg.regrow_cone,
+                                     phantoms.get(idx, ()))
                 if chain:
                     s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check, points)
                 if cfg.vivid_trim > 0 and points is not None:

@@ -47,20 +47,83 @@ def _palm(points: np.ndarray, size: int) -> np.ndarray:
     return prior > 0
 
 
-def _bones(points: np.ndarray, size: int) -> np.ndarray:
-    """``size x size`` bool: the finger bones, drawn thinner than a finger."""
+def _bones(points: np.ndarray, size: int, skip: tuple[int, ...] = ()) -> np.ndarray:
+    """``size x size`` bool: the finger bones, drawn thinner than a finger; ``skip``: indices
+    into ``FINGERS`` (0 thumb .. 4 little finger) left out."""
     prior = np.zeros((size, size), np.uint8)
-    for finger in FINGERS:
+    for k, finger in enumerate(FINGERS):
+        if k in skip:
+            continue
         bones = points[list(finger)].copy()
         bones[-1] = bones[-2] + 0.7 * (bones[-1] - bones[-2])  # the tip landmark sits on the edge: stop short
         cv2.polylines(prior, [np.round(bones).astype(np.int32)], False, 1, bone_width(points))
     return prior > 0
 
 
-def hand_prior(points: np.ndarray, size: int, fingers: bool = True) -> np.ndarray:
-    """``size x size`` bool: filled palm polygon plus (``fingers``) finger bones."""
+def hand_prior(points: np.ndarray, size: int, fingers: bool = True, skip: tuple[int, ...] = ()) -> np.ndarray:
+    """``size x size`` bool: filled palm polygon plus (``fingers``) finger bones, less the
+    fingers in ``skip`` (see :func:`phantom_fingers`)."""
     palm = _palm(points, size)
-    return palm | _bones(points, size) if fingers else palm
+    return palm | _bones(points, size, skip) if fingers else palm
+
+
+#: a finger the model left out (:func:`phantom_fingers`) is taken for one MediaPipe made up when
+#: its bones' colour lies at least this far (RGB distance) from the palm's ...
+PHANTOM_FROM_PALM = 40.0
+#: ... and this many times as far from the palm's colour as from the background's beside it;
+PHANTOM_RATIO = 2.0
+#: only a finger this share of whose bone line the model left out is looked at (a made-up finger
+#: starts at a real knuckle, on the hand: in ``V1_0084`` 30 % of it was missed)
+PHANTOM_MISSED = 0.2
+
+
+def phantom_fingers(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
+                    inside: np.ndarray | None = None, from_palm: float = PHANTOM_FROM_PALM,
+                    ratio: float = PHANTOM_RATIO) -> tuple[int, ...]:
+    """Fingers (indices into ``FINGERS``) whose landmarks MediaPipe placed on the background.
+
+    With a finger folded out of sight (an index bent behind the others), MediaPipe still gives
+    it landmarks, and draws it where it guesses: on a dark shelf beside the fingers in
+    ``hand_boxes``' ``V1_0084``. The model rightly left that out, the skeleton then says the
+    mask missed a finger, and GrabCut, seeded with the made-up finger's bones as sure hand,
+    learnt the shelf's colour as the hand's and took in the whole shelf. A finger the model
+    missed because its colour fooled it (pale skin on pale wood, the case the rescue is for)
+    has the palm's colour; a made-up one has the background's: its missed bone pixels' median
+    colour lies ``from_palm`` or more from the palm's (the palm pixels the model kept),
+    ``ratio`` times as far from it as from the background beside the finger (the pixels the
+    model left out in a band two bone widths wide around it), and its hue is nearer the
+    background's than the palm's (a real thumb in deep shade is as dark as a dark background
+    but keeps the skin's hue: ``12IMG``). ``inside`` (bool, the crop's pixels that lie in the
+    photo) leaves out a crop's padding past the photo's edge, whose black says nothing.
+    """
+    from pipeline.refine import _chromaticity
+
+    size = soft.shape[0]
+    hard = soft > threshold
+    seen = np.ones(hard.shape, bool) if inside is None else inside
+    palm = _palm(points, size) & hard & seen
+    if palm.sum() < 20:
+        return ()
+    palm_colour = np.median(crop[palm].reshape(-1, 3).astype(np.float32), axis=0)
+    width = bone_width(points)
+    grow = np.ones((3, 3), np.uint8)
+    found = []
+    for k in range(len(FINGERS)):
+        line = _bones(points, size, tuple(j for j in range(len(FINGERS)) if j != k)) & seen
+        missed = line & ~hard
+        if missed.sum() < max(10, PHANTOM_MISSED * line.sum()):
+            continue
+        core = cv2.dilate(line.astype(np.uint8), grow, iterations=width) > 0
+        beside = (cv2.dilate(line.astype(np.uint8), grow, iterations=2 * width) > 0) & ~core & ~hard & seen
+        if beside.sum() < 10:
+            continue
+        colour, ground = (np.median(crop[sel].reshape(-1, 3).astype(np.float32), axis=0) for sel in (missed, beside))
+        to_palm, to_ground = float(np.linalg.norm(colour - palm_colour)), float(np.linalg.norm(colour - ground))
+        hue = _chromaticity(np.stack([colour, palm_colour, ground]))
+        if (to_palm >= from_palm and to_palm >= ratio * to_ground
+                and np.linalg.norm(hue[0] - hue[2]) < np.linalg.norm(hue[0] - hue[1])):
+            found.append(k)
+    return tuple(found)
 
 
 def agreement(soft: np.ndarray, prior: np.ndarray, threshold: float) -> float:
@@ -108,21 +171,22 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
     return cv2.GaussianBlur(hard, (0, 0), 0.8)
 
 
-def skeleton_agreement(soft: np.ndarray, points: np.ndarray, threshold: float) -> float:
-    """Share of the hand's palm and finger skeleton (``points`` in crop pixels) that the soft
-    mask calls hand: how far the model's mask can be trusted (see :func:`apply_prior`)."""
-    return agreement(soft, hand_prior(points, soft.shape[0]), threshold)
+def skeleton_agreement(soft: np.ndarray, points: np.ndarray, threshold: float, skip: tuple[int, ...] = ()) -> float:
+    """Share of the hand's palm and finger skeleton (``points`` in crop pixels; less the fingers
+    in ``skip``) that the soft mask calls hand: how far the model's mask can be trusted (see
+    :func:`apply_prior`)."""
+    return agreement(soft, hand_prior(points, soft.shape[0], skip=skip), threshold)
 
 
 def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
-                min_agreement: float, band: float = 0.0) -> tuple[np.ndarray, bool]:
+                min_agreement: float, band: float = 0.0, skip: tuple[int, ...] = ()) -> tuple[np.ndarray, bool]:
     """The crop's soft mask corrected by the landmark prior; also says whether GrabCut ran.
 
-    The whole skeleton decides whether the model is trusted and seeds GrabCut when it is not;
-    a trusted mask only gains the palm.
+    The whole skeleton (less the fingers in ``skip``, :func:`phantom_fingers`) decides whether
+    the model is trusted and seeds GrabCut when it is not; a trusted mask only gains the palm.
     """
     palm = _palm(points, soft.shape[0])
-    prior = palm | _bones(points, soft.shape[0])
+    prior = palm | _bones(points, soft.shape[0], skip)
     rerun = agreement(soft, prior, threshold) < min_agreement
     if rerun:
         return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band), prior.astype(np.float32)), True
@@ -226,7 +290,8 @@ def beyond_fingertips(shape: tuple[int, int], points: np.ndarray, reach: float) 
 
 
 def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previous: tuple,
-                 matrix: np.ndarray, threshold: float, band: float = 0.0, cone_deg: float = 0.0) -> np.ndarray:
+                 matrix: np.ndarray, threshold: float, band: float = 0.0, cone_deg: float = 0.0,
+                 skip: tuple[int, ...] = ()) -> np.ndarray:
     """A grown crop of a hand whose first crop GrabCut had to rescue, re-segmented the same way.
 
     The first crop's model mask contradicted the skeleton (pale skin on pale wood, say): the
@@ -235,7 +300,8 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
     beside the wrist into ``samples/hand_on_wood_table.jpg``. So the grown crop is re-segmented
     by GrabCut too, seeded by the skeleton and by what the previous crop of the chain kept
     (``previous``: its ``(region, matrix, soft)``), so the forearm found there stays and the
-    colour model learns this photo's hand and background from the larger view. The model's own
+    colour model learns this photo's hand and background from the larger view (``skip``: the
+    first crop's :func:`phantom_fingers`, not seeded here either). The model's own
     mask of the grown crop is "probable hand" rather than "probable background": where it goes
     on along a forearm in shade, darker than the seeds, GrabCut keeps it unless the photo's
     background explains it better (a forearm in a 2160x4000 validation photo was cut at the
@@ -246,7 +312,7 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
     seeds = cv2.warpAffine((prev_soft > threshold).astype(np.uint8), crop_to_crop(prev_matrix, matrix),
                            (size, size), flags=cv2.INTER_NEAREST)
     seeds = cv2.erode(seeds, np.ones((3, 3), np.uint8), iterations=max(1, bone_width(points) // 3)) > 0
-    prior = hand_prior(points, size) | seeds
+    prior = hand_prior(points, size, skip=skip) | seeds
     probable = soft > threshold
     cone = landmark_cone(points, size, 0.5, cone_deg) if cone_deg else None
     if cone is not None:

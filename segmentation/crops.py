@@ -113,6 +113,17 @@ def footprint(matrix: np.ndarray, dsize: tuple[int, int], shape: tuple[int, int]
     return x0, y0, x1, y1
 
 
+def in_photo(matrix: np.ndarray, shape: tuple[int, ...], size: int) -> np.ndarray:
+    """``size x size`` bool: the crop's pixels that show the photo (``shape``: its H, W), not the
+    zeros :func:`warp_crop` fills in past its edge."""
+    h, w = shape[:2]
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64) - 0.5
+    quad = corners @ matrix[:, :2].T + matrix[:, 2]
+    out = np.zeros((size, size), np.uint8)
+    cv2.fillConvexPoly(out, np.round(quad * 16).astype(np.int32), 1, cv2.LINE_8, 4)
+    return out > 0
+
+
 def paste_soft(
     soft: np.ndarray, matrix: np.ndarray, out_shape: tuple[int, int], roi: tuple[int, int, int, int] | None = None
 ) -> tuple[np.ndarray, tuple[int, int, int, int]]:

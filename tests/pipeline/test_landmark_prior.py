@@ -284,3 +284,41 @@ def test_beyond_the_fingertips_lies_past_the_knuckles_and_outside_the_landmarks_
     assert not out[150:, :].any()  # nothing on the wrist's side of the knuckle line (y ~ 143)
     assert out[10, 160] and not beyond_fingertips((240, 320), pts, 1.0)[40, 160]  # reach widens it
     assert not beyond_fingertips((240, 320), np.zeros((21, 2)), 0.3).any()  # no direction: nothing
+
+
+def _hand_without(finger_drawn, size=320, skin=(200, 150, 125), ground=(40, 28, 15)):
+    """A crop of a skin-coloured hand drawn from :func:`synthetic_landmarks` on a dark shelf,
+    with only the fingers in ``finger_drawn`` (indices 0 thumb .. 4 little) drawn, and its mask."""
+    from detection.faces import FINGERS, PALM
+
+    pts = synthetic_landmarks(size, size)
+    crop = np.zeros((size, size, 3), np.uint8)
+    crop[:] = ground
+    mask = np.zeros((size, size), np.uint8)
+    for target, value in ((crop, skin), (mask, 1)):
+        cv2.fillConvexPoly(target, cv2.convexHull(np.round(pts[list(PALM)]).astype(np.int32)), value)
+        for k in finger_drawn:
+            cv2.polylines(target, [np.round(pts[list(FINGERS[k])]).astype(np.int32)], False, value, 16)
+    return crop, mask.astype(np.float32), pts
+
+
+def test_a_finger_drawn_on_the_background_is_left_out_of_the_skeleton():
+    from pipeline.landmark_prior import phantom_fingers, skeleton_agreement
+
+    crop, soft, pts = _hand_without((0, 2, 3, 4))  # the index folded away: its landmarks lie on the shelf
+    assert phantom_fingers(crop, soft, pts, 0.5) == (1,)
+    assert skeleton_agreement(soft, pts, 0.5) < 0.9 <= skeleton_agreement(soft, pts, 0.5, (1,))
+    index = hand_prior(pts, 320) & ~hand_prior(pts, 320, skip=(1,))
+    out, rerun = apply_prior(crop, soft, pts, 0.5, 0.9)
+    assert rerun and (out[index] > 0.5).mean() > 0.9  # seeded with the made-up finger: shelf taken
+    out, rerun = apply_prior(crop, soft, pts, 0.5, 0.9, skip=(1,))
+    assert not rerun and (out[index] > 0.5).mean() < 0.1
+
+
+def test_a_missed_finger_of_the_palms_colour_is_no_phantom():
+    from pipeline.landmark_prior import phantom_fingers
+
+    crop, _, pts = _hand_without((0, 1, 2, 3, 4))
+    _, soft, _ = _hand_without((0, 2, 3, 4))  # the model missed a real index finger
+    assert phantom_fingers(crop, soft, pts, 0.5) == ()
+    assert phantom_fingers(crop, np.zeros_like(soft), pts, 0.5) == ()  # no palm kept: nothing to compare

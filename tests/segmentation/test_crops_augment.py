@@ -4,7 +4,7 @@ import pytest
 
 from detection.boxes import mask_box
 from segmentation.augment import AugmentConfig, NO_AUGMENT, make_crop_sample, make_whole_sample
-from segmentation.crops import crop_matrix, crop_square, paste_soft, warp_crop
+from segmentation.crops import crop_matrix, crop_square, in_photo, paste_soft, warp_crop
 from tests.conftest import draw_hand
 
 
@@ -230,3 +230,16 @@ def test_grey_crops_are_grey_whole_and_off_by_default():
     assert (out[..., 0] == out[..., 1]).all() and (out[..., 1] == out[..., 2]).all()
     assert np.abs(out[..., 0].astype(int) - cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(int)).max() == 0
     assert finish_sample(img, np.random.default_rng(1), AugmentConfig()) is img
+
+
+@pytest.mark.parametrize("box", [(150.0, -20.0, 250.0, 80.0), (-30.0, 40.0, 60.0, 130.0), (20.0, 10.0, 90.0, 80.0)])
+def test_in_photo_marks_the_crop_pixels_that_show_the_photo(box):
+    photo = np.full((100, 200, 3), 255, np.uint8)
+    m = crop_matrix(box, 64)
+    shown = warp_crop(photo, m, 64)[..., 0]
+    inside = in_photo(m, photo.shape, 64)
+    assert inside.shape == (64, 64) and inside.dtype == bool
+    assert inside[shown == 255].all()  # every pixel fully in the photo
+    padding = cv2.erode((shown == 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    assert not inside[padding].any()  # none of the padding, bar the row on the photo's edge
+    assert (inside != (shown > 127)).mean() < 0.03  # they differ on the photo's edge only
