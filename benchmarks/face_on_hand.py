@@ -51,15 +51,10 @@ def photo_faces(detector, faces_detector, image: np.ndarray) -> list[dict]:
 
 def folder_rows(detector, faces_detector, folder: Path) -> list[dict]:
     """Every face in ``folder``'s photos (see :func:`photo_faces`), with the photo's name."""
-    from pipeline.imageio import read_rgb
+    from benchmarks.photo_folders import readable_photos
 
     rows = []
-    for path in sorted(f for f in folder.iterdir() if f.is_file()):
-        try:
-            image = read_rgb(path)
-        except (OSError, ValueError) as e:
-            print(f"{path.name}: skipped ({e})", file=sys.stderr)
-            continue
+    for path, image in readable_photos(folder):
         label = folder.parent.name if folder.name == "images" else folder.name
         rows += [{"folder": label, "name": path.name, **r} for r in photo_faces(detector, faces_detector, image)]
     return rows
@@ -77,6 +72,7 @@ def summary(label: str, rows: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from benchmarks.photo_folders import photo_roots
     from detection.factory import create_detector
     from detection.faces import MediaPipeFaceDetector
     from pipeline.config import PipelineConfig
@@ -85,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folders", nargs="+", help="folders of photos (or with an images/ subfolder)")
     p.add_argument("--csv", help="write every face's row to this CSV file")
     args = p.parse_args(argv)
-    roots = [Path(f, "images") if Path(f, "images").is_dir() else Path(f) for f in args.folders]
-    missing = [str(r) for r in roots if not r.is_dir()]
+    roots, missing = photo_roots(args.folders)
     if missing:
         print(f"error: not a folder: {', '.join(missing)}", file=sys.stderr)
         return 2

@@ -38,15 +38,10 @@ def photo_chroma(detector, image: np.ndarray, size: int, margin: float) -> list[
 
 def folder_row(detector, folder: Path, size: int, margin: float, threshold: float) -> str:
     """One printed line: photos, hands, the hands' min / median / max chroma, photos over ``threshold``."""
-    from pipeline.imageio import read_rgb
+    from benchmarks.photo_folders import readable_photos
 
     values, over, photos = [], 0, 0
-    for path in sorted(f for f in folder.iterdir() if f.is_file()):
-        try:
-            image = read_rgb(path)
-        except (OSError, ValueError) as e:
-            print(f"{path.name}: skipped ({e})", file=sys.stderr)
-            continue
+    for _, image in readable_photos(folder):
         photos += 1
         chroma = photo_chroma(detector, image, size, margin)
         values += chroma
@@ -57,6 +52,7 @@ def folder_row(detector, folder: Path, size: int, margin: float, threshold: floa
 
 
 def main(argv: list[str] | None = None) -> int:
+    from benchmarks.photo_folders import photo_roots
     from detection.factory import create_detector
     from pipeline.config import PipelineConfig
     from segmentation.segmenter import Segmenter
@@ -66,8 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threshold", type=float, default=PipelineConfig().cast_chroma,
                    help="count the photos with a hand over this chroma (default: the pipeline's)")
     args = p.parse_args(argv)
-    roots = [Path(f, "images") if Path(f, "images").is_dir() else Path(f) for f in args.folders]
-    missing = [str(r) for r in roots if not r.is_dir()]
+    roots, missing = photo_roots(args.folders)
     if missing:
         print(f"error: not a folder: {', '.join(missing)}", file=sys.stderr)
         return 2
