@@ -357,17 +357,18 @@ class Pipeline:
                 points = to_crop(lms, m) if lms is not None else None
                 if not chain:
                     if cfg.landmark_prior and points is not None:
-                        if cfg.phantom_fingers:
-                            phantoms[idx] = phantom_fingers(crop, s, points, cfg.threshold, in_photo(m, image.shape, size))
-                        agreements[idx] = skeleton_agreement(s, points, cfg.threshold, phantoms.get(idx, ()))
+                        skip = phantoms[idx] = (phantom_fingers(crop, s, points, cfg.threshold,
+                                                                in_photo(m, image.shape, size))
+                                                if cfg.phantom_fingers else ())
+                        agreements[idx] = skeleton_agreement(s, points, cfg.threshold, skip)
                         s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
-                                               cfg.grabcut_band, phantoms.get(idx, ()))
+                                               cfg.grabcut_band, skip)
                         if cfg.colour_check > 0 and not rerun:
                             s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check,
                                               (cfg.context_reach, cfg.colour_check_cone_deg)
-                                              if cfg.colour_check_cone else None, phantoms.get(idx, ()))
+                                              if cfg.colour_check_cone else None, skip)
                         if cfg.colour_fill > 0 and not rerun:
-                            s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill, phantoms.get(idx, ()))
+                            s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill, skip)
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
                 elif cfg.regrow_rescued and rescued(idx):

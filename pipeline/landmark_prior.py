@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from detection.faces import FINGERS, PALM, rotate, wrist_axis
+from pipeline.refine import chromaticity
 from segmentation.crops import crop_to_crop
 
 
@@ -96,8 +97,6 @@ def phantom_fingers(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thre
     but keeps the skin's hue: ``12IMG``). ``inside`` (bool, the crop's pixels that lie in the
     photo) leaves out a crop's padding past the photo's edge, whose black says nothing.
     """
-    from pipeline.refine import _chromaticity
-
     size = soft.shape[0]
     hard = soft > threshold
     seen = np.ones(hard.shape, bool) if inside is None else inside
@@ -119,7 +118,7 @@ def phantom_fingers(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thre
             continue
         colour, ground = (np.median(crop[sel].reshape(-1, 3).astype(np.float32), axis=0) for sel in (missed, beside))
         to_palm, to_ground = float(np.linalg.norm(colour - palm_colour)), float(np.linalg.norm(colour - ground))
-        hue = _chromaticity(np.stack([colour, palm_colour, ground]))
+        hue = chromaticity(np.stack([colour, palm_colour, ground]))
         if (to_palm >= from_palm and to_palm >= ratio * to_ground
                 and np.linalg.norm(hue[0] - hue[2]) < np.linalg.norm(hue[0] - hue[1])):
             found.append(k)

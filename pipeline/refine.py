@@ -255,7 +255,7 @@ COLOUR_EDGE_SURE = 0.25
 COLOUR_EDGE_SIGMA = 1.0
 
 
-def _chromaticity(rgb: np.ndarray) -> np.ndarray:
+def chromaticity(rgb: np.ndarray) -> np.ndarray:
     """``N x 3`` colour over brightness: the hue and saturation left when shade dims a colour.
     The constant keeps near-black pixels, whose hue is noise, near grey."""
     return rgb / ((rgb[:, 0] + rgb[:, 1] + rgb[:, 2])[:, None] + 30.0)
@@ -277,7 +277,7 @@ def hand_shares(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray,
     off_line = np.linalg.norm(pix - ground - np.clip(share, 0, 1)[:, None] * d, axis=1)
     contrast = np.sqrt(den)
     trusted = (contrast >= min_contrast) & (off_line <= 0.5 * contrast)
-    cp, ch, cg = _chromaticity(pix), _chromaticity(hand), _chromaticity(ground)
+    cp, ch, cg = chromaticity(pix), chromaticity(hand), chromaticity(ground)
     nearer_hand = _dot(cp - ch, cp - ch) < _dot(cp - cg, cp - cg)
     trusted &= np.where(share < 0.5, ~nearer_hand, nearer_hand)
     return share, trusted
