@@ -81,9 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("folders", nargs="+", help="folders of photos (or with an images/ subfolder)")
     p.add_argument("--csv", help="write every face's row to this CSV file")
     args = p.parse_args(argv)
-    roots, missing = photo_roots(args.folders)
-    if missing:
-        print(f"error: not a folder: {', '.join(missing)}", file=sys.stderr)
+    roots = photo_roots(args.folders)
+    if roots is None:
         return 2
     cfg = PipelineConfig()
     detector = create_detector(cfg.detector, max_hands=cfg.max_hands)

@@ -8,11 +8,15 @@ from pathlib import Path
 import numpy as np
 
 
-def photo_roots(folders: list[str]) -> tuple[list[Path], list[str]]:
+def photo_roots(folders: list[str]) -> list[Path] | None:
     """Each folder's ``images/`` subfolder where it has one (the held-out sets' layout), else the
-    folder itself; and those of them that are not folders, for one clear error."""
+    folder itself; None, after one error line naming every one that is not a folder."""
     roots = [Path(f, "images") if Path(f, "images").is_dir() else Path(f) for f in folders]
-    return roots, [str(r) for r in roots if not r.is_dir()]
+    missing = [str(r) for r in roots if not r.is_dir()]
+    if missing:
+        print(f"error: not a folder: {', '.join(missing)}", file=sys.stderr)
+        return None
+    return roots
 
 
 def readable_photos(folder: Path) -> Iterator[tuple[Path, np.ndarray]]:

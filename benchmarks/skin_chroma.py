@@ -62,9 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--threshold", type=float, default=PipelineConfig().cast_chroma,
                    help="count the photos with a hand over this chroma (default: the pipeline's)")
     args = p.parse_args(argv)
-    roots, missing = photo_roots(args.folders)
-    if missing:
-        print(f"error: not a folder: {', '.join(missing)}", file=sys.stderr)
+    roots = photo_roots(args.folders)
+    if roots is None:
         return 2
     cfg = PipelineConfig()
     detector = create_detector(cfg.detector, max_hands=cfg.max_hands)
