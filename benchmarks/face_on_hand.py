@@ -1,4 +1,5 @@
-"""Faces found on or behind hands, per folder: the figures behind ``detection.faces.BEHIND_HAND_SHAPE``.
+"""Faces found on or behind hands, per folder: the figures behind ``detection.faces.BEHIND_HAND_SHAPE``
+and ``BEHIND_HAND_SCORE``.
 
     python benchmarks/face_on_hand.py runs/face_val runs/face_val_s1 runs/face_val_s2 runs/face_val_s3
     python benchmarks/face_on_hand.py ../shared/data/hgr ../shared/data/hands11k \\
@@ -9,9 +10,10 @@ detector calls fists and palms faces. A real face behind a hand held over it lie
 For every face the pipeline's face detector finds beside a hand with landmarks (found by the
 default detector), this prints how much of the face's box lies inside the hand's outline
 (``hand_outline``) and inside its palm-and-finger shape (``hand_shape``), how many of its eyes
-lie on that shape, and whether the guard now keeps it as a face. On folders of hands raised
-beside portraits (``benchmarks/make_face_set.py``) every face is real; on the hand data sets,
-which show no face beside a hand, every one is the detector firing on a hand.
+lie on that shape, the face detector's confidence, and whether the guard now keeps it as a
+face. On folders of hands raised beside portraits (``benchmarks/make_face_set.py``) every face
+is real; on the hand data sets, which show no face beside a hand, every one is the detector
+firing on a hand.
 With ``--csv FILE`` every face is also written out, one row each.
 """
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-FIELDS = ("folder", "name", "outline_share", "shape_share", "eyes_on_hand", "kept")
+FIELDS = ("folder", "name", "outline_share", "shape_share", "eyes_on_hand", "score", "kept")
 
 
 def photo_faces(detector, faces_detector, image: np.ndarray) -> list[dict]:
@@ -44,8 +46,10 @@ def photo_faces(detector, faces_detector, image: np.ndarray) -> list[dict]:
         k = int(np.argmax(shares))
         covered, eyes_on = hand_cover(face, hands[k].landmarks)
         kept = bool(faces_apart_from_hands([face], outlines, ON_OUTLINE, [b.landmarks for b in hands]))
+        score = getattr(face, "score", None)
         rows.append({"outline_share": round(shares[k], 3), "shape_share": round(covered, 3),
-                     "eyes_on_hand": eyes_on, "kept": kept})
+                     "eyes_on_hand": eyes_on, "score": None if score is None else round(score, 3),
+                     "kept": kept})
     return rows
 
 

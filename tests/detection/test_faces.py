@@ -194,6 +194,19 @@ def test_a_face_seen_between_spread_fingers_is_kept_though_inside_the_outline():
     assert behind == box and isinstance(behind, tuple) and behind.eyes.shape == (2, 2)
 
 
+def test_a_face_between_fingers_found_with_little_confidence_is_taken_for_the_hand():
+    # a fist with a raised finger leaves the "face" box half free and an "eye" off the hand, as a
+    # real face between spread fingers does; the face detector is less sure of it
+    lms = open_hand()
+    box, eyes = (50.0, 100.0, 150.0, 145.0), [(82, 125), (120, 125)]
+    sure, unsure, unknown = Face(box, eyes, 0.85), Face(box, eyes, 0.62), Face(box, eyes)
+    assert seen_behind_hand(sure, lms) and seen_behind_hand(unknown, lms)
+    assert not seen_behind_hand(unsure, lms)
+    assert seen_behind_hand(unsure, lms, min_score=0.6)
+    assert faces_apart_from_hands([sure, unsure], [hand_outline(lms)], ON_OUTLINE, [lms]) == [sure]
+    assert sure.score == 0.85 and unknown.score is None
+
+
 def test_face_guard_cuts_a_cheek_inside_the_hand_box_beside_the_fingers():
     # a face whose right half lies inside a (YOLO-grown) hand box, beside the fingers
     lms = open_hand(x=300.0, y=220.0)

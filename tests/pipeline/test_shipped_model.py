@@ -87,5 +87,6 @@ def test_the_face_detector_gives_each_face_its_eyes(pipeline):
     assert len(faces) == 1
     (x0, y0, x1, y1), eyes = faces[0], faces[0].eyes
     assert eyes.shape == (2, 2)
+    assert 0.6 <= faces[0].score <= 1.0  # the confidence seen_behind_hand also reads
     assert all(x0 < x < x1 and y0 < y < y0 + 0.6 * (y1 - y0) for x, y in eyes)  # in the upper part
     assert abs(eyes[0, 1] - eyes[1, 1]) < 0.15 * (y1 - y0) and abs(eyes[0, 0] - eyes[1, 0]) > 0.25 * (x1 - x0)
