@@ -409,7 +409,7 @@ class Pipeline:
                     # also added dark chairs and floor beside dark forearms (README)
                     wide = np.minimum(wide, rescue_grown(wide_crop, wide, to_crop(hands[idx].landmarks, wide_m),
                                                          chain[-1], wide_m, cfg.threshold, cfg.grabcut_band,
-                                                         cfg.regrow_cone))
+                                                         cfg.regrow_cone, phantoms.get(idx, ())))
                 # the wide crop is the coarsest view of all: checked against the chain's last crop
                 wide = self._check_wide_look(hands[idx], wide, wide_m, wide_crop, chain[-1])
                 before = patch
