@@ -52,7 +52,8 @@ class CachedDetector:
 def parse_overrides(text: str) -> tuple[dict, dict]:
     """``field=value,...`` -> typed ``(PipelineConfig overrides, MergeConfig overrides)``; a
     ``merge.field`` key is a field of the auto detector's
-    :class:`~detection.auto_detector.MergeConfig` (such a row gets its own detections)."""
+    :class:`~detection.auto_detector.MergeConfig` (such a row gets its own detections). A tuple
+    field takes its items separated by colons (``merge.closer_pads=0.25:1.0``)."""
     from detection.auto_detector import MergeConfig
 
     targets = {"": (PipelineConfig(), {}), "merge.": (MergeConfig(), {})}
@@ -65,7 +66,12 @@ def parse_overrides(text: str) -> tuple[dict, dict]:
             kind = "MergeConfig" if prefix else "PipelineConfig"
             raise SystemExit(f"error: unknown {kind} field {field!r}")
         default = getattr(defaults, field)
-        out[field] = value.lower() in ("1", "true", "yes") if isinstance(default, bool) else type(default)(value)
+        if isinstance(default, bool):
+            out[field] = value.lower() in ("1", "true", "yes")
+        elif isinstance(default, tuple):  # items split by ':' (',' splits the settings)
+            out[field] = tuple(type(default[0])(v) if default else float(v) for v in filter(None, value.split(":")))
+        else:
+            out[field] = type(default)(value)
     return targets[""][1], targets["merge."][1]
 
 

@@ -61,6 +61,12 @@ class MergeConfig:
             gives the box its landmarks, and with them the pipeline's landmark prior and the
             face guard's sparing of the hand's shape. MediaPipe misses hands that fill much of a
             tall photo or are raised beside a face, and finds some of them in the window.
+        closer_pads: the window around the box reaches this far past it per side (a fraction of
+            its longer side); each is tried in turn until one finds a hand that passes the
+            checks here. The wider window shows MediaPipe a large hand raised beside a face
+            (cut by the photo's bottom edge) with room round it, where it found none in the
+            close window or only a "hand" on the face's collar (``benchmarks/make_face_set.py``,
+            validation split).
         closer_inside: ... when at least this share of the found hand's landmark box lies in
             the YOLO box (a window also shows what is around the box: a tie beside a face
             was taken for a hand).
@@ -86,6 +92,7 @@ class MergeConfig:
     min_secondary_score: float = 0.55
     wrist_reach: float = 0.5
     look_closer: bool = True
+    closer_pads: tuple[float, ...] = (0.25, 1.0)
     closer_inside: float = 0.6
     floor_after_closer: bool = True
     min_hand_to_face: float = MIN_HAND_TO_FACE
@@ -211,9 +218,13 @@ class AutoHandDetector:
         for i, h in enumerate(hands):
             if h.landmarks is not None:
                 continue
-            found = [f for f in plausible.hands(look(image_rgb, h.xyxy), out)
-                     if share_inside(f.xyxy, h.xyxy) >= self.config.closer_inside
-                     and not any(o.landmarks is not None and same_hand(f.xyxy, o.xyxy, self.config) for o in out)]
+            found: list[HandBox] = []
+            for pad in self.config.closer_pads:
+                found = [f for f in plausible.hands(look(image_rgb, h.xyxy, pad), out)
+                         if share_inside(f.xyxy, h.xyxy) >= self.config.closer_inside
+                         and not any(o.landmarks is not None and same_hand(f.xyxy, o.xyxy, self.config) for o in out)]
+                if found:
+                    break
             if found:
                 f = max(found, key=lambda f: share_inside(f.xyxy, h.xyxy))
                 out[i] = HandBox(box_union(h.xyxy, f.xyxy), h.score, f.landmarks, f.handedness,

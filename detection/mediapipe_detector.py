@@ -6,11 +6,13 @@ import threading
 import cv2
 import numpy as np
 
-from detection.boxes import Box, clip_box, expand_box, same_object, square_box
+from detection.boxes import Box, expand_box, same_object, square_box
 from detection.types import HandBox
 
 #: long side of the copy the second look runs on (see ``MediaPipeHandDetector._look_again``)
 SECOND_LOOK_SIDE = 640
+#: the grey of the closer look's window where it lies outside the photo
+OUTSIDE_GREY = 128
 
 
 class MediaPipeHandDetector:
@@ -99,22 +101,48 @@ class MediaPipeHandDetector:
         return hands
 
     def look_closer(self, image_rgb: np.ndarray, box: Box, pad: float = 0.25) -> list[HandBox]:
-        """Hands in a square window around ``box`` (its longer side grown ``pad`` per side,
-        clipped to the photo), in the photo's coordinates.
+        """Hands in a square window around ``box`` (its longer side grown ``pad`` per side), in
+        the photo's coordinates.
 
         For a box another detector found and this one missed in the whole photo: the palm
         detector sees the photo at 192 px, and a raised hand beside a face or a hand cut by the
-        frame is often found once it fills the window (``detection.auto_detector``). No second
-        look: the window is about one hand."""
+        frame is often found once it fills the window (``detection.auto_detector``). The window
+        is not clipped to the photo: what lies outside is mid-grey (:data:`OUTSIDE_GREY`), so a
+        hand cut by the frame edge keeps its place in the middle of the window with a margin
+        round it. Clipped, the window put such a hand against its own edge, where the palm
+        detector misses hands. No second look: the window is about one hand."""
+        return self._look_in_window(image_rgb, square_box(expand_box(box, pad)))
+
+    def _look_in_window(self, image_rgb: np.ndarray, window: Box) -> list[HandBox]:
         h, w = image_rgb.shape[:2]
-        x0, y0, x1, y1 = clip_box(square_box(expand_box(box, pad)), w, h)
-        a0, b0, a1, b1 = int(x0), int(y0), int(np.ceil(x1)), int(np.ceil(y1))
-        if a1 - a0 < 8 or b1 - b0 < 8:
+        x0, y0, x1, y1 = window
+        a0, b0 = int(np.floor(x0)), int(np.floor(y0))
+        side = int(np.ceil(max(x1 - x0, y1 - y0)))
+        if side < 8:
             return []
-        small, scale = self._shrunk(np.ascontiguousarray(image_rgb[b0:b1, a0:a1]))
-        found = self._find(small, scale, (a1 - a0, b1 - b0))
-        return [HandBox((hb.xyxy[0] + a0, hb.xyxy[1] + b0, hb.xyxy[2] + a0, hb.xyxy[3] + b0), hb.score,
-                        hb.landmarks + (a0, b0), hb.handedness, hb.source) for hb in found]
+        # the part of the window inside the photo, and where it goes on the grey canvas
+        c0, d0, c1, d1 = max(a0, 0), max(b0, 0), min(a0 + side, w), min(b0 + side, h)
+        if c1 - c0 < 8 or d1 - d0 < 8:
+            return []
+        scale = min(1.0, self.max_side / side)
+        small_side = max(1, round(side * scale))
+        canvas = np.full((small_side, small_side, 3), OUTSIDE_GREY, np.uint8)
+        part = image_rgb[d0:d1, c0:c1]
+        px0, py0 = round((c0 - a0) * scale), round((d0 - b0) * scale)
+        pw = max(1, min(small_side - px0, round((c1 - c0) * scale)))
+        ph = max(1, min(small_side - py0, round((d1 - d0) * scale)))
+        canvas[py0:py0 + ph, px0:px0 + pw] = part if scale == 1.0 and part.shape[:2] == (ph, pw) else cv2.resize(
+            part, (pw, ph), interpolation=cv2.INTER_AREA)
+        found = self._find(canvas, scale, (side, side))
+        out = []
+        for hb in found:
+            bx0, by0, bx1, by1 = hb.xyxy
+            bx0, by0 = max(0.0, bx0 + a0), max(0.0, by0 + b0)
+            bx1, by1 = min(float(w), bx1 + a0), min(float(h), by1 + b0)
+            if bx1 - bx0 < 2 or by1 - by0 < 2:
+                continue
+            out.append(HandBox((bx0, by0, bx1, by1), hb.score, hb.landmarks + (a0, b0), hb.handedness, hb.source))
+        return out
 
     def _look_again(self, small: np.ndarray, found: list[HandBox], scale: float,
                     full: tuple[int, int]) -> list[HandBox]:

@@ -12,6 +12,8 @@ def test_overrides_take_the_field_types():
         "max_grow": 3, "landmark_prior": False, "threshold": 0.4, "tta_flip": True}, {})
     assert parse_overrides("") == ({}, {})
     assert parse_overrides("merge.max_growth=16,margin=0.1") == ({"margin": 0.1}, {"max_growth": 16.0})
+    assert parse_overrides("merge.closer_pads=0.25:1") == ({}, {"closer_pads": (0.25, 1.0)})
+    assert parse_overrides("merge.closer_pads=") == ({}, {"closer_pads": ()})
 
 
 def test_unknown_field_is_rejected():

@@ -175,9 +175,37 @@ class FakeWithCloserLook(Fake):
         super().__init__(name, hands)
         self.closer, self.looked_at = closer, []
 
-    def look_closer(self, image_rgb, box):
+    def look_closer(self, image_rgb, box, pad=0.25):
         self.looked_at.append(box)
         return list(self.closer)
+
+
+class FakeWiderLook(Fake):
+    """A primary whose closer look finds ``by_pad[pad]`` in the window of that ``pad``."""
+
+    def __init__(self, name, hands, by_pad):
+        super().__init__(name, hands)
+        self.by_pad, self.pads = by_pad, []
+
+    def look_closer(self, image_rgb, box, pad=0.25):
+        self.pads.append(pad)
+        return list(self.by_pad.get(pad, []))
+
+
+def test_the_wider_window_is_tried_when_the_close_one_finds_no_hand_in_the_box():
+    img = np.zeros((300, 300, 3), np.uint8)
+    collar = HandBox((150, 110, 200, 170), 0.7, landmarks=LMS, source="mediapipe")  # mostly outside the box
+    hand = HandBox((105, 105, 155, 190), 0.7, landmarks=LMS, source="mediapipe")
+    p = FakeWiderLook("mediapipe", [], {0.25: [collar], 1.0: [hand]})
+    (found,) = AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)])).detect(img)
+    assert p.pads == [0.25, 1.0] and found.landmarks is LMS and found.source == "yolo+mediapipe-closer"
+    p = FakeWiderLook("mediapipe", [], {0.25: [hand], 1.0: [collar]})
+    AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)])).detect(img)
+    assert p.pads == [0.25]  # found at once: no wider look
+    p = FakeWiderLook("mediapipe", [], {1.0: [hand]})
+    (alone,) = AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)]),
+                                MergeConfig(closer_pads=(0.25,))).detect(img)
+    assert p.pads == [0.25] and alone.landmarks is None
 
 
 def test_a_yolo_only_box_gets_the_landmarks_of_a_hand_found_in_a_closer_look():

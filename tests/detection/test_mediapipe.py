@@ -133,6 +133,21 @@ def test_a_closer_look_finds_a_hand_the_whole_photo_pass_missed():
     assert np.abs(right.landmarks - hand.landmarks).mean() < 0.05 * (x1 - x0)
 
 
+def test_a_closer_look_at_a_hand_cut_by_the_photo_edge_keeps_it_in_place(detector):
+    """The window runs past the photo's edge (grey there): the landmarks still come back in the
+    photo's own pixels, where the whole-photo pass puts them."""
+    image = read_rgb(SAMPLES / "palm_open.jpg")
+    (whole,) = detector.detect(image)
+    x0, y0, x1, y1 = whole.xyxy
+    found = detector.look_closer(image, (x0, y0, x1, y1), pad=1.0)  # the window leaves the photo
+    h, w = image.shape[:2]
+    assert (x0 - (y1 - y0) < 0) or (y1 + (y1 - y0) > h) or (x1 + (y1 - y0) > w)
+    assert len(found) == 1 and found[0].landmarks.shape == (21, 2)
+    assert np.abs(found[0].landmarks - whole.landmarks).mean() < 0.05 * (x1 - x0)
+    bx0, by0, bx1, by1 = found[0].xyxy
+    assert 0 <= bx0 < bx1 <= w and 0 <= by0 < by1 <= h
+
+
 def test_a_closer_look_at_a_sliver_finds_nothing(detector):
     image = read_rgb(SAMPLES / "palm_open.jpg")
     assert detector.look_closer(image, (0, 0, 3, 3), pad=0.0) == []
