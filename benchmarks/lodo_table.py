@@ -35,11 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("reports", nargs="+", help="only_<domain>.json files from segmentation.score")
     p.add_argument("--minutes", type=float, default=None, help="training budget per run, for the caption")
+    p.add_argument("--options", default="", help="training options both runs added, for the caption")
     args = p.parse_args(argv)
     reports = {Path(r).stem.removeprefix("only_"): json.loads(Path(r).read_text()) for r in args.reports}
     budget = f"{args.minutes:g} minutes of training each, one CPU thread, " if args.minutes else ""
+    recipe = f"same recipe plus `{args.options}`" if args.options.strip() else "same recipe"
     print(f"Leave-one-domain-out, crop level, person-wise test splits ({budget}from scratch, "
-          "same recipe; `bash benchmarks/lodo.sh`):\n")
+          f"{recipe}; `bash benchmarks/lodo.sh`):\n")
     print("\n".join(summarise(reports)))
     return 0
 

@@ -3,8 +3,8 @@
 ``python benchmarks/results_table.py [--write README.md]``
 
 Reads ``docs/eval/*/metrics.json`` (from ``pipeline.evaluate``), ``docs/speed.json`` (from
-``benchmarks/speed.py``), ``docs/segmenter_speed.json``, ``docs/lodo/summary.md`` (from
-``benchmarks/lodo.sh``) and ``models/hand_unet.train.json`` (from ``segmentation.train``), prints
+``benchmarks/speed.py``), ``docs/segmenter_speed.json``, ``docs/lodo/summary.md`` and
+``docs/lodo_quarter/summary.md`` (from ``benchmarks/lodo.sh``) and ``models/hand_unet.train.json`` (from ``segmentation.train``), prints
 a Markdown table and, with ``--write``, replaces the block between the ``results:start`` and
 ``results:end`` markers of the README.
 """
@@ -79,9 +79,10 @@ def table() -> str:
         out += ["", "U-Net alone, ms per 256x256 crop (batch of 1 / 4): " + ", ".join(
             f"{name} {v['ms_per_crop']['1']} / {v['ms_per_crop']['4']} (load {v['load_s']} s, peak RSS {v['peak_rss_mb']} MB)"
             for name, v in r.items() if isinstance(v, dict)) + ". Command: `python benchmarks/segmenter_speed.py`."]
-    lodo = ROOT / "docs" / "lodo" / "summary.md"
-    if lodo.exists():
-        out += ["", lodo.read_text().strip()]
+    for run in ("lodo", "lodo_quarter"):  # the plain recipe's runs, then with quarter turns
+        lodo = ROOT / "docs" / run / "summary.md"
+        if lodo.exists():
+            out += ["", lodo.read_text().strip()]
     return "\n".join(out)
 
 
