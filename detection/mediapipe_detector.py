@@ -114,6 +114,9 @@ class MediaPipeHandDetector:
         return self._look_in_window(image_rgb, square_box(expand_box(box, pad)))
 
     def _look_in_window(self, image_rgb: np.ndarray, window: Box) -> list[HandBox]:
+        """Hands in the square ``window`` (photo pixels, may run past the photo), drawn on a grey
+        canvas at most ``max_side`` pixels on a side; nothing when less than 8 pixels of it lie
+        in the photo either way."""
         h, w = image_rgb.shape[:2]
         x0, y0, x1, y1 = window
         a0, b0 = int(np.floor(x0)), int(np.floor(y0))
