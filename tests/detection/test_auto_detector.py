@@ -169,40 +169,30 @@ def test_a_weak_yolo_box_at_a_found_hands_wrist_is_kept_as_its_forearm():
 
 
 class FakeWithCloserLook(Fake):
-    """A primary that finds ``closer`` when asked to look at a window (and records the boxes)."""
+    """A primary that finds ``closer`` when asked to look at a window (and records the boxes and
+    pads); ``closer`` may instead map each pad to what the window of that pad shows."""
 
     def __init__(self, name, hands, closer):
         super().__init__(name, hands)
-        self.closer, self.looked_at = closer, []
+        self.closer, self.looked_at, self.pads = closer, [], []
 
     def look_closer(self, image_rgb, box, pad=0.25):
         self.looked_at.append(box)
-        return list(self.closer)
-
-
-class FakeWiderLook(Fake):
-    """A primary whose closer look finds ``by_pad[pad]`` in the window of that ``pad``."""
-
-    def __init__(self, name, hands, by_pad):
-        super().__init__(name, hands)
-        self.by_pad, self.pads = by_pad, []
-
-    def look_closer(self, image_rgb, box, pad=0.25):
         self.pads.append(pad)
-        return list(self.by_pad.get(pad, []))
+        return list(self.closer.get(pad, []) if isinstance(self.closer, dict) else self.closer)
 
 
 def test_the_wider_window_is_tried_when_the_close_one_finds_no_hand_in_the_box():
     img = np.zeros((300, 300, 3), np.uint8)
     collar = HandBox((150, 110, 200, 170), 0.7, landmarks=LMS, source="mediapipe")  # mostly outside the box
     hand = HandBox((105, 105, 155, 190), 0.7, landmarks=LMS, source="mediapipe")
-    p = FakeWiderLook("mediapipe", [], {0.25: [collar], 1.0: [hand]})
+    p = FakeWithCloserLook("mediapipe", [], {0.25: [collar], 1.0: [hand]})
     (found,) = AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)])).detect(img)
     assert p.pads == [0.25, 1.0] and found.landmarks is LMS and found.source == "yolo+mediapipe-closer"
-    p = FakeWiderLook("mediapipe", [], {0.25: [hand], 1.0: [collar]})
+    p = FakeWithCloserLook("mediapipe", [], {0.25: [hand], 1.0: [collar]})
     AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)])).detect(img)
     assert p.pads == [0.25]  # found at once: no wider look
-    p = FakeWiderLook("mediapipe", [], {1.0: [hand]})
+    p = FakeWithCloserLook("mediapipe", [], {1.0: [hand]})
     (alone,) = AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)]),
                                 MergeConfig(closer_pads=(0.25,))).detect(img)
     assert p.pads == [0.25] and alone.landmarks is None
