@@ -4,9 +4,9 @@
 
 Reads ``docs/eval/*/metrics.json`` (from ``pipeline.evaluate``), ``docs/speed.json`` (from
 ``benchmarks/speed.py``), ``docs/segmenter_speed.json``, ``docs/lodo/summary.md`` and
-``docs/lodo_quarter/summary.md`` (from ``benchmarks/lodo.sh``) and ``models/hand_unet.train.json`` (from ``segmentation.train``), prints
-a Markdown table and, with ``--write``, replaces the block between the ``results:start`` and
-``results:end`` markers of the README.
+``docs/lodo_quarter/summary.md`` (from ``benchmarks/lodo.sh``) and ``models/hand_unet.train.json``
+(from ``segmentation.train``), prints a Markdown table and, with ``--write``, replaces the block
+between the ``results:start`` and ``results:end`` markers of the README.
 """
 from __future__ import annotations
 
