@@ -1,7 +1,7 @@
 """Compare pipeline settings (and models) on the *validation* split, never the test one.
 
 Every pipeline default that was tuned was chosen with this script; it exists so that choice can
-be rerun and checked. Detection runs once per image and is reused by every setting.
+be rerun and checked. Detection runs once per image (and model) and is reused by every setting.
 
     python benchmarks/val_sweep.py --data ../shared/data/hgr --highres runs/highres_hgr_val \
         --set max_grow=2 --set max_grow=4 [--model models/hand_unet.tflite --model runs/x.tflite]
@@ -42,7 +42,10 @@ class CachedDetector:
         self.cache: dict[str, list] = {}
 
     def detect(self, image: np.ndarray, **kwargs):
-        """``kwargs`` (``auto``'s ``faces``) depend on the image only, so the cache holds."""
+        """``kwargs`` are ``auto``'s ``faces``, which depend on the image only, and its
+        ``silhouette`` (the masked look), which depends on the pipeline's segmenter and settings
+        too: the boxes cached are those of the first setting that asked (the defaults), and
+        each model gets its own detectors (see :func:`main`)."""
         key = hashlib.sha1(image.tobytes()).hexdigest()
         if key not in self.cache:
             self.cache[key] = self.detector.detect(image, **kwargs)
@@ -110,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     sets.update({name: folder_pairs(name) for name in args.highres})
     detectors: dict[tuple, CachedDetector] = {}
 
-    def detector_for(merge: dict) -> CachedDetector:
-        key = tuple(sorted(merge.items()))
+    def detector_for(merge: dict, model: str | None) -> CachedDetector:
+        key = (model, *sorted(merge.items()))
         if key not in detectors:
             options = {"merge_options": merge} if merge else {}
             detectors[key] = CachedDetector(create_detector(PipelineConfig().detector, **options))
@@ -124,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         for overrides in [""] + args.sets:
             fields, merge = parse_overrides(overrides)
             cfg = dataclasses.replace(PipelineConfig(), **fields)
-            pipe = Pipeline(detector_for(merge), segmenters[cfg.tta_flip], cfg, faces)
+            pipe = Pipeline(detector_for(merge, model), segmenters[cfg.tta_flip], cfg, faces)
             row = {"model": model or "default", "set": overrides or "defaults"}
             for name, pairs in sets.items():
                 scores = [score_masks(pipe.process(read_rgb(i)).mask, read_mask(m))

@@ -100,9 +100,12 @@ class MediaPipeHandDetector:
             hands = self._run(padded, (left, top), scale, full)
         return hands
 
-    def look_closer(self, image_rgb: np.ndarray, box: Box, pad: float = 0.25) -> list[HandBox]:
+    def look_closer(self, image_rgb: np.ndarray, box: Box, pad: float = 0.25,
+                    shown: np.ndarray | None = None) -> list[HandBox]:
         """Hands in a square window around ``box`` (its longer side grown ``pad`` per side), in
-        the photo's coordinates.
+        the photo's coordinates. With ``shown`` (an ``HxW`` bool plane of the photo), only those
+        pixels are shown and the rest of the window is grey too: a hand cut out of a loud
+        background (see ``MergeConfig.masked_look``).
 
         For a box another detector found and this one missed in the whole photo: the palm
         detector sees the photo at 192 px, and a raised hand beside a face or a hand cut by the
@@ -111,12 +114,12 @@ class MediaPipeHandDetector:
         hand cut by the frame edge keeps its place in the middle of the window with a margin
         round it. Clipped, the window put such a hand against its own edge, where the palm
         detector misses hands. No second look: the window is about one hand."""
-        return self._look_in_window(image_rgb, square_box(expand_box(box, pad)))
+        return self._look_in_window(image_rgb, square_box(expand_box(box, pad)), shown)
 
-    def _look_in_window(self, image_rgb: np.ndarray, window: Box) -> list[HandBox]:
+    def _look_in_window(self, image_rgb: np.ndarray, window: Box, shown: np.ndarray | None = None) -> list[HandBox]:
         """Hands in the square ``window`` (photo pixels, may run past the photo), drawn on a grey
-        canvas at most ``max_side`` pixels on a side; nothing when less than 8 pixels of it lie
-        in the photo either way."""
+        canvas at most ``max_side`` pixels on a side (grey too where ``shown`` is False);
+        nothing when less than 8 pixels of it lie in the photo either way."""
         h, w = image_rgb.shape[:2]
         x0, y0, x1, y1 = window
         a0, b0 = int(np.floor(x0)), int(np.floor(y0))
@@ -131,6 +134,8 @@ class MediaPipeHandDetector:
         small_side = max(1, round(side * scale))
         canvas = np.full((small_side, small_side, 3), OUTSIDE_GREY, np.uint8)
         part = image_rgb[d0:d1, c0:c1]
+        if shown is not None:
+            part = np.where(shown[d0:d1, c0:c1, None], part, np.uint8(OUTSIDE_GREY))
         px0, py0 = round((c0 - a0) * scale), round((d0 - b0) * scale)
         pw = max(1, min(small_side - px0, round((c1 - c0) * scale)))
         ph = max(1, min(small_side - py0, round((d1 - d0) * scale)))

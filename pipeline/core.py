@@ -281,26 +281,7 @@ class Pipeline:
             raise ValueError("process expects an HxWx3 uint8 RGB image")
         h, w = image.shape[:2]
         t0 = time.perf_counter()
-        # Faces are looked for on a worker thread while the hands are detected (the detectors'
-        # native code releases the GIL); the result is only used if a hand is found.
-        face_job = None
-        if cfg.face_guard and self.face_detector is not None:
-            face_job = self._face_worker().submit(self.face_detector.detect, image)
-        # ``auto`` checks the hands MediaPipe finds against the faces (a "hand" far smaller than
-        # a face beside it is a tie or a button: ``MergeConfig.min_hand_to_face``)
-        with_faces = {"faces": face_job.result} if face_job is not None and self._is_auto() else {}
-        try:
-            hands = sorted(self.detector.detect(image, **with_faces), key=lambda b: -b.score)[: cfg.max_hands]
-            found_faces = face_job.result() if face_job is not None else []
-        except BaseException:
-            if face_job is not None:
-                wait([face_job])
-            raise
-        if found_faces and cfg.faces_not_hands and self._is_auto():
-            # only ``auto`` has looked at its YOLO-only boxes with MediaPipe as well and found no
-            # hand there; with ``--detector yolo`` no box has landmarks, and as the face detector
-            # fires on fists and palms, a box holding a "face" is no less likely a hand
-            hands = faces_not_hands(hands, found_faces, beside=BESIDE_FACE if cfg.face_trim else None)
+        hands, found_faces = self.detect(image)
         fallback = not hands
         if fallback and cfg.require_hand:
             raise NoHandFound("no hand found")
@@ -547,6 +528,54 @@ class Pipeline:
                                                None if hints is None else hints[redo], [turns[j] for j in redo],
                                                cfg.cast_chroma)[0]
         return image, crops, softs
+
+    def detect(self, image: np.ndarray) -> tuple[list[HandBox], list[Box]]:
+        """``(hands, faces)``: the detection step of :meth:`process` (hands strongest first, at
+        most ``max_hands``; a "hand" that is a face beside one dropped or trimmed), on its own so
+        that a benchmark sees the boxes exactly as the pipeline does
+        (``benchmarks/box_changes.py``)."""
+        cfg = self.config
+        # Faces are looked for on a worker thread while the hands are detected (the detectors'
+        # native code releases the GIL); the result is only used if a hand is found.
+        face_job = None
+        if cfg.face_guard and self.face_detector is not None:
+            face_job = self._face_worker().submit(self.face_detector.detect, image)
+        detect_args: dict = {}
+        if self._is_auto():
+            # ``auto`` checks the hands MediaPipe finds against the faces (a "hand" far smaller
+            # than a face beside it is a tie or a button: ``MergeConfig.min_hand_to_face``), and
+            # may show MediaPipe a hand only YOLO found again, cut out by the U-Net's mask of it
+            # (``MergeConfig.masked_look``)
+            if face_job is not None:
+                detect_args["faces"] = face_job.result
+            detect_args["silhouette"] = lambda box: self.silhouette(image, box)
+        try:
+            hands = sorted(self.detector.detect(image, **detect_args), key=lambda b: -b.score)[: cfg.max_hands]
+            found_faces = face_job.result() if face_job is not None else []
+        except BaseException:
+            if face_job is not None:
+                wait([face_job])
+            raise
+        if found_faces and cfg.faces_not_hands and self._is_auto():
+            # only ``auto`` has looked at its YOLO-only boxes with MediaPipe as well and found no
+            # hand there; with ``--detector yolo`` no box has landmarks, and as the face detector
+            # fires on fists and palms, a box holding a "face" is no less likely a hand
+            hands = faces_not_hands(hands, found_faces, beside=BESIDE_FACE if cfg.face_trim else None)
+        return hands, found_faces
+
+    def silhouette(self, image: np.ndarray, box: Box) -> np.ndarray:
+        """``HxW`` bool: what the U-Net takes for hand in the crop a landmark-less ``box`` gets
+        (its first crop, no landmarks to help), for the detector's masked look
+        (``MergeConfig.masked_look``)."""
+        cfg = self.config
+        size = self.segmenter.size
+        m = crop_matrix(crop_square(box, cfg.margin), size)
+        soft, _ = segment_and_say_balanced(self.segmenter, warp_crop(image, m, size)[None], cfg.colour,
+                                           hints=self._hints([], [m]), cast_chroma=cfg.cast_chroma)
+        patch, (x0, y0, x1, y1) = paste_soft(soft[0], m, image.shape[:2])
+        shown = np.zeros(image.shape[:2], bool)
+        shown[y0:y1, x0:x1] = patch > cfg.threshold
+        return shown
 
     def _turns(self, hand: HandBox | None) -> int:
         """Quarter turns that show this hand's crops to the U-Net vertically (0 when off, for the

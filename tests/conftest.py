@@ -43,7 +43,7 @@ class FakeDetector:
     def __init__(self, boxes):
         self.boxes = boxes
 
-    def detect(self, image_rgb, faces=None):  # ``faces``: the pipeline passes it to an ``auto`` detector
+    def detect(self, image_rgb, faces=None, silhouette=None):  # both: what the pipeline passes to ``auto``
         return [b if isinstance(b, HandBox) else HandBox(b, 0.9, source="fake") for b in self.boxes]
 
 

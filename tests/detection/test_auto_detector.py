@@ -176,10 +176,11 @@ class FakeWithCloserLook(Fake):
         super().__init__(name, hands)
         self.closer, self.looked_at, self.pads = closer, [], []
 
-    def look_closer(self, image_rgb, box, pad=0.25):
+    def look_closer(self, image_rgb, box, pad=0.25, shown=None):
         self.looked_at.append(box)
-        self.pads.append(pad)
-        return list(self.closer.get(pad, []) if isinstance(self.closer, dict) else self.closer)
+        self.pads.append(pad if shown is None else ("shown", pad))
+        key = pad if shown is None else "shown"
+        return list(self.closer.get(key, []) if isinstance(self.closer, dict) else self.closer)
 
 
 def test_the_wider_window_is_tried_when_the_close_one_finds_no_hand_in_the_box():
@@ -196,6 +197,35 @@ def test_the_wider_window_is_tried_when_the_close_one_finds_no_hand_in_the_box()
     (alone,) = AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)]),
                                 MergeConfig(closer_pads=(0.25,))).detect(img)
     assert p.pads == [0.25] and alone.landmarks is None
+
+
+def test_a_box_no_window_finds_a_hand_in_is_looked_at_once_more_cut_out_by_its_silhouette():
+    img = np.zeros((300, 300, 3), np.uint8)
+    hand = HandBox((105, 105, 155, 190), 0.7, landmarks=LMS, source="mediapipe")
+    plane = np.zeros((300, 300), bool)
+    plane[110:190, 105:155] = True
+    asked = []
+
+    def silhouette(box):
+        asked.append(box)
+        return plane
+
+    p = FakeWithCloserLook("mediapipe", [], {"shown": [hand]})
+    (found,) = AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)])).detect(img, silhouette=silhouette)
+    assert p.pads == [0.25, 1.0, ("shown", 0.25)] and asked == [(100.0, 100.0, 160.0, 200.0)]
+    assert found.landmarks is LMS and found.source == "yolo+mediapipe-closer"
+    # off, or with an empty silhouette, or without one: the box stays without landmarks
+    for config, given in ((MergeConfig(masked_look=False), silhouette), (MergeConfig(), lambda box: plane & False),
+                          (MergeConfig(), None)):
+        asked.clear()
+        p = FakeWithCloserLook("mediapipe", [], {"shown": [hand]})
+        (alone,) = AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)]), config).detect(img, silhouette=given)
+        assert alone.landmarks is None and ("shown", 0.25) not in p.pads
+    assert asked == []  # not asked for when turned off
+    # a window that finds the hand at once needs no silhouette
+    p = FakeWithCloserLook("mediapipe", [], {0.25: [hand], "shown": [hand]})
+    AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)])).detect(img, silhouette=silhouette)
+    assert p.pads == [0.25] and asked == []
 
 
 def test_a_yolo_only_box_gets_the_landmarks_of_a_hand_found_in_a_closer_look():

@@ -344,3 +344,26 @@ def test_the_pipeline_hands_its_faces_to_an_auto_detector_only():
     detector.name = "auto"
     Pipeline(detector, ColourSegmenter(), PipelineConfig(), FakeFaces([face])).process(img)
     assert seen["faces"]() == [face]
+
+
+def test_the_pipeline_gives_an_auto_detector_the_u_net_s_mask_of_a_box_as_its_silhouette():
+    """For the masked look (``MergeConfig.masked_look``): what the segmenter takes for hand in the
+    crop the box gets, as a plane of the whole photo, nothing outside the crop."""
+    seen = {}
+
+    class Recording(FakeDetector):
+        name = "auto"
+
+        def detect(self, image_rgb, **kwargs):
+            seen.update(kwargs)
+            return super().detect(image_rgb)
+
+    img, hand = draw_hand(160, 200)
+    Pipeline(Recording([(40.0, 30.0, 160.0, 150.0)]), ColourSegmenter(), PipelineConfig(), None).process(img)
+    shown = seen["silhouette"]((40.0, 30.0, 160.0, 150.0))
+    assert shown.shape == img.shape[:2] and shown.dtype == bool
+    on_hand = hand > 0
+    assert (shown & on_hand).sum() / (shown | on_hand).sum() > 0.9
+    small = seen["silhouette"]((90.0, 10.0, 110.0, 30.0))  # a box above the palm: its crop only
+    ys, xs = np.nonzero(small)
+    assert small.sum() < 0.2 * on_hand.sum() and (ys.max() < 40 if len(ys) else True)

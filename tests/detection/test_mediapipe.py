@@ -151,3 +151,21 @@ def test_a_closer_look_at_a_hand_cut_by_the_photo_edge_keeps_it_in_place(detecto
 def test_a_closer_look_at_a_sliver_finds_nothing(detector):
     image = read_rgb(SAMPLES / "palm_open.jpg")
     assert detector.look_closer(image, (0, 0, 3, 3), pad=0.0) == []
+
+
+def test_a_closer_look_shows_only_the_pixels_it_is_told_to(detector):
+    """``shown`` greys out the rest of the window: with nothing shown there is no hand; with
+    the hand's surroundings shown the same hand is found, in the photo's pixels."""
+    import cv2
+
+    image = read_rgb(SAMPLES / "palm_open.jpg")
+    (whole,) = detector.detect(image)
+    h, w = image.shape[:2]
+    assert detector.look_closer(image, whole.xyxy, shown=np.zeros((h, w), bool)) == []
+    around = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(around, cv2.convexHull(whole.landmarks.astype(np.int32)), 1)
+    reach = int(0.15 * (whole.xyxy[2] - whole.xyxy[0]))
+    around = cv2.dilate(around, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+    assert not around.all()
+    (found,) = detector.look_closer(image, whole.xyxy, shown=around)
+    assert np.abs(found.landmarks - whole.landmarks).mean() < 0.05 * (whole.xyxy[2] - whole.xyxy[0])
