@@ -574,7 +574,8 @@ class Pipeline:
                                            hints=self._hints([], [m]), cast_chroma=cfg.cast_chroma)
         patch, (x0, y0, x1, y1) = paste_soft(soft[0], m, image.shape[:2])
         shown = np.zeros(image.shape[:2], bool)
-        shown[y0:y1, x0:x1] = patch > cfg.threshold
+        if patch.size:  # else the crop lies wholly outside the photo
+            shown[y0:y1, x0:x1] = patch > cfg.threshold
         return shown
 
     def _turns(self, hand: HandBox | None) -> int:
