@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from detection.boxes import Box, box_area, box_union, same_object, share_inside
-from detection.faces import (MIN_HAND_TO_FACE, ON_OUTLINE, faces_apart_from_hands, hand_outline,
+from detection.faces import (MIN_HAND_TO_FACE, ON_OUTLINE, face_exclusion, faces_apart_from_hands, hand_outline,
                              too_small_beside_face, wrist_axis)
 from detection.types import HandBox, HandDetector
 
@@ -83,14 +83,22 @@ class MergeConfig:
             validation split).
         masked_look: when no closer window finds a hand in a landmark-less box and the caller
             passes a ``silhouette`` to ``detect`` (the pipeline passes the U-Net's mask of the
-            box's crop), MediaPipe looks once more in the first window with only that mask's
-            pixels shown and the rest grey. Strong stripes or a busy print round a hand hide it
+            box's crop), MediaPipe looks once more (in the windows of ``masked_pads``) with only
+            that mask's pixels shown and the rest grey. Strong stripes or a busy print round a hand hide it
             from MediaPipe's palm detector (an open hand on a corrugated orange texture: found
             on the hand's own HGR background, nowhere on the texture, whatever the blur or
             scale), and without landmarks the pipeline has no prior, no finger gaps and no
             face sparing for it; cut out by even a rough mask, the hand is found. Validation
             (session 41, docs/detection.md): textures 0.9462 -> 0.9497 IoU, four photos up and
             none down, every other set identical.
+        masked_pads: the windows of the masked look, tried in turn like ``closer_pads``.
+        masked_without_faces: the faces the caller passes (``faces``) are greyed out of the
+            silhouette too (an ellipse round each, as the face guard draws it). YOLO boxes a
+            hand raised beside a face together with the face, and the U-Net's mask of that crop
+            holds the face; with the face in it MediaPipe found no hand in the masked window,
+            without it, and in the wide window, it found the hand (``Hand_0009389``,
+            ``Hand_0009377`` of the hands-beside-faces validation draws, 0.81 -> 0.97 and 0.65 ->
+            0.94 IoU; docs/detection.md).
         min_hand_to_face: when the caller passes the photo's faces to ``detect``, a MediaPipe
             hand (or one the closer look finds) smaller than this many widths of a face near it
             is dropped before the merge (:func:`detection.faces.too_small_beside_face`; 0: off).
@@ -111,6 +119,8 @@ class MergeConfig:
     closer_inside: float = 0.3
     floor_after_closer: bool = True
     masked_look: bool = True
+    masked_pads: tuple[float, ...] = (0.25, 1.0)
+    masked_without_faces: bool = True
     min_hand_to_face: float = MIN_HAND_TO_FACE
 
     def __post_init__(self) -> None:
@@ -222,14 +232,15 @@ class AutoHandDetector:
             merged = merge_boxes(primary, pending.result(), self.config)
         if not self.config.look_closer:
             return merged
-        looked = self._look_closer(image_rgb, merged, plausible, silhouette)
+        looked = self._look_closer(image_rgb, merged, plausible, silhouette, faces)
         if not primary and self.config.floor_after_closer:
             # with no MediaPipe hand the merge applied no floor; a hand found closer is one
             looked = drop_weak_after_closer(looked, self.config)
         return looked
 
     def _look_closer(self, image_rgb: np.ndarray, hands: list[HandBox], plausible: "_Plausible",
-                     silhouette: Callable[[Box], np.ndarray | None] | None = None) -> list[HandBox]:
+                     silhouette: Callable[[Box], np.ndarray | None] | None = None,
+                     faces: Callable[[], Sequence[Box]] | None = None) -> list[HandBox]:
         """``hands`` with each landmark-less box given the landmarks of a hand MediaPipe finds in
         a window around it (see ``MergeConfig.look_closer`` and ``masked_look``); boxes it finds
         nothing in stay."""
@@ -251,10 +262,17 @@ class AutoHandDetector:
                 found = passing(look(image_rgb, h.xyxy, pad), h.xyxy)
                 if found:
                     break
-            if not found and self.config.masked_look and silhouette is not None and self.config.closer_pads:
+            if not found and self.config.masked_look and silhouette is not None:
                 shown = silhouette(h.xyxy)
+                if shown is not None and self.config.masked_without_faces and faces is not None:
+                    face_area = face_exclusion(shown.shape, list(faces()), [])
+                    if face_area is not None:
+                        shown = shown & ~face_area
                 if shown is not None and shown.any():
-                    found = passing(look(image_rgb, h.xyxy, self.config.closer_pads[0], shown), h.xyxy)
+                    for pad in self.config.masked_pads:
+                        found = passing(look(image_rgb, h.xyxy, pad, shown), h.xyxy)
+                        if found:
+                            break
             if found:
                 f = max(found, key=lambda f: share_inside(f.xyxy, h.xyxy))
                 out[i] = HandBox(box_union(h.xyxy, f.xyxy), h.score, f.landmarks, f.handedness,

@@ -179,7 +179,8 @@ class FakeWithCloserLook(Fake):
     def look_closer(self, image_rgb, box, pad=0.25, shown=None):
         self.looked_at.append(box)
         self.pads.append(pad if shown is None else ("shown", pad))
-        key = pad if shown is None else "shown"
+        self.shown = shown
+        key = pad if shown is None else ("shown", pad) if ("shown", pad) in self.closer else "shown"
         return list(self.closer.get(key, []) if isinstance(self.closer, dict) else self.closer)
 
 
@@ -226,6 +227,26 @@ def test_a_box_no_window_finds_a_hand_in_is_looked_at_once_more_cut_out_by_its_s
     p = FakeWithCloserLook("mediapipe", [], {0.25: [hand], "shown": [hand]})
     AutoHandDetector(p, Fake("yolo", [yolo(100, 100, 160, 200)])).detect(img, silhouette=silhouette)
     assert p.pads == [0.25] and asked == []
+
+
+def test_the_masked_look_leaves_faces_out_of_the_silhouette_and_tries_the_wider_window_too():
+    """A hand raised beside a face, boxed by YOLO with the face: the U-Net's silhouette holds the
+    face too, and MediaPipe found the hand only with the face greyed out, in the wide window."""
+    img = np.zeros((300, 300, 3), np.uint8)
+    hand = HandBox((40, 105, 100, 190), 0.7, landmarks=LMS, source="mediapipe")
+    face = (150.0, 60.0, 230.0, 160.0)
+    plane = np.zeros((300, 300), bool)
+    plane[100:200, 40:240] = True  # hand and face
+    p = FakeWithCloserLook("mediapipe", [], {("shown", 1.0): [hand]})
+    (found,) = AutoHandDetector(p, Fake("yolo", [yolo(35, 55, 240, 200)])).detect(
+        img, faces=lambda: [face], silhouette=lambda box: plane)
+    assert p.pads == [0.25, 1.0, ("shown", 0.25), ("shown", 1.0)] and found.landmarks is LMS
+    assert p.shown[100:200, 40:100].all() and not p.shown[110, 190]  # the face's middle is grey
+    assert plane[110, 190]  # the caller's plane is left as it was
+    p = FakeWithCloserLook("mediapipe", [], {("shown", 1.0): [hand]})
+    AutoHandDetector(p, Fake("yolo", [yolo(35, 55, 240, 200)]), MergeConfig(masked_without_faces=False)).detect(
+        img, faces=lambda: [face], silhouette=lambda box: plane)
+    assert p.shown[110, 190]
 
 
 def test_a_yolo_only_box_gets_the_landmarks_of_a_hand_found_in_a_closer_look():
