@@ -84,11 +84,11 @@ class MergeConfig:
         masked_look: when no closer window finds a hand in a landmark-less box and the caller
             passes a ``silhouette`` to ``detect`` (the pipeline passes the U-Net's mask of the
             box's crop), MediaPipe looks once more (in the windows of ``masked_pads``) with only
-            that mask's pixels shown and the rest grey. Strong stripes or a busy print round a hand hide it
-            from MediaPipe's palm detector (an open hand on a corrugated orange texture: found
-            on the hand's own HGR background, nowhere on the texture, whatever the blur or
-            scale), and without landmarks the pipeline has no prior, no finger gaps and no
-            face sparing for it; cut out by even a rough mask, the hand is found. Validation
+            that mask's pixels shown and the rest grey. Strong stripes or a busy print round a
+            hand hide it from MediaPipe's palm detector (an open hand on a corrugated orange
+            texture: found on the hand's own HGR background, nowhere on the texture, whatever
+            the blur or scale), and without landmarks the pipeline has no prior, no finger gaps
+            and no face sparing for it; cut out by even a rough mask, the hand is found. Validation
             (session 41, docs/detection.md): textures 0.9462 -> 0.9497 IoU, four photos up and
             none down, every other set identical.
         masked_pads: the windows of the masked look, tried in turn like ``closer_pads``.
@@ -249,19 +249,20 @@ class AutoHandDetector:
             return hands
         out = list(hands)
 
-        def passing(found: list[HandBox], box: Box) -> list[HandBox]:
-            return [f for f in plausible.hands(found, out)
-                    if share_inside(f.xyxy, box) >= self.config.closer_inside
-                    and not any(o.landmarks is not None and same_hand(f.xyxy, o.xyxy, self.config) for o in out)]
+        def first_found(box: Box, pads: Sequence[float], shown: np.ndarray | None = None) -> list[HandBox]:
+            """The hands of the first window (of ``pads``, in turn) that finds one passing the checks."""
+            for pad in pads:
+                found = [f for f in plausible.hands(look(image_rgb, box, pad, shown), out)
+                         if share_inside(f.xyxy, box) >= self.config.closer_inside
+                         and not any(o.landmarks is not None and same_hand(f.xyxy, o.xyxy, self.config) for o in out)]
+                if found:
+                    return found
+            return []
 
         for i, h in enumerate(hands):
             if h.landmarks is not None:
                 continue
-            found: list[HandBox] = []
-            for pad in self.config.closer_pads:
-                found = passing(look(image_rgb, h.xyxy, pad), h.xyxy)
-                if found:
-                    break
+            found = first_found(h.xyxy, self.config.closer_pads)
             if not found and self.config.masked_look and silhouette is not None:
                 shown = silhouette(h.xyxy)
                 if shown is not None and self.config.masked_without_faces and faces is not None:
@@ -269,10 +270,7 @@ class AutoHandDetector:
                     if face_area is not None:
                         shown = shown & ~face_area
                 if shown is not None and shown.any():
-                    for pad in self.config.masked_pads:
-                        found = passing(look(image_rgb, h.xyxy, pad, shown), h.xyxy)
-                        if found:
-                            break
+                    found = first_found(h.xyxy, self.config.masked_pads, shown)
             if found:
                 f = max(found, key=lambda f: share_inside(f.xyxy, h.xyxy))
                 out[i] = HandBox(box_union(h.xyxy, f.xyxy), h.score, f.landmarks, f.handedness,
