@@ -179,6 +179,9 @@ class PipelineConfig:
     #: the gaps between spread fingers are opened where the mask filled them with pixels of the
     #: colour of the background seen in the same gap (see pipeline/finger_gaps.py)
     finger_gaps: bool = True
+    #: ... and where it filled them with the background in the fingers' shadow: darker than the
+    #: background seen there but of its chromaticity, not the skin's (pipeline/finger_gaps.shadows)
+    gap_shadows: bool = True
     #: put back a stretch of a finger the mask lost (lit pink from behind, shaded brown) along
     #: its bones, where it is plainly not the background seen around it (pipeline/finger_fill.py).
     #: Up or level on every validation set (docs/val_sweep_finger_fill_*.json)

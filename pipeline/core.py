@@ -475,7 +475,7 @@ class Pipeline:
                 for b in hands:
                     if b.landmarks is not None:
                         edged = open_gaps(image[y0:y1, x0:x1], edged, b.landmarks - (x0, y0),
-                                          cfg.colour_edge or COLOUR_EDGE_CONTRAST)
+                                          cfg.colour_edge or COLOUR_EDGE_CONTRAST, cfg.gap_shadows)
             if edged is not m:
                 # the cut-out's alpha follows: a pixel that left is transparent, one that joined opaque
                 changed = cv2.findNonZero(cv2.compare(m, edged, cv2.CMP_NE))

@@ -21,7 +21,7 @@ import numpy as np
 
 from detection.faces import FINGERS
 from pipeline.landmark_prior import fill_palm
-from pipeline.refine import COLOUR_EDGE_SURE, hand_shares
+from pipeline.refine import COLOUR_EDGE_SURE, chromaticity, hand_shares
 
 #: neighbouring fingers whose gap is looked at (index-middle, middle-ring, ring-little), each a
 #: landmark chain from the knuckle out to the tip. Not the thumb's: it is often turned towards
@@ -37,6 +37,36 @@ CORE = 0.11
 PAST_TIPS = 0.6
 #: at least this many background pixels in a gap to learn its colour from
 MIN_SAMPLES = 30
+#: a shadow is taken for background only where hand and background differ in chromaticity by at
+#: least this much (skin on white: about 0.09; on a beige table the two are alike and shade on
+#: either could be the other's)
+SHADOW_MIN_CHROMA = 0.03
+#: ... and only when darker than the background seen in the gap by this share of its brightness
+SHADOW_DARKER = 0.04
+#: ... and its chromaticity lies within this share of the hand's distance from the background's
+#: (the shadows between fingers on 11k Hands' white table: a third, median)
+SHADOW_NEAR = 0.5
+
+
+def shadows(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray) -> np.ndarray:
+    """Which of the ``N x 3`` pixels ``pix`` are the background in the fingers' soft shadow:
+    darker than the background's colour ``ground`` yet lighter than the hand's ``hand``, and of
+    nearly the background's chromaticity, far from the hand's.
+
+    Fingers raised over a pale table cast a soft grey shadow into the gaps between them; it lies
+    off the line from the table's colour to the skin's (it is the table dimmed, not tinted
+    towards skin), so :func:`~pipeline.refine.hand_shares` does not trust it either way and the
+    mask kept it, a grey web between the fingers of a cut-out. Shade on skin keeps the skin's
+    hue, so skin is not taken for shadow; nor is anything darker than the skin (on a wall
+    darker than the hand, HGR, the shaded rims of fingers came close to the wall's hue), and a
+    hand on a table of its own colour is left alone."""
+    cp, ch, cg = chromaticity(pix), chromaticity(hand), chromaticity(ground)
+    apart = float(np.linalg.norm(ch - cg))
+    if apart < SHADOW_MIN_CHROMA:
+        return np.zeros(len(pix), bool)
+    near_ground = np.linalg.norm(cp - cg, axis=1) < SHADOW_NEAR * apart
+    brightness = pix.sum(axis=1)
+    return near_ground & (brightness < (1.0 - SHADOW_DARKER) * float(ground.sum())) & (brightness > float(hand.sum()))
 
 
 def _chain(points: np.ndarray, finger: tuple[int, ...]) -> np.ndarray:
@@ -83,12 +113,14 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
 
 
 def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
-              min_contrast: float = 20.0) -> np.ndarray:
+              min_contrast: float = 20.0, with_shadows: bool = True) -> np.ndarray:
     """``mask`` (uint8, 255 = hand) with the background-coloured parts of the gaps between the
     fingers of the hand whose 21 landmarks are ``points`` (the image's pixels) taken out; see
     the module's docstring. Each gap is computed on in a window around it and its fingers, and
     its colours only on the mask's pixels in the gap (a hand filling a 2160x4000 photo has
-    windows of a few megapixels: OpenCV's masked means and counts keep them cheap)."""
+    windows of a few megapixels: OpenCV's masked means and counts keep them cheap).
+    ``with_shadows`` takes the background in the fingers' shadow for background too
+    (:func:`shadows`)."""
     out = mask
     for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
         img = image_rgb[y0:y1, x0:x1]
@@ -112,6 +144,9 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         xs, ys = pts[:, 0, 0], pts[:, 0, 1]
         pix = img[ys, xs].astype(np.float32)
         share, trusted = hand_shares(pix, hand[None], ground[None], min_contrast)
+        if with_shadows:
+            shade = shadows(pix, hand[None], ground[None])
+            share, trusted = np.where(shade, 0.0, share), trusted | shade
         plane = (m[ry0:ry1, rx0:rx1] > 0).astype(np.float32)  # the mask's own 0/1 where the colour is not trusted
         plane[ys - ry0, xs - rx0] = np.where(trusted, np.clip(share, 0.0, 1.0), 1.0)
         plane = cv2.GaussianBlur(plane, (0, 0), 1.0)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.finger_gaps import gap_regions, open_gaps
+from pipeline.finger_gaps import gap_regions, open_gaps, shadows
 from tests.pipeline.straight_hand import straight_hand
 
 SKIN = (224, 172, 150)
@@ -74,3 +74,37 @@ def test_a_tiny_hand_is_left_alone():
     mask = np.full((10, 10), 255, np.uint8)
     pts = np.full((21, 2), 5.0)
     assert np.array_equal(open_gaps(np.zeros((10, 10, 3), np.uint8), mask, pts), mask)
+
+
+WHITE = (250, 250, 248)
+
+
+def _shadowed_hand(shadow):
+    """The drawn hand on a white table, its filled gaps the colour ``shadow``."""
+    image, truth, filled, pts = _hand(background=WHITE, skin=(236, 180, 170))
+    image[(filled > 0) & (truth == 0)] = shadow
+    return image, truth, filled, pts
+
+
+def test_the_fingers_shadow_on_a_pale_table_is_opened_as_background():
+    """Raised fingers cast a grey shadow between them, the table dimmed (a little warm from the
+    skin beside it), not tinted to skin; the mask filled it, and it goes."""
+    image, truth, filled, pts = _shadowed_hand((215, 205, 196))
+    out = open_gaps(image, filled, pts)
+    assert int(((out > 0) != (truth > 0)).sum()) < 0.25 * int(((filled > 0) != (truth > 0)).sum())
+    assert not ((out == 0) & (truth > 0)).any()
+    assert np.array_equal(open_gaps(image, filled, pts, with_shadows=False), filled)  # the old rule kept it
+
+
+def test_skin_in_shade_is_no_shadow():
+    """Webbing in shade is skin darkened: it keeps the skin's hue, so it stays."""
+    image, truth, filled, pts = _shadowed_hand((180, 134, 124))  # the skin at three quarters
+    assert np.array_equal(open_gaps(image, filled, pts), filled)
+
+
+def test_shadows_need_a_background_unlike_the_skin_and_darker_than_it():
+    hand, white, beige = np.array([[236.0, 180, 170]]), np.array([[250.0, 250, 248]]), np.array([[226.0, 176, 160]])
+    # shadow, table, shaded skin, and a grey darker than the skin (no soft shadow: a dark object)
+    pix = np.array([[215.0, 205, 196], [252, 251, 250], [180, 134, 124], [150, 148, 145]])
+    assert shadows(pix, hand, white).tolist() == [True, False, False, False]
+    assert not shadows(pix, hand, beige).any()  # a table of the skin's colour: shade could be either
