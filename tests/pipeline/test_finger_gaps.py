@@ -90,16 +90,16 @@ def test_the_fingers_shadow_on_a_pale_table_is_opened_as_background():
     """Raised fingers cast a grey shadow between them, the table dimmed (a little warm from the
     skin beside it), not tinted to skin; the mask filled it, and it goes."""
     image, truth, filled, pts = _shadowed_hand((215, 205, 196))
-    out = open_gaps(image, filled, pts)
+    out = open_gaps(image, filled, pts, with_shadows=True)
     assert int(((out > 0) != (truth > 0)).sum()) < 0.25 * int(((filled > 0) != (truth > 0)).sum())
     assert not ((out == 0) & (truth > 0)).any()
-    assert np.array_equal(open_gaps(image, filled, pts, with_shadows=False), filled)  # the old rule kept it
+    assert np.array_equal(open_gaps(image, filled, pts), filled)  # off by default: the colour rule keeps it
 
 
 def test_skin_in_shade_is_no_shadow():
     """Webbing in shade is skin darkened: it keeps the skin's hue, so it stays."""
     image, truth, filled, pts = _shadowed_hand((180, 134, 124))  # the skin at three quarters
-    assert np.array_equal(open_gaps(image, filled, pts), filled)
+    assert np.array_equal(open_gaps(image, filled, pts, with_shadows=True), filled)
 
 
 def test_shadows_need_a_background_unlike_the_skin_and_darker_than_it():
