@@ -68,7 +68,8 @@ def shadows(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray) -> np.ndarray
         return np.zeros(len(pix), bool)
     near_ground = np.linalg.norm(cp - cg, axis=1) < SHADOW_NEAR * apart
     brightness = pix.sum(axis=1)
-    return near_ground & (brightness < (1.0 - SHADOW_DARKER) * float(ground.sum())) & (brightness > float(hand.sum()))
+    darker_than_ground = brightness < (1.0 - SHADOW_DARKER) * float(ground.sum())
+    return near_ground & darker_than_ground & (brightness > float(hand.sum()))
 
 
 def _chain(points: np.ndarray, finger: tuple[int, ...]) -> np.ndarray:

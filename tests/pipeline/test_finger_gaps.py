@@ -102,7 +102,7 @@ def test_skin_in_shade_is_no_shadow():
     assert np.array_equal(open_gaps(image, filled, pts, with_shadows=True), filled)
 
 
-def test_shadows_need_a_background_unlike_the_skin_and_darker_than_it():
+def test_a_shadow_is_darker_than_a_table_unlike_the_skin_yet_lighter_than_the_skin():
     hand, white, beige = np.array([[236.0, 180, 170]]), np.array([[250.0, 250, 248]]), np.array([[226.0, 176, 160]])
     # shadow, table, shaded skin, and a grey darker than the skin (no soft shadow: a dark object)
     pix = np.array([[215.0, 205, 196], [252, 251, 250], [180, 134, 124], [150, 148, 145]])
