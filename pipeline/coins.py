@@ -175,6 +175,20 @@ def keep_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray])
     return out
 
 
+def coin_discs(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
+               grow: float = 1.25) -> np.ndarray | None:
+    """Bool plane of ``mask``'s shape, True on each coin (:func:`find_coins`) the mask holds or bit
+    out, its disc grown by ``grow``; None when there is none. For the steps that take grey out
+    of a mask (a shadow between the fingers) and must leave a silver coin alone."""
+    coins = find_coins(image_rgb, mask, palms, inside=1.01)
+    if not coins:
+        return None
+    out = np.zeros(mask.shape, np.uint8)
+    for cx, cy, r in coins:
+        cv2.circle(out, (int(round(cx)), int(round(cy))), int(round(grow * r)), 1, -1)
+    return out > 0
+
+
 def coins_to_paint(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, matrix: np.ndarray,
                    image_rgb: np.ndarray, threshold: float,
                    deep: float = DEEP) -> list[tuple[float, float, float, tuple[int, ...]]]:

@@ -21,7 +21,7 @@ from detection.boxes import Box, box_intersection, offset_box
 from detection.faces import (BESIDE_FACE, ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands,
                              forearm_band, hand_outline, hand_shape, wrist_axis)
 from detection.types import HandBox, HandDetector
-from pipeline.coins import coins_to_paint, keep_coins, paint_over
+from pipeline.coins import coin_discs, coins_to_paint, keep_coins, paint_over
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours, fill_colours, trim_vivid
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
@@ -472,10 +472,14 @@ class Pipeline:
             if cfg.finger_gaps and not fallback:
                 # after the colour edge, on the final outline: a gap the mask filled for a
                 # finger's width is beyond the edge's reach (pipeline/finger_gaps.py)
+                spare = None
+                if cfg.gap_shadows:  # a coin across a gap is as grey as the fingers' shadow
+                    palms = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
+                    spare = coin_discs(photo[y0:y1, x0:x1], edged, palms)
                 for b in hands:
                     if b.landmarks is not None:
                         edged = open_gaps(image[y0:y1, x0:x1], edged, b.landmarks - (x0, y0),
-                                          cfg.colour_edge or COLOUR_EDGE_CONTRAST, cfg.gap_shadows)
+                                          cfg.colour_edge or COLOUR_EDGE_CONTRAST, cfg.gap_shadows, spare)
             if edged is not m:
                 # the cut-out's alpha follows: a pixel that left is transparent, one that joined opaque
                 changed = cv2.findNonZero(cv2.compare(m, edged, cv2.CMP_NE))

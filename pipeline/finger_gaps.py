@@ -116,14 +116,16 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
 
 
 def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
-              min_contrast: float = 20.0, with_shadows: bool = False) -> np.ndarray:
+              min_contrast: float = 20.0, with_shadows: bool = False,
+              spare: np.ndarray | None = None) -> np.ndarray:
     """``mask`` (uint8, 255 = hand) with the background-coloured parts of the gaps between the
     fingers of the hand whose 21 landmarks are ``points`` (the image's pixels) taken out; see
     the module's docstring. Each gap is computed on in a window around it and its fingers, and
     its colours only on the mask's pixels in the gap (a hand filling a 2160x4000 photo has
     windows of a few megapixels: OpenCV's masked means and counts keep them cheap).
     ``with_shadows`` takes the background in the fingers' shadow for background too
-    (:func:`shadows`)."""
+    (:func:`shadows`); ``spare`` (bool, the mask's shape) marks pixels never taken out (the coins
+    lying on the hand, which can be as grey as a shadow)."""
     out = mask
     for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
         img = image_rgb[y0:y1, x0:x1]
@@ -163,6 +165,8 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         touching[labels[near_open]] = True
         touching[0] = False
         gone = candidate & touching[labels]
+        if spare is not None:
+            gone &= ~spare[y0 + ry0:y0 + ry1, x0 + rx0:x0 + rx1]
         if gone.any():
             if out is mask:
                 out = mask.copy()

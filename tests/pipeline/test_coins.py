@@ -6,7 +6,7 @@ import numpy as np
 
 from detection.boxes import mask_box
 from detection.types import HandBox
-from pipeline.coins import PAINT_MARGIN, coins_to_paint, find_coins, keep_coins, paint_over
+from pipeline.coins import PAINT_MARGIN, coin_discs, coins_to_paint, find_coins, keep_coins, paint_over
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
 from tests.conftest import ColourSegmenter, FakeDetector
@@ -97,6 +97,16 @@ def test_a_coin_on_the_table_beside_the_hand_is_not_added():
     _draw_coin(img, centre, radius)
     assert keep_coins(img, hand, [pts]) is hand
     assert find_coins(img, hand, [pts], around=0.0)  # found, but refused for the table round it
+
+
+def test_the_discs_to_spare_cover_a_coin_the_mask_holds_and_nothing_else():
+    """Steps that take grey out of a mask (the fingers' shadow) leave a silver coin alone."""
+    img, hand, pts = _palm()
+    assert coin_discs(img, hand, [pts]) is None
+    _draw_coin(img, (200, 200), 30)
+    spare = coin_discs(img, hand, [pts])
+    assert spare.shape == hand.shape and spare[200, 200] and spare[200, 229]  # the whole coin, rim too
+    assert not spare[200, 240] and not spare[20, 20]  # but not much more
 
 
 def test_a_coin_the_mask_already_holds_changes_nothing():
