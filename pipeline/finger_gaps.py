@@ -60,8 +60,9 @@ def shadows(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray) -> np.ndarray
     hue, so skin is not taken for shadow; nor is anything darker than the skin (on a wall
     darker than the hand, HGR, the shaded rims of fingers came close to the wall's hue), and a
     hand on a table of its own colour is left alone. Colour alone cannot tell a silver coin lying
-    across a gap from such a shadow (grey on a white table), so this is off in the pipeline
-    (``PipelineConfig.gap_shadows``) until coins are spared."""
+    across a gap from such a shadow (grey on a white table): the pipeline spares the coins its
+    circle finder sees (``spare`` of :func:`open_gaps`), and keeps this off
+    (``PipelineConfig.gap_shadows``) until a test run has checked that."""
     cp, ch, cg = chromaticity(pix), chromaticity(hand), chromaticity(ground)
     apart = float(np.linalg.norm(ch - cg))
     if apart < SHADOW_MIN_CHROMA:
