@@ -242,3 +242,26 @@ def test_a_tilted_coin_is_painted_over_to_its_edge():
     out = paint_over(img, coins)
     assert (np.abs(out[coin > 0].astype(int) - coins[0][3]).max(-1) <= 1).all()  # skin colour all over
     assert np.array_equal(out[hand == 0], img[hand == 0])  # and nothing off the hand
+
+
+def test_a_silver_coin_across_a_finger_gap_is_not_taken_for_the_fingers_shadow(monkeypatch):
+    """With ``gap_shadows`` on, grey between the fingers on a white table goes as shadow; a silver
+    coin lying across the gap is as grey, and stays because the circle finder sees it."""
+    import pipeline.core as core
+
+    pts, truth = straight_hand()
+    rng = np.random.default_rng(0)
+    img = np.clip(np.array((250, 250, 248), float) + rng.normal(0, 2, (360, 300, 3)), 0, 255).astype(np.uint8)
+    img[truth > 0] = (236, 180, 170)
+    centre, radius = (130, 180), 22  # across the gap between the middle and ring fingers
+    _draw_coin(img, centre, radius, (225, 225, 228))
+    coin = _disc(truth.shape, centre, radius)
+    hand = HandBox(mask_box(truth), 0.9, landmarks=pts, source="fake")
+
+    def kept() -> float:
+        r = Pipeline(FakeDetector([hand]), ColourSegmenter(size=128), PipelineConfig(gap_shadows=True)).process(img)
+        return float((r.mask[coin] > 0).mean())
+
+    assert kept() > 0.95
+    monkeypatch.setattr(core, "coin_discs", lambda *a, **k: None)  # without the sparing the gap took a fifth
+    assert kept() < 0.9
