@@ -457,9 +457,10 @@ class Pipeline:
                         filled = fill_fingers(image[y0:y1, x0:x1], filled, b.landmarks - (x0, y0),
                                               cfg.finger_fill_thumb)
                 m = _take_added(sub, m, filled)
+            # each hand's landmarks in the region's pixels, for the steps below
+            palms = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
             if cfg.keep_coins:
                 # with the finger fill's pixels in: a coin's ring counts them as hand
-                palms = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
                 m = _take_added(sub, m, keep_coins(photo[y0:y1, x0:x1], m, palms))
             m = fill_holes(m, cfg.hole_fraction)
             edged = m
@@ -472,14 +473,11 @@ class Pipeline:
             if cfg.finger_gaps and not fallback:
                 # after the colour edge, on the final outline: a gap the mask filled for a
                 # finger's width is beyond the edge's reach (pipeline/finger_gaps.py)
-                spare = None
-                if cfg.gap_shadows:  # a coin across a gap is as grey as the fingers' shadow
-                    palms = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
-                    spare = coin_discs(photo[y0:y1, x0:x1], edged, palms)
-                for b in hands:
-                    if b.landmarks is not None:
-                        edged = open_gaps(image[y0:y1, x0:x1], edged, b.landmarks - (x0, y0),
-                                          cfg.colour_edge or COLOUR_EDGE_CONTRAST, cfg.gap_shadows, spare)
+                # a coin across a gap is as grey as the fingers' shadow
+                spare = coin_discs(photo[y0:y1, x0:x1], edged, palms) if cfg.gap_shadows else None
+                for points in palms:
+                    edged = open_gaps(image[y0:y1, x0:x1], edged, points, cfg.colour_edge or COLOUR_EDGE_CONTRAST,
+                                      cfg.gap_shadows, spare)
             if edged is not m:
                 # the cut-out's alpha follows: a pixel that left is transparent, one that joined opaque
                 changed = cv2.findNonZero(cv2.compare(m, edged, cv2.CMP_NE))
