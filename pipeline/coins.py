@@ -65,15 +65,23 @@ DEEP = 0.1
 PAINT_MARGIN = 1.15
 #: CIELAB distance between the disc's colour and the hand's round it, and the table's (medians)
 CONTRAST = 20.0
+#: how round an edge the circle finder asks for (OpenCV's ``param2`` of ``HOUGH_GRADIENT_ALT``)
+SENSITIVITY = 0.85
+#: ... when it looks for coins the fingers' shadow rule must spare (:func:`coin_discs`): a round
+#: edge it adds in error costs only the shadow left in its disc, a coin it misses can be cut
+SPARE_SENSITIVITY = 0.8
 
 
 def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray], inside: float = INSIDE,
                around: float = AROUND, contrast: float = CONTRAST,
-               reach: float = PALM_REACH, deep: float = np.inf) -> list[tuple[float, float, float]]:
+               reach: float = PALM_REACH, deep: float = np.inf,
+               sensitivity: float = SENSITIVITY) -> list[tuple[float, float, float]]:
     """``(cx, cy, radius)`` in ``mask``'s pixels of each coin the mask (uint8, 255 = hand) bit out
     on one of the ``palms`` (each hand's 21 landmarks, in the same pixels), its centre at most
     ``reach`` palm lengths outside a palm's outline. A circle at least ``deep`` palm lengths inside
-    a palm's outline is not checked against the table (see :func:`coins_to_paint`)."""
+    a palm's outline is not checked against the table (see :func:`coins_to_paint`). ``sensitivity``
+    is the circle finder's threshold on how round an edge must be (OpenCV's ``param2``, 1 for a
+    perfect circle)."""
     if not palms:
         return []
     fg = (mask > 0).astype(np.uint8)
@@ -89,7 +97,7 @@ def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
     hand = cv2.resize(fg, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0
     r_in = inner * s
     circles = cv2.HoughCircles(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), cv2.HOUGH_GRADIENT_ALT, dp=1.5,
-                               minDist=0.3 * r_in, param1=300, param2=0.85,
+                               minDist=0.3 * r_in, param1=300, param2=sensitivity,
                                minRadius=max(3, int(RADII[0] * r_in)), maxRadius=max(4, int(RADII[1] * r_in)))
     if circles is None:
         return []
@@ -175,12 +183,25 @@ def keep_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray])
     return out
 
 
-def coin_discs(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
-               grow: float = 1.25) -> np.ndarray | None:
+def coin_discs(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray], grow: float = 1.25,
+               strict: bool = True) -> np.ndarray | None:
     """Bool plane of ``mask``'s shape, True on each coin (:func:`find_coins`) the mask holds or bit
     out, its disc grown by ``grow``; None when there is none. For the steps that take grey out
-    of a mask (a shadow between the fingers) and must leave a silver coin alone."""
-    coins = find_coins(image_rgb, mask, palms, inside=1.01)
+    of a mask (the fingers' shadow, a gap between fingers the colour of a silver coin) and must
+    leave a silver coin alone.
+
+    ``strict=False`` takes any round thing of a coin's size on or near a palm: without the colour
+    and surround rules, and with a less strict circle finder. Those rules are there to keep
+    :func:`keep_coins` from adding a gap between two fingers to the hand, and they refuse many
+    true coins (a silver coin on a white table is the table's colour; a brass one is the skin's).
+    A loose disc is for the shadow rule only, where a disc marked in error costs just the shadow
+    left in it.
+    """
+    if strict:
+        coins = find_coins(image_rgb, mask, palms, inside=1.01)
+    else:
+        coins = find_coins(image_rgb, mask, palms, inside=1.01, around=0.0, contrast=0.0,
+                           sensitivity=SPARE_SENSITIVITY)
     if not coins:
         return None
     out = np.zeros(mask.shape, np.uint8)

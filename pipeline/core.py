@@ -473,11 +473,16 @@ class Pipeline:
             if cfg.finger_gaps and not fallback:
                 # after the colour edge, on the final outline: a gap the mask filled for a
                 # finger's width is beyond the edge's reach (pipeline/finger_gaps.py)
-                # a coin across a gap is as grey as the fingers' shadow
-                spare = coin_discs(photo[y0:y1, x0:x1], edged, palms) if cfg.gap_shadows else None
+                # A silver coin across a gap can have the table's colour (spared when the strict
+                # circle finder sees it) or be as grey as the fingers' shadow (spared from the
+                # shadow rule when even the loose one does)
+                spare = spare_shade = None
+                if cfg.gap_shadows:
+                    spare = coin_discs(photo[y0:y1, x0:x1], edged, palms)
+                    spare_shade = coin_discs(photo[y0:y1, x0:x1], edged, palms, strict=False)
                 for points in palms:
                     edged = open_gaps(image[y0:y1, x0:x1], edged, points, cfg.colour_edge or COLOUR_EDGE_CONTRAST,
-                                      cfg.gap_shadows, spare)
+                                      cfg.gap_shadows, spare, spare_shade)
             if edged is not m:
                 # the cut-out's alpha follows: a pixel that left is transparent, one that joined opaque
                 changed = cv2.findNonZero(cv2.compare(m, edged, cv2.CMP_NE))

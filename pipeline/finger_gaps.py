@@ -118,15 +118,17 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
 
 def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
               min_contrast: float = 20.0, with_shadows: bool = False,
-              spare: np.ndarray | None = None) -> np.ndarray:
+              spare: np.ndarray | None = None, spare_shade: np.ndarray | None = None) -> np.ndarray:
     """``mask`` (uint8, 255 = hand) with the background-coloured parts of the gaps between the
     fingers of the hand whose 21 landmarks are ``points`` (the image's pixels) taken out; see
     the module's docstring. Each gap is computed on in a window around it and its fingers, and
     its colours only on the mask's pixels in the gap (a hand filling a 2160x4000 photo has
     windows of a few megapixels: OpenCV's masked means and counts keep them cheap).
     ``with_shadows`` takes the background in the fingers' shadow for background too
-    (:func:`shadows`); ``spare`` (bool, the mask's shape) marks pixels never taken out (the coins
-    lying on the hand, which can be as grey as a shadow)."""
+    (:func:`shadows`). ``spare`` (bool, the mask's shape) marks pixels never taken out, and
+    ``spare_shade`` pixels never taken for shadow: the coins lying on the hand, which can have a
+    white table's colour or be as grey as a shadow (the pipeline's circle finder, strict and
+    loose, :func:`pipeline.coins.coin_discs`)."""
     out = mask
     for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
         img = image_rgb[y0:y1, x0:x1]
@@ -152,6 +154,8 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         share, trusted = hand_shares(pix, hand[None], ground[None], min_contrast)
         if with_shadows:
             shade = shadows(pix, hand[None], ground[None])
+            if spare_shade is not None:
+                shade &= ~spare_shade[y0 + ys, x0 + xs]
             share, trusted = np.where(shade, 0.0, share), trusted | shade
         plane = (m[ry0:ry1, rx0:rx1] > 0).astype(np.float32)  # the mask's own 0/1 where the colour is not trusted
         plane[ys - ry0, xs - rx0] = np.where(trusted, np.clip(share, 0.0, 1.0), 1.0)

@@ -109,6 +109,19 @@ def test_the_discs_to_spare_cover_a_coin_the_mask_holds_and_nothing_else():
     assert not spare[200, 240] and not spare[20, 20]  # but not much more
 
 
+def test_the_loose_discs_also_take_a_coin_of_the_skins_colour():
+    """A brass coin on a palm is too like the skin for the strict finder, which must not take a
+    fold of skin for a coin; the shadow rule's sparing takes any round thing there."""
+    img, hand, pts = _palm()
+    brass = (215, 160, 115)
+    _draw_coin(img, (200, 200), 30, brass)
+    assert coin_discs(img, hand, [pts]) is None
+    spare = coin_discs(img, hand, [pts], strict=False)
+    assert spare is not None and spare[200, 200] and spare[200, 229]
+    assert not spare[20, 20]
+    assert coin_discs(_palm()[0], hand, [pts], strict=False) is None  # a plain palm has none
+
+
 def test_a_coin_the_mask_already_holds_changes_nothing():
     img, hand, pts = _palm()
     _draw_coin(img, (200, 200), 30)

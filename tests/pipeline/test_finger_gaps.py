@@ -108,3 +108,16 @@ def test_a_shadow_is_darker_than_a_table_unlike_the_skin_yet_lighter_than_the_sk
     pix = np.array([[215.0, 205, 196], [252, 251, 250], [180, 134, 124], [150, 148, 145]])
     assert shadows(pix, hand, white).tolist() == [True, False, False, False]
     assert not shadows(pix, hand, beige).any()  # a table of the skin's colour: shade could be either
+
+
+def test_a_disc_spared_from_the_shadow_rule_is_still_opened_by_colour():
+    """``spare_shade`` (a round thing the loose circle finder saw) keeps only shadow-grey pixels;
+    a gap of the table's own colour under it still opens. ``spare`` keeps everything."""
+    image, truth, filled, pts = _hand(background=WHITE, skin=(236, 180, 170))
+    everywhere = np.ones(filled.shape, bool)
+    shade_image = image.copy()
+    shade_image[(filled > 0) & (truth == 0)] = (215, 205, 196)
+    assert np.array_equal(open_gaps(shade_image, filled, pts, with_shadows=True, spare_shade=everywhere), filled)
+    out = open_gaps(image, filled, pts, with_shadows=True, spare_shade=everywhere)  # white gaps: colour
+    assert int(((out > 0) != (truth > 0)).sum()) < 0.25 * int(((filled > 0) != (truth > 0)).sum())
+    assert np.array_equal(open_gaps(image, filled, pts, with_shadows=True, spare=everywhere), filled)
