@@ -181,10 +181,13 @@ class PipelineConfig:
     finger_gaps: bool = True
     #: ... and where it filled them with the background in the fingers' shadow: darker than the
     #: background seen there but of its chromaticity, not the skin's (pipeline/finger_gaps.shadows).
-    #: Off: up on every 11k Hands set, but it cut silver coins lying across a finger gap (grey on
-    #: a white table, like a shadow) on the test split; the coins the circle finder sees are now
-    #: spared (pipeline/coins.coin_discs), not yet checked on the test split (session 42, README)
-    gap_shadows: bool = False
+    #: Up on every 11k Hands set, level elsewhere; it can cut a silver coin lying across a finger
+    #: gap (grey on a white table, like a shadow), so the coins and round things the circle
+    #: finder sees are spared (pipeline/coins.coin_discs), though not every one (session 43, README)
+    gap_shadows: bool = True
+    #: ... reading the background seen in a gap as several colours (a striped flag, a busy print)
+    #: and each gap pixel against the nearest (pipeline/finger_gaps.ground_colours)
+    gap_colours: bool = False
     #: put back a stretch of a finger the mask lost (lit pink from behind, shaded brown) along
     #: its bones, where it is plainly not the background seen around it (pipeline/finger_fill.py).
     #: Up or level on every validation set (docs/val_sweep_finger_fill_*.json)

@@ -482,7 +482,7 @@ class Pipeline:
                     spare_shade = coin_discs(photo[y0:y1, x0:x1], edged, palms, strict=False)
                 for points in palms:
                     edged = open_gaps(image[y0:y1, x0:x1], edged, points, cfg.colour_edge or COLOUR_EDGE_CONTRAST,
-                                      cfg.gap_shadows, spare, spare_shade)
+                                      cfg.gap_shadows, spare, spare_shade, cfg.gap_colours)
             if edged is not m:
                 # the cut-out's alpha follows: a pixel that left is transparent, one that joined opaque
                 changed = cv2.findNonZero(cv2.compare(m, edged, cv2.CMP_NE))

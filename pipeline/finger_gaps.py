@@ -37,6 +37,12 @@ CORE = 0.11
 PAST_TIPS = 0.6
 #: at least this many background pixels in a gap to learn its colour from
 MIN_SAMPLES = 30
+#: the background seen in a gap is read as up to this many colours (the stripes of a flag, a
+#: busy print), and each pixel of the gap is judged against the one nearest it
+GROUND_COLOURS = 3
+#: ... of which two closer than this in chromaticity are one colour in two shades (a white table
+#: and the fingers' shadow on it, a silver coin), merged back into their mean
+GROUND_APART = 0.03
 #: a shadow is taken for background only where hand and background differ in chromaticity by at
 #: least this much (skin on white: about 0.09; on a beige table the two are alike and shade on
 #: either could be the other's)
@@ -60,9 +66,9 @@ def shadows(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray) -> np.ndarray
     hue, so skin is not taken for shadow; nor is anything darker than the skin (on a wall
     darker than the hand, HGR, the shaded rims of fingers came close to the wall's hue), and a
     hand on a table of its own colour is left alone. Colour alone cannot tell a silver coin lying
-    across a gap from such a shadow (grey on a white table): the pipeline spares the coins its
-    circle finder sees (``spare`` of :func:`open_gaps`), and keeps this off
-    (``PipelineConfig.gap_shadows``) until a test run has checked that."""
+    across a gap from such a shadow (grey on a white table): the pipeline spares the coins and
+    round things its circle finder sees (``spare`` and ``spare_shade`` of :func:`open_gaps`); on
+    the test split two coins it missed were still cut (``PipelineConfig.gap_shadows``, README)."""
     cp, ch, cg = chromaticity(pix), chromaticity(hand), chromaticity(ground)
     apart = float(np.linalg.norm(ch - cg))
     if apart < SHADOW_MIN_CHROMA:
@@ -116,9 +122,50 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
     return out
 
 
+def ground_colours(img: np.ndarray, open_part: np.ndarray) -> np.ndarray:
+    """``K x 3`` float32: the colours of the background seen in a gap (``open_part``, 0/255 over
+    ``img``), one per colour that differs from the others in chromaticity, not only in shade.
+
+    Why several: the mean of a striped flag or a busy print is a colour no pixel of it has, so a
+    red stripe filling a gap lay far from that mean and the mask kept it. Shades of one colour
+    stay one (their mean, as before): a white table's shadow is judged by its own rule
+    (:func:`shadows`), which spares coins. Read 2 px off the fingers, where skin blends in.
+    """
+    mean = np.array(cv2.mean(img, open_part)[:3], np.float32)[None]
+    sure = cv2.erode(open_part, np.ones((5, 5), np.uint8))
+    pts = cv2.findNonZero(sure)
+    if pts is None or len(pts) < GROUND_COLOURS * MIN_SAMPLES:
+        return mean
+    pts = pts[::max(1, len(pts) // 2000), 0]
+    pix = img[pts[:, 1], pts[:, 0]].astype(np.float32)
+    # seeded by brightness (terciles), so the same photo always gives the same colours
+    order = np.argsort(pix.sum(axis=1), kind="stable")
+    labels = np.empty(len(pix), np.int32)
+    labels[order] = np.arange(len(pix)) * GROUND_COLOURS // len(pix)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 10, 1.0)
+    _, labels, _ = cv2.kmeans(pix, GROUND_COLOURS, labels[:, None], criteria, 1, cv2.KMEANS_USE_INITIAL_LABELS)
+    labels = labels.ravel()
+    groups: list[list[int]] = []  # clusters merged by chromaticity, the largest first
+    counts = np.bincount(labels, minlength=GROUND_COLOURS)
+    chroma = [chromaticity(pix[labels == k].mean(axis=0, keepdims=True))[0] if counts[k] else None
+              for k in range(GROUND_COLOURS)]
+    for k in np.argsort(-counts, kind="stable"):
+        if counts[k] < MIN_SAMPLES:
+            continue
+        near = [g for g in groups if np.linalg.norm(chroma[k] - chroma[g[0]]) < GROUND_APART]
+        if near:
+            near[0].append(int(k))
+        else:
+            groups.append([int(k)])
+    if len(groups) < 2:
+        return mean
+    return np.array([pix[np.isin(labels, g)].mean(axis=0) for g in groups], np.float32)
+
+
 def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
               min_contrast: float = 20.0, with_shadows: bool = False,
-              spare: np.ndarray | None = None, spare_shade: np.ndarray | None = None) -> np.ndarray:
+              spare: np.ndarray | None = None, spare_shade: np.ndarray | None = None,
+              several_grounds: bool = False) -> np.ndarray:
     """``mask`` (uint8, 255 = hand) with the background-coloured parts of the gaps between the
     fingers of the hand whose 21 landmarks are ``points`` (the image's pixels) taken out; see
     the module's docstring. Each gap is computed on in a window around it and its fingers, and
@@ -128,7 +175,8 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
     (:func:`shadows`). ``spare`` (bool, the mask's shape) marks pixels never taken out, and
     ``spare_shade`` pixels never taken for shadow: the coins lying on the hand, which can have a
     white table's colour or be as grey as a shadow (the pipeline's circle finder, strict and
-    loose, :func:`pipeline.coins.coin_discs`)."""
+    loose, :func:`pipeline.coins.coin_discs`). ``several_grounds`` reads the background as several
+    colours (:func:`ground_colours`), each pixel judged against the nearest."""
     out = mask
     for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
         img = image_rgb[y0:y1, x0:x1]
@@ -144,6 +192,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             continue
         hand = np.array(cv2.mean(img, hand_px)[:3], np.float32)
         ground = np.array(cv2.mean(img, open_part)[:3], np.float32)
+        grounds = ground_colours(img, open_part) if several_grounds else ground[None]
         # the shares, smoothed, in the rectangle round the gap's mask pixels (and the pixels of
         # the open gap beside them, through which the background reaches them)
         bx, by, bw, bh = cv2.boundingRect(pts)
@@ -151,7 +200,8 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         rx1, ry1 = min(m.shape[1], bx + bw + 4), min(m.shape[0], by + bh + 4)
         xs, ys = pts[:, 0, 0], pts[:, 0, 1]
         pix = img[ys, xs].astype(np.float32)
-        share, trusted = hand_shares(pix, hand[None], ground[None], min_contrast)
+        nearest = grounds[np.argmin(((pix[:, None] - grounds[None]) ** 2).sum(-1), axis=1)]
+        share, trusted = hand_shares(pix, hand[None], nearest, min_contrast)
         if with_shadows:
             shade = shadows(pix, hand[None], ground[None])
             if spare_shade is not None:

@@ -260,6 +260,8 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args(["--no-colour-edge"])).colour_edge == 0.0
     assert config_from_args(p.parse_args([])).colour_edge > 0
     assert config_from_args(p.parse_args(["--no-finger-gaps"])).finger_gaps is False
+    assert config_from_args(p.parse_args([])).gap_shadows is True
+    assert config_from_args(p.parse_args(["--no-gap-shadows"])).gap_shadows is False
     assert config_from_args(p.parse_args([])).finger_gaps is True
     assert config_from_args(p.parse_args(["--no-finger-fill"])).finger_fill is False
     assert config_from_args(p.parse_args([])).finger_fill is True

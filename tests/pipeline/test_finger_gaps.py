@@ -121,3 +121,31 @@ def test_a_disc_spared_from_the_shadow_rule_is_still_opened_by_colour():
     out = open_gaps(image, filled, pts, with_shadows=True, spare_shade=everywhere)  # white gaps: colour
     assert int(((out > 0) != (truth > 0)).sum()) < 0.25 * int(((filled > 0) != (truth > 0)).sum())
     assert np.array_equal(open_gaps(image, filled, pts, with_shadows=True, spare=everywhere), filled)
+
+
+def test_a_gap_filled_with_one_stripe_of_a_striped_background_is_opened():
+    """Behind the fingers a flag: red, white and blue stripes. Their mean is a pink no pixel has,
+    and a red stripe in a filled gap lies far from it; judged against the nearest of the
+    background's colours, it goes."""
+    image, truth, filled, pts = _hand(background=(245, 245, 245), skin=(226, 176, 160))
+    for y in range(0, 360, 24):
+        image[y:y + 8][truth[y:y + 8] == 0] = (200, 30, 40)
+        image[y + 8:y + 16][truth[y + 8:y + 16] == 0] = (30, 40, 120)
+    wrong = int(((filled > 0) != (truth > 0)).sum())
+    one = open_gaps(image, filled, pts)
+    several = open_gaps(image, filled, pts, several_grounds=True)
+    assert int(((several > 0) != (truth > 0)).sum()) < 0.5 * int(((one > 0) != (truth > 0)).sum())
+    assert int(((several > 0) != (truth > 0)).sum()) < 0.25 * wrong
+    assert not ((several == 0) & (truth > 0)).any()
+
+
+def test_shades_of_one_background_colour_are_one_colour():
+    """A white table and the fingers' shadow on it are one colour in two shades: the shadow keeps
+    to its own rule (which spares coins), as with a single mean."""
+    from pipeline.finger_gaps import ground_colours
+    img = np.full((60, 60, 3), 250, np.uint8)
+    img[:, 30:] = (205, 203, 200)  # the table in shade
+    open_part = np.full((60, 60), 255, np.uint8)
+    assert ground_colours(img, open_part).shape == (1, 3)
+    img[:20, :30] = (200, 30, 40)
+    assert ground_colours(img, open_part).shape[0] == 2
