@@ -186,8 +186,9 @@ class PipelineConfig:
     #: finder sees are spared (pipeline/coins.coin_discs), though not every one (session 43, README)
     gap_shadows: bool = True
     #: ... reading the background seen in a gap as several colours (a striped flag, a busy print)
-    #: and each gap pixel against the nearest (pipeline/finger_gaps.ground_colours)
-    gap_colours: bool = False
+    #: and each gap pixel against the nearest (pipeline/finger_gaps.ground_colours). Session 43:
+    #: up or level on every validation set (docs/val_sweep_gap_colours_*.json)
+    gap_colours: bool = True
     #: put back a stretch of a finger the mask lost (lit pink from behind, shaded brown) along
     #: its bones, where it is plainly not the background seen around it (pipeline/finger_fill.py).
     #: Up or level on every validation set (docs/val_sweep_finger_fill_*.json)

@@ -43,6 +43,10 @@ GROUND_COLOURS = 3
 #: ... of which two closer than this in chromaticity are one colour in two shades (a white table
 #: and the fingers' shadow on it, a silver coin), merged back into their mean
 GROUND_APART = 0.03
+#: ... and one seen in less than this share of the gap's open part is left out (the dark
+#: crease between two closed fingers of a dark hand, seen where the mask left it open, took
+#: the crease itself out of the mask)
+GROUND_SHARE = 0.1
 #: a shadow is taken for background only where hand and background differ in chromaticity by at
 #: least this much (skin on white: about 0.09; on a beige table the two are alike and shade on
 #: either could be the other's)
@@ -150,7 +154,7 @@ def ground_colours(img: np.ndarray, open_part: np.ndarray) -> np.ndarray:
     chroma = [chromaticity(pix[labels == k].mean(axis=0, keepdims=True))[0] if counts[k] else None
               for k in range(GROUND_COLOURS)]
     for k in np.argsort(-counts, kind="stable"):
-        if counts[k] < MIN_SAMPLES:
+        if counts[k] < max(MIN_SAMPLES, GROUND_SHARE * len(pix)):
             continue
         near = [g for g in groups if np.linalg.norm(chroma[k] - chroma[g[0]]) < GROUND_APART]
         if near:

@@ -149,3 +149,5 @@ def test_shades_of_one_background_colour_are_one_colour():
     assert ground_colours(img, open_part).shape == (1, 3)
     img[:20, :30] = (200, 30, 40)
     assert ground_colours(img, open_part).shape[0] == 2
+    img[8:60, :30] = 250  # a red fleck of the open gap, under a tenth of it, is no colour of its own
+    assert ground_colours(img, open_part).shape == (1, 3)
