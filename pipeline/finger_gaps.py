@@ -126,16 +126,17 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
     return out
 
 
-def ground_colours(img: np.ndarray, open_part: np.ndarray) -> np.ndarray:
+def ground_colours(img: np.ndarray, open_part: np.ndarray, ground: np.ndarray) -> np.ndarray:
     """``K x 3`` float32: the colours of the background seen in a gap (``open_part``, 0/255 over
-    ``img``), one per colour that differs from the others in chromaticity, not only in shade.
+    ``img``), one per colour that differs from the others in chromaticity, not only in shade;
+    ``ground`` (the open part's mean colour) alone, as ``1 x 3``, when there is only one.
 
     Why several: the mean of a striped flag or a busy print is a colour no pixel of it has, so a
     red stripe filling a gap lay far from that mean and the mask kept it. Shades of one colour
     stay one (their mean, as before): a white table's shadow is judged by its own rule
     (:func:`shadows`), which spares coins. Read 2 px off the fingers, where skin blends in.
     """
-    mean = np.array(cv2.mean(img, open_part)[:3], np.float32)[None]
+    mean = np.asarray(ground, np.float32).reshape(1, 3)
     sure = cv2.erode(open_part, np.ones((5, 5), np.uint8))
     pts = cv2.findNonZero(sure)
     if pts is None or len(pts) < GROUND_COLOURS * MIN_SAMPLES:
@@ -196,7 +197,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             continue
         hand = np.array(cv2.mean(img, hand_px)[:3], np.float32)
         ground = np.array(cv2.mean(img, open_part)[:3], np.float32)
-        grounds = ground_colours(img, open_part) if several_grounds else ground[None]
+        grounds = ground_colours(img, open_part, ground) if several_grounds else ground[None]
         # the shares, smoothed, in the rectangle round the gap's mask pixels (and the pixels of
         # the open gap beside them, through which the background reaches them)
         bx, by, bw, bh = cv2.boundingRect(pts)
@@ -204,8 +205,9 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         rx1, ry1 = min(m.shape[1], bx + bw + 4), min(m.shape[0], by + bh + 4)
         xs, ys = pts[:, 0, 0], pts[:, 0, 1]
         pix = img[ys, xs].astype(np.float32)
-        nearest = grounds[np.argmin(((pix[:, None] - grounds[None]) ** 2).sum(-1), axis=1)]
-        share, trusted = hand_shares(pix, hand[None], nearest, min_contrast)
+        if len(grounds) > 1:  # each pixel against the background colour nearest it
+            grounds = grounds[np.argmin(((pix[:, None] - grounds[None]) ** 2).sum(-1), axis=1)]
+        share, trusted = hand_shares(pix, hand[None], grounds, min_contrast)
         if with_shadows:
             shade = shadows(pix, hand[None], ground[None])
             if spare_shade is not None:
