@@ -53,15 +53,17 @@ def main(argv: list[str] | None = None) -> int:
     cfg = PipelineConfig()
     segmenter, faces = Segmenter(), MediaPipeFaceDetector()
 
-    def pipeline(config: PipelineConfig, merge: dict) -> Pipeline:
+    def pipeline(config: PipelineConfig, merge: dict, mediapipe: dict | None = None) -> Pipeline:
         options = {"merge_options": merge} if merge else {}
+        if mediapipe:
+            options["mediapipe_options"] = mediapipe
         return Pipeline(create_detector(config.detector, max_hands=config.max_hands, **options), segmenter, config,
                         faces)
 
     pipes = {"defaults": pipeline(cfg, {})}
     for overrides in args.sets:
-        fields, merge = parse_overrides(overrides)
-        pipes[overrides] = pipeline(dataclasses.replace(cfg, **fields), merge)
+        fields, merge, mediapipe = parse_overrides(overrides)
+        pipes[overrides] = pipeline(dataclasses.replace(cfg, **fields), merge, mediapipe)
     changed: dict[str, dict] = {}
     for photo in tqdm(photos, disable=None):
         image = read_rgb(photo)

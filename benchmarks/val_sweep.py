@@ -8,8 +8,9 @@ be rerun and checked. Detection runs once per image (and model) and is reused by
 
 The split options are those of ``pipeline.evaluate``: ``--split-by image --val-fraction 0.1
 --test-fraction 0 --groups id06,id07`` names the images a refit model held back.
-``--set`` takes comma-separated ``field=value`` overrides of ``PipelineConfig``, or of the auto
-detector's ``MergeConfig`` as ``merge.field=value`` (such a row gets its own detections); the
+``--set`` takes comma-separated ``field=value`` overrides of ``PipelineConfig``, of the auto
+detector's ``MergeConfig`` as ``merge.field=value``, or of its MediaPipe detector as
+``mediapipe.option=value`` (either row gets its own detections); the
 defaults are always the first row. ``--highres`` is a folder made by ``benchmarks/make_highres_set.py --split val``.
 ``--per-image FILE.csv`` also writes every image's scores, to find which photos a setting changes.
 """
@@ -52,21 +53,29 @@ class CachedDetector:
         return self.cache[key]
 
 
-def parse_overrides(text: str) -> tuple[dict, dict]:
-    """``field=value,...`` -> typed ``(PipelineConfig overrides, MergeConfig overrides)``; a
-    ``merge.field`` key is a field of the auto detector's
-    :class:`~detection.auto_detector.MergeConfig` (such a row gets its own detections). A tuple
-    field takes its items separated by colons (``merge.closer_pads=0.25:1.0``)."""
-    from detection.auto_detector import MergeConfig
+def parse_overrides(text: str) -> tuple[dict, dict, dict]:
+    """``field=value,...`` -> typed ``(PipelineConfig overrides, MergeConfig overrides, MediaPipe
+    overrides)``; a ``merge.field`` key is a field of the auto detector's
+    :class:`~detection.auto_detector.MergeConfig`, a ``mediapipe.option`` key an argument of
+    :class:`~detection.mediapipe_detector.MediaPipeHandDetector` (either row gets its own
+    detections). A tuple field takes its items separated by colons (``merge.closer_pads=0.25:1.0``)."""
+    import inspect
+    from types import SimpleNamespace
 
-    targets = {"": (PipelineConfig(), {}), "merge.": (MergeConfig(), {})}
+    from detection.auto_detector import MergeConfig
+    from detection.mediapipe_detector import MediaPipeHandDetector
+
+    mediapipe = SimpleNamespace(**{name: p.default for name, p in
+                                   inspect.signature(MediaPipeHandDetector.__init__).parameters.items()
+                                   if p.default is not inspect.Parameter.empty})
+    targets = {"": ("PipelineConfig", PipelineConfig(), {}), "merge.": ("MergeConfig", MergeConfig(), {}),
+               "mediapipe.": ("MediaPipeHandDetector", mediapipe, {})}
     for item in filter(None, text.split(",")):
         key, _, value = item.partition("=")
-        prefix = "merge." if key.startswith("merge.") else ""
+        prefix = next((p for p in ("merge.", "mediapipe.") if key.startswith(p)), "")
         field = key[len(prefix):]
-        defaults, out = targets[prefix]
+        kind, defaults, out = targets[prefix]
         if not hasattr(defaults, field):
-            kind = "MergeConfig" if prefix else "PipelineConfig"
             raise SystemExit(f"error: unknown {kind} field {field!r}")
         default = getattr(defaults, field)
         if isinstance(default, bool):
@@ -75,7 +84,7 @@ def parse_overrides(text: str) -> tuple[dict, dict]:
             out[field] = tuple(type(default[0])(v) if default else float(v) for v in filter(None, value.split(":")))
         else:
             out[field] = type(default)(value)
-    return targets[""][1], targets["merge."][1]
+    return tuple(out for _, _, out in targets.values())
 
 
 def split_pairs_of(data: str, args) -> list[tuple[str, Path, Path]]:
@@ -113,10 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     sets.update({name: folder_pairs(name) for name in args.highres})
     detectors: dict[tuple, CachedDetector] = {}
 
-    def detector_for(merge: dict, model: str | None) -> CachedDetector:
-        key = (model, *sorted(merge.items()))
+    def detector_for(merge: dict, mediapipe: dict, model: str | None) -> CachedDetector:
+        key = (model, *sorted(merge.items()), *sorted(("mediapipe." + k, v) for k, v in mediapipe.items()))
         if key not in detectors:
             options = {"merge_options": merge} if merge else {}
+            if mediapipe:
+                options["mediapipe_options"] = mediapipe
             detectors[key] = CachedDetector(create_detector(PipelineConfig().detector, **options))
         return detectors[key]
 
@@ -125,9 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     for model in args.model or [None]:
         segmenters = {flip: Segmenter(model, tta_flip=flip) for flip in (False, True)}
         for overrides in [""] + args.sets:
-            fields, merge = parse_overrides(overrides)
+            fields, merge, mediapipe = parse_overrides(overrides)
             cfg = dataclasses.replace(PipelineConfig(), **fields)
-            pipe = Pipeline(detector_for(merge, model), segmenters[cfg.tta_flip], cfg, faces)
+            pipe = Pipeline(detector_for(merge, mediapipe, model), segmenters[cfg.tta_flip], cfg, faces)
             row = {"model": model or "default", "set": overrides or "defaults"}
             for name, pairs in sets.items():
                 scores = [score_masks(pipe.process(read_rgb(i)).mask, read_mask(m))

@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 
 from detection.boxes import Box, expand_box, same_object, square_box
+from detection.grey import is_grey, skin_tint
 from detection.types import HandBox
 
 #: long side of the copy the second look runs on (see ``MediaPipeHandDetector._look_again``)
@@ -28,6 +29,9 @@ class MediaPipeHandDetector:
     photos side by side: one hand found; the same photos the other way round: both). So when it
     finds fewer than ``max_hands``, it takes a second look at the photo with the hands it found
     painted over, and keeps what it finds there that is not one of them (``second_look``).
+
+    A black-and-white photo is shown to it in a skin tone (``tint_grey``, :mod:`detection.grey`):
+    on grey photos its palm detector misses plain open hands.
     """
 
     name = "mediapipe"
@@ -40,6 +44,7 @@ class MediaPipeHandDetector:
         model_complexity: int = 1,
         retry_padded: bool = True,
         second_look: bool = True,
+        tint_grey: bool = True,
     ) -> None:
         from detection.mediapipe_import import import_mediapipe
 
@@ -47,6 +52,7 @@ class MediaPipeHandDetector:
         self.max_side = max_side
         self.retry_padded = retry_padded
         self.max_hands = max_hands
+        self.tint_grey = tint_grey
         self._hands = mp.solutions.hands.Hands(
             static_image_mode=True,
             max_num_hands=max_hands,
@@ -71,6 +77,8 @@ class MediaPipeHandDetector:
             raise ValueError("detect expects an HxWx3 uint8 RGB image")
         h, w = image_rgb.shape[:2]
         small, scale = self._shrunk(image_rgb)
+        if self.tint_grey and is_grey(small):
+            small = skin_tint(small)
         hands = self._find(small, scale, (w, h))
         if hands and self._second is not None and len(hands) < self.max_hands:
             hands += self._look_again(small, hands, scale, (w, h))
@@ -141,6 +149,8 @@ class MediaPipeHandDetector:
         ph = max(1, min(small_side - py0, round((d1 - d0) * scale)))
         canvas[py0:py0 + ph, px0:px0 + pw] = part if scale == 1.0 and part.shape[:2] == (ph, pw) else cv2.resize(
             part, (pw, ph), interpolation=cv2.INTER_AREA)
+        if self.tint_grey and is_grey(image_rgb):  # the whole photo's, not the grey canvas's
+            canvas = skin_tint(canvas)
         found = self._find(canvas, scale, (side, side))
         out = []
         for hb in found:

@@ -9,11 +9,13 @@ from benchmarks.val_sweep import CachedDetector, parse_overrides
 
 def test_overrides_take_the_field_types():
     assert parse_overrides("max_grow=3,landmark_prior=false,threshold=0.4,tta_flip=true") == ({
-        "max_grow": 3, "landmark_prior": False, "threshold": 0.4, "tta_flip": True}, {})
-    assert parse_overrides("") == ({}, {})
-    assert parse_overrides("merge.max_growth=16,margin=0.1") == ({"margin": 0.1}, {"max_growth": 16.0})
-    assert parse_overrides("merge.closer_pads=0.25:1") == ({}, {"closer_pads": (0.25, 1.0)})
-    assert parse_overrides("merge.closer_pads=") == ({}, {"closer_pads": ()})
+        "max_grow": 3, "landmark_prior": False, "threshold": 0.4, "tta_flip": True}, {}, {})
+    assert parse_overrides("") == ({}, {}, {})
+    assert parse_overrides("merge.max_growth=16,margin=0.1") == ({"margin": 0.1}, {"max_growth": 16.0}, {})
+    assert parse_overrides("merge.closer_pads=0.25:1") == ({}, {"closer_pads": (0.25, 1.0)}, {})
+    assert parse_overrides("merge.closer_pads=") == ({}, {"closer_pads": ()}, {})
+    assert parse_overrides("mediapipe.tint_grey=false,mediapipe.max_side=640") == (
+        {}, {}, {"tint_grey": False, "max_side": 640})
 
 
 def test_unknown_field_is_rejected():
@@ -21,6 +23,8 @@ def test_unknown_field_is_rejected():
         parse_overrides("max_grwo=3")
     with pytest.raises(SystemExit, match="unknown MergeConfig field"):
         parse_overrides("merge.max_grwoth=3")
+    with pytest.raises(SystemExit, match="unknown MediaPipeHandDetector field"):
+        parse_overrides("mediapipe.tint_gray=false")
 
 
 def test_detection_runs_once_per_distinct_image():

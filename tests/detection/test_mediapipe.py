@@ -169,3 +169,40 @@ def test_a_closer_look_shows_only_the_pixels_it_is_told_to(detector):
     assert not around.all()
     (found,) = detector.look_closer(image, whole.xyxy, shown=around)
     assert np.abs(found.landmarks - whole.landmarks).mean() < 0.05 * (whole.xyxy[2] - whole.xyxy[0])
+
+
+def _grey_copy(image):
+    return np.repeat(image.mean(axis=2, keepdims=True).round().astype(np.uint8), 3, axis=2)
+
+
+def test_a_grey_photo_is_shown_in_a_skin_tone_and_its_hand_found(detector):
+    """The grey copy of the open-palm sample: MediaPipe alone finds nothing in it (the miss this
+    guards against); shown tinted, it finds the hand where the colour photo has it."""
+    image = read_rgb(SAMPLES / "palm_open.jpg")
+    grey = _grey_copy(image)
+    plain = create_detector("mediapipe", tint_grey=False)
+    try:
+        assert plain.detect(grey) == []
+    finally:
+        plain.close()
+    found, colour = detector.detect(grey), detector.detect(image)
+    assert len(found) == len(colour) == 1
+    assert np.abs(found[0].landmarks - colour[0].landmarks).max() < 0.05 * image.shape[0]
+
+
+def test_only_grey_photos_are_tinted(detector, monkeypatch):
+    shown = []
+    real_run = detector._run
+
+    def recording_run(rgb, *args, **kwargs):
+        shown.append(rgb)
+        return real_run(rgb, *args, **kwargs)
+
+    monkeypatch.setattr(detector, "_run", recording_run)
+    image = read_rgb(SAMPLES / "palm_open.jpg")
+    detector.detect(image)
+    assert np.array_equal(shown[0], image)  # a colour photo is shown as it is
+    shown.clear()
+    detector.look_closer(_grey_copy(image), (100.0, 100.0, 300.0, 300.0))
+    r, g, b = (shown[0][..., c].astype(int) for c in range(3))
+    assert (r >= g).all() and (g >= b).all() and (r > b).any()  # the window is tinted, canvas and all
