@@ -8,7 +8,8 @@ brightness order and all get the same hue, so the background turns the same beig
 
 Only MediaPipe is shown the tint. The YOLO model, given tinted grey photos, put boxes on
 backgrounds (the whole photo a skin colour); the U-Net, given tinted crops, did worse than on
-the grey ones (docs/grey_photos.md). The cut-out is made from the photo as it came.
+the grey ones (README, Known limits, "Grey photos"). The cut-out is made from the photo as it
+came.
 """
 from __future__ import annotations
 
