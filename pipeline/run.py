@@ -143,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if others:
         names = ", ".join(str(p.relative_to(input_path)) for p in others[:5]) + (" ..." if len(others) > 5 else "")
-        print(f"note: passed over {len(others)} file(s) without an image extension: {names}", file=sys.stderr)
+        print(f"note: passed over {len(others)} file(s) not of a type read here "
+              f"({' '.join(IMAGE_EXTENSIONS)}): {names}", file=sys.stderr)
     todo = [j for j in jobs if args.overwrite or not all(
         p.exists() for p in j.outputs(out, args.only_mask, args.overlay).values())]
     summary = Summary(skipped=len(jobs) - len(todo))
