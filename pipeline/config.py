@@ -264,6 +264,12 @@ class PipelineConfig:
     #: light within 0.05 IoU points. 28 gained more on warm hgr but cost textured backgrounds
     #: 0.7 boundary F1 points; 36 left warm hgr alone
     cast_chroma: float = 32.0
+    #: in a grey photo (which MediaPipe is shown tinted, detection/grey.py), a hand with landmarks
+    #: is dropped when the U-Net's mask of the whole photo holds it in a piece over this many times
+    #: its box's longer side: MediaPipe took the fingers of a large dark hand for a small hand of
+    #: their own, and the crops never left that small hand's outline (0: off). On the grey
+    #: validation photos such "hands" lay in pieces 11 times their size, real ones at most 3.5
+    grey_piece: float = 6.0
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
@@ -288,6 +294,8 @@ class PipelineConfig:
             raise ValueError(f"colour_check_cone_deg must be in (0, 90) degrees, got {self.colour_check_cone_deg}")
         if not 0.0 <= self.upright_tilt < 90.0:
             raise ValueError(f"upright_tilt must be in [0, 90) degrees, got {self.upright_tilt}")
+        if self.grey_piece < 0:
+            raise ValueError(f"grey_piece must be at least 0, got {self.grey_piece}")
         if self.colour not in COLOUR_MODES:
             raise ValueError(f"colour must be one of {COLOUR_MODES}, got {self.colour!r}")
         if self.max_hands < 1:

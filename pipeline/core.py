@@ -20,6 +20,7 @@ import numpy as np
 from detection.boxes import Box, box_intersection, offset_box
 from detection.faces import (BESIDE_FACE, ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands,
                              forearm_band, hand_outline, hand_shape, wrist_axis)
+from detection.grey import is_grey
 from detection.types import HandBox, HandDetector
 from pipeline.coins import coin_discs, coins_to_paint, keep_coins, paint_over
 from pipeline.colour import segment_and_say_balanced
@@ -563,12 +564,31 @@ class Pipeline:
             if face_job is not None:
                 wait([face_job])
             raise
+        if cfg.grey_piece > 0 and any(h.landmarks is not None for h in hands) and is_grey(image):
+            hands = self._without_pieces(image, hands)
         if found_faces and cfg.faces_not_hands and self._is_auto():
             # only ``auto`` has looked at its YOLO-only boxes with MediaPipe as well and found no
             # hand there; with ``--detector yolo`` no box has landmarks, and as the face detector
             # fires on fists and palms, a box holding a "face" is no less likely a hand
             hands = faces_not_hands(hands, found_faces, beside=BESIDE_FACE if cfg.face_trim else None)
         return hands, found_faces
+
+    def _without_pieces(self, image: np.ndarray, hands: list[HandBox]) -> list[HandBox]:
+        """``hands`` less those with landmarks that lie in a piece of the U-Net's mask of the whole
+        photo over ``config.grey_piece`` times their box's longer side (see the config)."""
+        h, w = image.shape[:2]
+        whole = self.silhouette(image, (0.0, 0.0, float(w), float(h)))
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(whole.view(np.uint8), connectivity=8)
+        kept = []
+        for hand in hands:
+            if hand.landmarks is not None:
+                x0, y0, x1, y1 = (int(round(v)) for v in hand.xyxy)
+                ids = np.unique(labels[max(0, y0):max(y1, y0 + 1), max(0, x0):max(x1, x0 + 1)])
+                piece = max((int(stats[i, 2:4].max()) for i in ids if i > 0), default=0)
+                if piece > self.config.grey_piece * max(x1 - x0, y1 - y0, 1):
+                    continue
+            kept.append(hand)
+        return kept
 
     def silhouette(self, image: np.ndarray, box: Box) -> np.ndarray:
         """``HxW`` bool: what the U-Net takes for hand in the crop a landmark-less ``box`` gets

@@ -39,3 +39,9 @@ def test_the_tint_keeps_the_grey_levels_in_a_skin_hue():
     assert r == 200 and r > g > b  # red keeps the level; a warm hue, as skin's
     levels = skin_tint(np.arange(0, 256, 5, dtype=np.uint8).reshape(1, -1, 1).repeat(3, axis=2))
     assert (np.diff(levels[0].astype(int), axis=0) >= 0).all()  # brightness order kept
+
+
+def test_white_stays_white_and_mid_tones_turn_most():
+    levels = skin_tint(np.arange(0, 256, dtype=np.uint8).reshape(1, -1, 1).repeat(3, axis=2))[0].astype(int)
+    assert tuple(levels[255]) == (255, 255, 255)  # a white table stays white
+    assert levels[100, 0] - levels[100, 2] > 2 * (levels[240, 0] - levels[240, 2])
