@@ -27,6 +27,7 @@ from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours, fill_colours, trim_vivid
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
 from pipeline.finger_fill import fill_fingers
+from pipeline.edge_shadows import cut_shadows
 from pipeline.finger_gaps import open_gaps
 from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, forearm_cone, hand_prior,
                                      landmark_cone, phantom_fingers, rescue_grown, skeleton_agreement, skeleton_anchor,
@@ -471,19 +472,25 @@ class Pipeline:
                 # (not a face the guard took out).
                 edged = colour_edge(image[y0:y1, x0:x1], m, int(math.ceil(upscale)), cfg.colour_edge,
                                     may_add=sub > 0.02)
+            # every round thing of a coin's size the loose circle finder sees, spared by the
+            # shadow steps: a silver coin can be as grey as a shadow
+            loose_coins = None
+            if not fallback and palms and ((cfg.finger_gaps and cfg.gap_shadows) or cfg.edge_shadows):
+                loose_coins = coin_discs(photo[y0:y1, x0:x1], edged, palms, strict=False)
             if cfg.finger_gaps and not fallback:
                 # after the colour edge, on the final outline: a gap the mask filled for a
                 # finger's width is beyond the edge's reach (pipeline/finger_gaps.py)
                 # A silver coin across a gap can have the table's colour (spared when the strict
                 # circle finder sees it) or be as grey as the fingers' shadow (spared from the
                 # shadow rule when even the loose one does)
-                spare = spare_shade = None
-                if cfg.gap_shadows:
-                    spare = coin_discs(photo[y0:y1, x0:x1], edged, palms)
-                    spare_shade = coin_discs(photo[y0:y1, x0:x1], edged, palms, strict=False)
+                spare = coin_discs(photo[y0:y1, x0:x1], edged, palms) if cfg.gap_shadows else None
                 for points in palms:
                     edged = open_gaps(image[y0:y1, x0:x1], edged, points, cfg.colour_edge or COLOUR_EDGE_CONTRAST,
-                                      cfg.gap_shadows, spare, spare_shade, cfg.gap_colours)
+                                      cfg.gap_shadows, spare, loose_coins, cfg.gap_colours)
+            if cfg.edge_shadows and not fallback:
+                # on the final outline too: the shadow beside the thumb, forearm or little finger
+                for points in palms:
+                    edged = cut_shadows(image[y0:y1, x0:x1], edged, points, loose_coins)
             if edged is not m:
                 # the cut-out's alpha follows: a pixel that left is transparent, one that joined opaque
                 changed = cv2.findNonZero(cv2.compare(m, edged, cv2.CMP_NE))
