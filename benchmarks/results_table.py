@@ -25,6 +25,7 @@ SETS = {
     "face_test": "hands beside faces: 11k Hands held-out hands raised beside two portraits, whole pipeline (person-wise model)",
     "coin_test": "a coin on the hand: the 11k Hands held-out hands on the same 2160x4000 canvases as above, a drawn coin lying on each (person-wise model)",
     "coin_test_overhang": "the same canvases, the coin hanging over the hand's edge (person-wise model)",
+    "shadow_hands11k_test": "a cast shadow: the 11k Hands held-out hands with their own shadow cast beside them on the table (person-wise model)",
     "hgr_refit_val": "unseen photos: HGR photos the refit held back, native size (shipped model)",
     "hgr_refit_val_2160x4000": "unseen photos: same images on 2160x4000 canvases (shipped model)",
     "hands11k_refit_val": "unseen photos: 11k Hands photos the refit held back, silver masks (shipped model)",

@@ -189,11 +189,12 @@ class PipelineConfig:
     #: and each gap pixel against the nearest (pipeline/finger_gaps.ground_colours). Session 43:
     #: up or level on every validation set (docs/val_sweep_gap_colours_*.json)
     gap_colours: bool = True
-    #: the hand's cast shadow on a plain pale surface, taken out along its whole outline (beside
-    #: the thumb, the forearm, the little finger), where the finger-gap step does not look: mask
-    #: pixels near the edge of the surface's chromaticity, darker than it but not black, that
-    #: the open background reaches (pipeline/edge_shadows.py)
-    edge_shadows: bool = False
+    #: the hand's cast shadow on a plain near-neutral surface (white, grey), taken out along its
+    #: whole outline (beside the thumb, the forearm, the little finger), where the finger-gap step
+    #: does not look: broad pieces of the mask near its edge that are the surface dimmed and that
+    #: the open background reaches (pipeline/edge_shadows.py). Session 45: up or level on every
+    #: validation set (docs/val_sweep_edge_shadows_*.json); 8 of the 684 hand_boxes photos change
+    edge_shadows: bool = True
     #: put back a stretch of a finger the mask lost (lit pink from behind, shaded brown) along
     #: its bones, where it is plainly not the background seen around it (pipeline/finger_fill.py).
     #: Up or level on every validation set (docs/val_sweep_finger_fill_*.json)

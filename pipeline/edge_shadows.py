@@ -55,6 +55,10 @@ DARKER = 0.06
 FLOOR = 0.3
 #: the fingers' bone lines are never judged within this many knuckle spans of them
 CORE = 0.1
+#: a piece of shadow is taken out only when at least this many square knuckle spans: a shadow
+#: worth the name is broad, and crumbs along the outline were dark hair or a hand's own shaded rim
+#: in dim light (a notch cut in the edge)
+MIN_PIECE = 0.02
 #: at least this many ring pixels to read the surface from
 MIN_RING = 200
 #: the hand is judged on a copy shrunk by a whole factor to at least this many pixels per knuckle
@@ -102,12 +106,14 @@ def _is_shade(pix: np.ndarray, ground: np.ndarray, skin: np.ndarray) -> np.ndarr
             & (brightness < (1.0 - DARKER) * g) & (brightness > FLOOR * g))
 
 
-def _reached(candidate: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """The parts of ``candidate`` (bool) that touch the open background (``~m``)."""
+def _reached(candidate: np.ndarray, m: np.ndarray, min_area: float = 0.0) -> np.ndarray:
+    """The parts of ``candidate`` (bool) that touch the open background (``~m``), each of at
+    least ``min_area`` pixels."""
     edge = cv2.dilate((~m).view(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    k, comp = cv2.connectedComponents(candidate.view(np.uint8), connectivity=4)
+    k, comp, stats, _ = cv2.connectedComponentsWithStats(candidate.view(np.uint8), connectivity=4)
     reached = np.zeros(k, bool)
     reached[comp[candidate & edge]] = True
+    reached &= stats[:, cv2.CC_STAT_AREA] >= min_area
     reached[0] = False
     return reached[comp]
 
@@ -151,7 +157,7 @@ def _judge(img: np.ndarray, m: np.ndarray, own: np.ndarray, pts: np.ndarray, spa
     plane = cv2.GaussianBlur(plane, (0, 0), 1.0)
     candidate = (plane > 0.5) & look
     candidate = cv2.morphologyEx(candidate.view(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    gone = _reached(candidate, m)
+    gone = _reached(candidate, m, MIN_PIECE * span * span)
     if not gone.any():
         return None
     return gone, ground, skin

@@ -38,6 +38,10 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                    help="leave the grey shadow that raised fingers cast on a pale table in the gaps between "
                         "them, instead of taking it for background (a silver coin lying across such a gap that "
                         "the circle finder misses can lose its part over the gap)")
+    g.add_argument("--no-edge-shadows", action="store_true",
+                   help="leave the hand's cast shadow on a plain white or grey surface where the mask kept it "
+                        "along the hand's outline (beside the thumb, the forearm, the little finger), instead "
+                        "of taking the grey that is the surface dimmed for background")
     g.add_argument("--no-finger-fill", action="store_true",
                    help="leave a stretch of a finger the model lost out, instead of putting it back along the "
                         "finger's bones where it is plainly not the background around the finger")
@@ -77,6 +81,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         colour_edge=0.0 if args.no_colour_edge else COLOUR_EDGE_CONTRAST,
         finger_gaps=not args.no_finger_gaps,
         gap_shadows=not args.no_gap_shadows,
+        edge_shadows=not args.no_edge_shadows,
         finger_fill=not args.no_finger_fill,
         keep_coins=not args.no_coins,
         paint_coins=not args.no_coins,

@@ -262,6 +262,8 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args(["--no-finger-gaps"])).finger_gaps is False
     assert config_from_args(p.parse_args([])).gap_shadows is True
     assert config_from_args(p.parse_args(["--no-gap-shadows"])).gap_shadows is False
+    assert config_from_args(p.parse_args([])).edge_shadows is True
+    assert config_from_args(p.parse_args(["--no-edge-shadows"])).edge_shadows is False
     assert config_from_args(p.parse_args([])).finger_gaps is True
     assert config_from_args(p.parse_args(["--no-finger-fill"])).finger_fill is False
     assert config_from_args(p.parse_args([])).finger_fill is True
