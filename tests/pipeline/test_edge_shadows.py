@@ -106,3 +106,33 @@ def test_a_grey_table_works_like_a_white_one():
     out = cut_shadows(image, taken, pts)
     assert ((out > 0) & shade).sum() < 0.05 * shade.sum()
     assert not ((out == 0) & (truth > 0)).any()
+
+
+class _KeepsShadows:
+    """A segmenter that takes everything darker than a white table for hand, the shadow too."""
+
+    size = 128
+
+    def predict(self, crops):
+        crops = np.asarray(crops).astype(np.float32)
+        return (crops.sum(axis=-1) < 3 * 200).astype(np.float32)
+
+
+def test_the_pipeline_takes_the_shadow_off_the_cut_out_unless_told_not_to():
+    from detection.boxes import mask_box
+    from detection.types import HandBox
+    from pipeline.config import PipelineConfig
+    from pipeline.core import Pipeline
+    from tests.conftest import FakeDetector
+
+    image, truth, _, pts, shade = _scene()
+    hand = HandBox(mask_box(truth), 0.9, landmarks=pts, source="fake")
+
+    def cut(on: bool) -> np.ndarray:
+        config = PipelineConfig(edge_shadows=on, context_margin=0.0)
+        return Pipeline(FakeDetector([hand]), _KeepsShadows(), config).process(image).mask > 0
+
+    off, on = cut(False), cut(True)
+    assert off[shade].mean() > 0.8  # the "model" kept the shadow
+    assert on[shade].mean() < 0.1
+    assert on[truth > 0].mean() > 0.98
