@@ -7,11 +7,13 @@ along the forearm or the little finger's side): a grey web on the cut-out. The f
 
 Here the whole outline is looked at. The surface's colour is read in a ring of background round
 the hand (its brighter half: the shadow itself lies in the ring too). A pixel of the mask near
-its edge is shadow when it has the surface's chromaticity, not the skin's, and is darker than the
-surface but not black: the surface dimmed, as in :func:`pipeline.finger_gaps.shadows`. Only what
-the open background reaches through such pixels goes, and never the landmarks' palm or the
-fingers' bone lines. A surface that is not plain (a print, wood grain, a second colour), or whose
-chromaticity is too near the skin's, is left alone: there shade on either could be the other's.
+its edge is shadow when it is that surface dimmed: darker than it but not black, of nearly its
+chromaticity and far from the skin's, and off the line between the skin's colour and the
+surface's (the outline's own blended pixels lie on that line). Only broad pieces of such pixels
+that the open background reaches go, and never the landmarks' palm or the fingers' bone lines.
+Only a plain, near-neutral surface (white, grey) is judged. On a print, wood grain or a second
+colour the surface's colour is not one colour; on a beige or orange one, or one whose
+chromaticity is near the skin's, shade on the hand and on the surface could be each other.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ DEPTH = 0.6
 PLAIN = 0.03
 PLAIN_SHARE = 0.8
 #: only a near-neutral surface is looked at (white, grey, black: a saturation under this, in
-#: chromaticity; skin is 0.07-0.14). On a beige, salmon or orange surface, shade on the hand and on
+#: chromaticity; skin measured 0.07-0.14, a very pale hand 0.03). On a beige, salmon or orange surface, shade on the hand and on
 #: the surface are both far from either colour, and the forearm's shaded side was cut
 NEUTRAL = 0.05
 #: skin and surface must differ in chromaticity by at least this much (skin on white: about 0.09)
@@ -62,8 +64,8 @@ MIN_PIECE = 0.02
 #: at least this many ring pixels to read the surface from
 MIN_RING = 200
 #: the hand is judged on a copy shrunk by a whole factor to at least this many pixels per knuckle
-#: span (a hand filling a 2160x4000 photo spans 400): shadows are broad and soft, and only the pixels of the outline
-#: the shrunk copy marks are judged again at full resolution
+#: span (a hand filling a 2160x4000 photo spans 400): shadows are broad and soft, and only the
+#: outline pixels the shrunk copy marks are judged again at full resolution
 WORK_SPAN = 80.0
 #: a hand's change is given up when it would take more than this share of its mask
 MAX_SHARE = 0.25
