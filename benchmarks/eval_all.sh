@@ -56,7 +56,7 @@ done
 python benchmarks/error_sources.py --data "$DATA/hgr" --data "$DATA/hands11k" --highres runs/scene_test \
     --split test --model "$PERSONWISE" -o docs/error_sources_test.json
 
-# the hand's own shadow cast beside it on the table or wall (README, "Cast shadows")
+# the hand's own shadow cast beside it on the table or wall (README, Command line: the cast-shadow step)
 [ -d runs/shadow_11k_test/masks ] || python benchmarks/make_shadow_set.py --data "$DATA/hands11k" --split test --out runs/shadow_11k_test
 python -m pipeline.evaluate --images runs/shadow_11k_test/images --masks runs/shadow_11k_test/masks --model "$PERSONWISE" -o docs/eval/shadow_hands11k_test
 [ -d runs/shadow_hgr_test/masks ] || python benchmarks/make_shadow_set.py --data "$DATA/hgr" --split test --out runs/shadow_hgr_test

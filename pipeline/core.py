@@ -26,8 +26,8 @@ from pipeline.coins import coin_discs, coins_to_paint, keep_coins, paint_over
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours, fill_colours, trim_vivid
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
-from pipeline.finger_fill import fill_fingers
 from pipeline.edge_shadows import cut_shadows
+from pipeline.finger_fill import fill_fingers
 from pipeline.finger_gaps import open_gaps
 from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, forearm_cone, hand_prior,
                                      landmark_cone, phantom_fingers, rescue_grown, skeleton_agreement, skeleton_anchor,
