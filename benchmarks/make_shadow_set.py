@@ -12,6 +12,10 @@ Each photo's background (mask 0) is darkened under the hand's mask shifted 4-12 
 size in a random direction and blurred 1-4 % of it, keeping 45-80 % of the light, with the
 slight blue of a shadow lit by the sky rather than the lamp. The hand and the mask are unchanged
 (a shadow is background). Seeded per photo (``--seed``), so the set is the same on every run.
+
+Not :func:`segmentation.augment.cast_hand_shadow`, the training augmentation: it sizes the shadow
+by the training crop, which is about one hand wide, while a photo can be many hands wide, and it
+has no blue. Changing it would change the training recipe's random draws.
 """
 from __future__ import annotations
 

@@ -183,7 +183,7 @@ def cut_shadows(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
     shrunk = mask if k == 1 else np.ascontiguousarray(mask[::k, ::k])
     sh, sw = shrunk.shape
     # the window: the hand's mask component(s) the landmarks touch, grown by the ring
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((shrunk > 0).view(np.uint8), connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((shrunk > 0).view(np.uint8), connectivity=8)
     pts = points * f
     px = np.clip(np.round(pts).astype(int), 0, [sw - 1, sh - 1])
     ids = np.unique(labels[px[:, 1], px[:, 0]])
@@ -206,7 +206,6 @@ def cut_shadows(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         if judged is None:
             return mask
         gone = judged[0]
-        m = None
     else:
         size = (sx1 - sx0, sy1 - sy0)
         small_spare = None
