@@ -26,6 +26,7 @@ SETS = {
     "coin_test": "a coin on the hand: the 11k Hands held-out hands on the same 2160x4000 canvases as above, a drawn coin lying on each (person-wise model)",
     "coin_test_overhang": "the same canvases, the coin hanging over the hand's edge (person-wise model)",
     "shadow_hands11k_test": "a cast shadow: the 11k Hands held-out hands with their own shadow cast beside them on the table (person-wise model)",
+    "pair_test": "several hands: two held-out hands of one test split side by side in one photo, whole pipeline (person-wise model)",
     "hgr_refit_val": "unseen photos: HGR photos the refit held back, native size (shipped model)",
     "hgr_refit_val_2160x4000": "unseen photos: same images on 2160x4000 canvases (shipped model)",
     "hands11k_refit_val": "unseen photos: 11k Hands photos the refit held back, silver masks (shipped model)",
@@ -53,11 +54,13 @@ def table() -> str:
         t = json.loads(tones.read_text())
         out += ["", "11k Hands test by skin colour (IoU): " + ", ".join(
             f"{k} {v['iou']:.3f} (n={v['n']})" for k, v in t.items())]
-    families = ROOT / "docs" / "eval" / "scene_test" / "by_family.json"
-    if families.exists():
-        t = json.loads(families.read_text())
-        out += ["", "New scenes by background family (IoU / BF1; `benchmarks/make_scene_set.py`): " + ", ".join(
-            f"{k} {v['iou']:.4f} / {v['boundary_f1']:.4f} (n={v['n']})" for k, v in t.items())]
+    for key, title in (("scene_test", "New scenes by background family (IoU / BF1; `benchmarks/make_scene_set.py`)"),
+                       ("pair_test", "Two hands in one photo by background (IoU / BF1; `benchmarks/make_pair_set.py`)")):
+        families = ROOT / "docs" / "eval" / key / "by_family.json"
+        if families.exists():
+            t = json.loads(families.read_text())
+            out += ["", f"{title}: " + ", ".join(
+                f"{k} {v['iou']:.4f} / {v['boundary_f1']:.4f} (n={v['n']})" for k, v in t.items())]
     coins = [(label, ROOT / "docs" / "eval" / key / "coins.json") for label, key in
              (("lying on the hand", "coin_test"), ("over its edge", "coin_test_overhang"))]
     if any(f.exists() for _, f in coins):

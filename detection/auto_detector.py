@@ -105,6 +105,14 @@ class MergeConfig:
             MediaPipe found a "hand" on a portrait's tie, and that tiny box, lying inside the
             YOLO box of the real hand raised beside the face, kept that box out: as the same
             hand, and under the floor (validation Hand_0009377, IoU 0).
+        confirm_weak: a YOLO box that falls below ``min_secondary_score`` beside a found hand is
+            looked at closer by MediaPipe (the windows of ``closer_pads``) before it is dropped,
+            and kept, with the landmarks found, when a hand turns up in it that passes the
+            closer look's checks. In a wide photo of two hands MediaPipe's palm detector, which
+            sees the whole photo at 192 px, found one; YOLO boxed the other at 0.30, and in a
+            window round that box MediaPipe found it at 0.98 (the two-hand scenes of
+            ``benchmarks/make_pair_set.py``). The false boxes the floor is there for (a shelf,
+            a toy, a space suit) are kept only if MediaPipe, too, finds a hand on them.
     """
 
     mode: str = "union"
@@ -122,6 +130,7 @@ class MergeConfig:
     masked_pads: tuple[float, ...] = (0.25, 1.0)
     masked_without_faces: bool = True
     min_hand_to_face: float = MIN_HAND_TO_FACE
+    confirm_weak: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in MERGE_MODES:
@@ -221,7 +230,7 @@ class AutoHandDetector:
             primary = plausible.hands(self.primary.detect(image_rgb))
             if primary:
                 return primary[: self.config.max_hands]
-            merged = merge_boxes([], self.secondary.detect(image_rgb), self.config)
+            secondary = self.secondary.detect(image_rgb)
         else:
             pending = self._worker.submit(self.secondary.detect, image_rgb)
             try:
@@ -229,10 +238,13 @@ class AutoHandDetector:
             except BaseException:
                 wait([pending])  # the primary's error is the one reported; don't leave the worker busy
                 raise
-            merged = merge_boxes(primary, pending.result(), self.config)
+            secondary = pending.result()
+        merged = merge_boxes(primary, secondary, self.config)
         if not self.config.look_closer:
             return merged
         looked = self._look_closer(image_rgb, merged, plausible, silhouette, faces)
+        if self.config.confirm_weak:
+            looked = self._confirm_weak(image_rgb, looked, weak_secondaries(primary, secondary, self.config), plausible)
         if not primary and self.config.floor_after_closer:
             # with no MediaPipe hand the merge applied no floor; a hand found closer is one
             looked = drop_weak_after_closer(looked, self.config)
@@ -244,20 +256,12 @@ class AutoHandDetector:
         """``hands`` with each landmark-less box given the landmarks of a hand MediaPipe finds in
         a window around it (see ``MergeConfig.look_closer`` and ``masked_look``); boxes it finds
         nothing in stay."""
-        look = getattr(self.primary, "look_closer", None)
-        if look is None:
+        if getattr(self.primary, "look_closer", None) is None:
             return hands
         out = list(hands)
 
         def first_found(box: Box, pads: Sequence[float], shown: np.ndarray | None = None) -> list[HandBox]:
-            """The hands of the first window (of ``pads``, in turn) that finds one passing the checks."""
-            for pad in pads:
-                found = [f for f in plausible.hands(look(image_rgb, box, pad, shown), out)
-                         if share_inside(f.xyxy, box) >= self.config.closer_inside
-                         and not any(o.landmarks is not None and same_hand(f.xyxy, o.xyxy, self.config) for o in out)]
-                if found:
-                    return found
-            return []
+            return self._first_found(image_rgb, box, pads, plausible, out, shown)
 
         for i, h in enumerate(hands):
             if h.landmarks is not None:
@@ -276,6 +280,47 @@ class AutoHandDetector:
                 out[i] = HandBox(box_union(h.xyxy, f.xyxy), h.score, f.landmarks, f.handedness,
                                  f"{h.source}+{f.source}-closer")
         return out
+
+
+    def _first_found(self, image_rgb: np.ndarray, box: Box, pads: Sequence[float], plausible: "_Plausible",
+                     kept: Sequence[HandBox], shown: np.ndarray | None = None) -> list[HandBox]:
+        """The hands MediaPipe finds in the first window round ``box`` (of ``pads``, in turn) that
+        finds one mostly inside the box, plausible, and not a hand of ``kept`` with landmarks."""
+        for pad in pads:
+            found = [f for f in plausible.hands(self.primary.look_closer(image_rgb, box, pad, shown), kept)
+                     if share_inside(f.xyxy, box) >= self.config.closer_inside
+                     and not any(o.landmarks is not None and same_hand(f.xyxy, o.xyxy, self.config) for o in kept)]
+            if found:
+                return found
+        return []
+
+    def _confirm_weak(self, image_rgb: np.ndarray, hands: list[HandBox], weak: Sequence[HandBox],
+                      plausible: "_Plausible") -> list[HandBox]:
+        """``hands`` and each of the ``weak`` YOLO boxes that MediaPipe finds a hand in, closer
+        (see ``MergeConfig.confirm_weak``)."""
+        if getattr(self.primary, "look_closer", None) is None:
+            return hands
+        out = list(hands)
+        for box in weak:
+            if len(out) >= self.config.max_hands or any(same_hand(box.xyxy, o.xyxy, self.config) for o in out):
+                continue
+            found = self._first_found(image_rgb, box.xyxy, self.config.closer_pads, plausible, out)
+            if found:
+                f = max(found, key=lambda f: share_inside(f.xyxy, box.xyxy))
+                out.append(HandBox(box_union(box.xyxy, f.xyxy), box.score, f.landmarks, f.handedness,
+                                   f"{box.source}+{f.source}-confirmed"))
+        return out
+
+
+def weak_secondaries(primary: Sequence[HandBox], secondary: Sequence[HandBox],
+                     config: MergeConfig = MergeConfig()) -> list[HandBox]:
+    """The YOLO boxes, best first, that the merge drops beside ``primary``'s hands for falling
+    below the floor (``MergeConfig.confirm_weak`` looks at them once more); none in ``fallback``
+    mode or with no primary hand, where no floor applies."""
+    if config.mode == "fallback" or not primary:
+        return []
+    wrists = _wrists(primary)
+    return [s for s in sorted(secondary, key=lambda h: -h.score) if _too_weak(s, wrists, config)]
 
 
 class _Plausible:

@@ -389,3 +389,49 @@ def test_a_face_that_is_the_face_detector_firing_on_a_fist_does_not_count():
     assert len(auto.detect(img, faces=lambda: [(250.0, 220.0, 350.0, 380.0)])) == 2
     assert len(AutoHandDetector(Fake("mediapipe", [other]), Fake("yolo", [])).detect(
         img, faces=lambda: [(250.0, 220.0, 350.0, 380.0)])) == 0  # without the fist the face counts
+
+
+def test_a_weak_box_beside_a_found_hand_is_kept_when_a_closer_look_finds_a_hand_in_it():
+    """Two hands in a wide photo: MediaPipe found one, YOLO boxed the other under the floor."""
+    img = np.zeros((300, 600, 3), np.uint8)
+    lms = np.full((21, 2), 450.0)
+    second = HandBox((420, 110, 480, 190), 0.98, landmarks=lms, handedness="Left", source="mediapipe")
+    weak = yolo(400, 100, 500, 200, score=0.3)
+    p = FakeWithCloserLook("mediapipe", [mp(10, 10, 100, 100)], [second])
+    out = AutoHandDetector(p, Fake("yolo", [weak])).detect(img)
+    assert p.looked_at == [weak.xyxy]
+    assert len(out) == 2 and out[1].landmarks is lms and out[1].handedness == "Left"
+    assert out[1].xyxy == weak.xyxy and out[1].score == 0.3 and out[1].source == "yolo+mediapipe-confirmed"
+    p = FakeWithCloserLook("mediapipe", [mp(10, 10, 100, 100)], [second])
+    off = AutoHandDetector(p, Fake("yolo", [weak]), MergeConfig(confirm_weak=False)).detect(img)
+    assert len(off) == 1 and p.looked_at == []
+
+
+def test_a_weak_box_no_closer_look_confirms_is_dropped_as_before():
+    img = np.zeros((300, 600, 3), np.uint8)
+    weak = yolo(400, 100, 500, 200, score=0.3)
+    beside = HandBox((480, 110, 560, 190), 0.9, landmarks=LMS, source="mediapipe")  # mostly outside the box
+    for closer in ([], [beside]):
+        p = FakeWithCloserLook("mediapipe", [mp(10, 10, 100, 100)], closer)
+        out = AutoHandDetector(p, Fake("yolo", [weak])).detect(img)
+        assert [h.source for h in out] == ["mediapipe"] and p.pads == [0.25, 1.0]
+
+
+def test_confirming_weak_boxes_finds_no_hand_twice_and_keeps_to_max_hands():
+    img = np.zeros((300, 900, 3), np.uint8)
+    known = mp(10, 10, 100, 100)
+    again = HandBox((12, 12, 98, 98), 0.9, landmarks=LMS, source="mediapipe")  # the known hand, seen closer
+    p = FakeWithCloserLook("mediapipe", [known], [again])
+    out = AutoHandDetector(p, Fake("yolo", [yolo(60, 0, 260, 150, score=0.3)])).detect(img)  # overlaps it a little
+    assert out == [known] and len(p.looked_at) == 2
+    weak = [yolo(x, 100, x + 100, 200, score=0.3) for x in (300, 500, 700)]
+    found = {0.25: [HandBox((x + 10, 110, x + 90, 190), 0.9, landmarks=LMS, source="mediapipe") for x in (300, 500, 700)]}
+
+    class EachWindowItsOwn(FakeWithCloserLook):
+        def look_closer(self, image_rgb, box, pad=0.25, shown=None):
+            super().look_closer(image_rgb, box, pad, shown)
+            return [f for f in found.get(pad, []) if f.xyxy[0] > box[0] and f.xyxy[2] < box[2]]
+
+    p = EachWindowItsOwn("mediapipe", [known], {})
+    out = AutoHandDetector(p, Fake("yolo", weak), MergeConfig(max_hands=3)).detect(img)
+    assert len(out) == 3 and all(h.landmarks is not None for h in out) and len(p.looked_at) == 2
