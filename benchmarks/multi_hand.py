@@ -91,19 +91,24 @@ def main(argv: list[str] | None = None) -> int:
     from detection.factory import create_detector
 
     mosaics = list(make_mosaics(box_items(args.data, args.split), args.pairs, args.seed))
+    one_look, unconfirmed = {"second_look": False, "look_beside": False}, {"confirm_weak": False}
     detectors = {
-        "mediapipe (one look)": create_detector("mediapipe", second_look=False),
+        "mediapipe (one look)": create_detector("mediapipe", **one_look),
+        "mediapipe (second look only)": create_detector("mediapipe", look_beside=False),
         "mediapipe": create_detector("mediapipe"),
-        "auto (one look)": create_detector("auto", mediapipe_options={"second_look": False}),
+        "auto (one look)": create_detector("auto", mediapipe_options=one_look, merge_options=unconfirmed),
+        "auto (second look only)": create_detector("auto", mediapipe_options={"look_beside": False},
+                                                   merge_options=unconfirmed),
+        "auto (weak boxes unconfirmed)": create_detector("auto", merge_options=unconfirmed),
         "auto": create_detector("auto"),
         "auto (every YOLO box)": create_detector("auto", merge_options={"min_secondary_score": 0.0}),
     }
     results = {}
-    print(f"{'detector':<22}{'mosaics':>8}{'boxes':>7}{'R@.5':>7}{'P@.5':>7}{'all found':>10}{'ms/img':>8}")
+    print(f"{'detector':<30}{'mosaics':>8}{'boxes':>7}{'R@.5':>7}{'P@.5':>7}{'all found':>10}{'ms/img':>8}")
     for name, det in detectors.items():
         r = score(det, mosaics)
         results[name] = r
-        print(f"{name:<22}{r['mosaics']:>8}{r['boxes']:>7}{r['recall50']:>7.3f}{r['precision50']:>7.3f}"
+        print(f"{name:<30}{r['mosaics']:>8}{r['boxes']:>7}{r['recall50']:>7.3f}{r['precision50']:>7.3f}"
               f"{r['all_found']:>10.3f}{r['ms_per_image']:>8.0f}", flush=True)
     if args.output:
         write_results(args.output, "python benchmarks/multi_hand.py", argv, results)

@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="evaluate only this person-wise split (seed 0, as in training); box folders use val "
                         "for val and test")
     p.add_argument("--one-look", action="store_true",
-                   help="also run mediapipe and auto without MediaPipe's second look for more hands")
+                   help="also run mediapipe and auto without MediaPipe's second look and look beside for more hands")
     p.add_argument("--margin", type=float, default=PipelineConfig().margin,
                    help="crop margin per side for the 'crop >= 90 %%' column (default: the pipeline's)")
     p.add_argument("--min-hands", type=int, default=1,
@@ -217,8 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     for mode in args.merge or []:
         detectors[f"auto[{mode}]"] = create_detector("auto", merge=mode)
     if args.one_look:
-        detectors["mediapipe[1]"] = create_detector("mediapipe", second_look=False)
-        detectors["auto[1]"] = create_detector("auto", mediapipe_options={"second_look": False})
+        one_look = {"second_look": False, "look_beside": False}
+        detectors["mediapipe[1]"] = create_detector("mediapipe", **one_look)
+        detectors["auto[1]"] = create_detector("auto", mediapipe_options=one_look)
     results = {}
     print(HEADER, flush=True)
     for d in args.data:

@@ -7,6 +7,7 @@ import cv2
 import numpy as np
 
 from detection.boxes import Box, expand_box, same_object, square_box
+from detection.faces import wrist_axis
 from detection.grey import is_grey, skin_tint
 from detection.types import HandBox
 
@@ -14,6 +15,13 @@ from detection.types import HandBox
 SECOND_LOOK_SIDE = 640
 #: the grey of the closer look's window where it lies outside the photo
 OUTSIDE_GREY = 128
+#: the look beside: a strip of the photo beside the found hands is looked at when its shorter
+#: side is at least this share of the largest found hand's longer side (room for another hand)
+BESIDE_ROOM = 0.6
+#: ... and a hand found there is kept when its box's longer side is at least this share of it
+BESIDE_MIN_SIZE = 0.5
+#: ... and it lies farther than this many palm lengths from a found hand's wrist (its forearm)
+BESIDE_WRIST_REACH = 0.5
 
 
 class MediaPipeHandDetector:
@@ -28,7 +36,9 @@ class MediaPipeHandDetector:
     In static-image mode MediaPipe often returns only the most salient of several hands (two
     photos side by side: one hand found; the same photos the other way round: both). So when it
     finds fewer than ``max_hands``, it takes a second look at the photo with the hands it found
-    painted over, and keeps what it finds there that is not one of them (``second_look``).
+    painted over, and keeps what it finds there that is not one of them (``second_look``). Then
+    it looks beside them (``look_beside``, :meth:`_look_beside`): each strip of the photo beside
+    the found hands with room for another hand, as a window of its own.
 
     A black-and-white photo is shown to it in a skin tone (``tint_grey``, :mod:`detection.grey`):
     on grey photos its palm detector misses plain open hands.
@@ -45,6 +55,7 @@ class MediaPipeHandDetector:
         retry_padded: bool = True,
         second_look: bool = True,
         tint_grey: bool = True,
+        look_beside: bool = True,
     ) -> None:
         from detection.mediapipe_import import import_mediapipe
 
@@ -53,6 +64,7 @@ class MediaPipeHandDetector:
         self.retry_padded = retry_padded
         self.max_hands = max_hands
         self.tint_grey = tint_grey
+        self.look_beside = look_beside
         self._hands = mp.solutions.hands.Hands(
             static_image_mode=True,
             max_num_hands=max_hands,
@@ -69,7 +81,8 @@ class MediaPipeHandDetector:
             model_complexity=model_complexity,
             min_detection_confidence=max(min_confidence, 0.5),
             min_tracking_confidence=0.8,
-        ) if second_look else None
+        ) if second_look or look_beside else None
+        self.second_look = second_look
         self._lock = threading.Lock()  # the graph is not re-entrant; Streamlit may call from threads
 
     def detect(self, image_rgb: np.ndarray) -> list[HandBox]:
@@ -80,8 +93,10 @@ class MediaPipeHandDetector:
         if self.tint_grey and is_grey(small):
             small = skin_tint(small)
         hands = self._find(small, scale, (w, h))
-        if hands and self._second is not None and len(hands) < self.max_hands:
+        if hands and self.second_look and len(hands) < self.max_hands:
             hands += self._look_again(small, hands, scale, (w, h))
+        if hands and self.look_beside and len(hands) < self.max_hands:
+            hands += self._look_beside(image_rgb, hands)
         return hands[: self.max_hands]
 
     def _shrunk(self, image_rgb: np.ndarray) -> tuple[np.ndarray, float]:
@@ -93,11 +108,12 @@ class MediaPipeHandDetector:
         return cv2.resize(image_rgb, (max(1, round(w * scale)), max(1, round(h * scale))),
                           interpolation=cv2.INTER_AREA), scale
 
-    def _find(self, small: np.ndarray, scale: float, full: tuple[int, int]) -> list[HandBox]:
+    def _find(self, small: np.ndarray, scale: float, full: tuple[int, int], graph=None,
+              retry: bool = True) -> list[HandBox]:
         """One look at ``small`` (the photo shrunk by ``scale``), and a second one padded to a
-        square when the first finds nothing."""
-        hands = self._run(small, (0, 0), scale, full)
-        if not hands and self.retry_padded:
+        square when the first finds nothing (and ``retry``)."""
+        hands = self._run(small, (0, 0), scale, full, graph=graph)
+        if not hands and self.retry_padded and retry:
             sh, sw = small.shape[:2]
             side = max(sh, sw)
             pad = int(0.15 * side)
@@ -105,7 +121,7 @@ class MediaPipeHandDetector:
             padded = cv2.copyMakeBorder(
                 small, top, side + 2 * pad - sh - top, left, side + 2 * pad - sw - left, cv2.BORDER_CONSTANT, value=0
             )
-            hands = self._run(padded, (left, top), scale, full)
+            hands = self._run(padded, (left, top), scale, full, graph=graph)
         return hands
 
     def look_closer(self, image_rgb: np.ndarray, box: Box, pad: float = 0.25,
@@ -124,10 +140,12 @@ class MediaPipeHandDetector:
         detector misses hands. No second look: the window is about one hand."""
         return self._look_in_window(image_rgb, square_box(expand_box(box, pad)), shown)
 
-    def _look_in_window(self, image_rgb: np.ndarray, window: Box, shown: np.ndarray | None = None) -> list[HandBox]:
+    def _look_in_window(self, image_rgb: np.ndarray, window: Box, shown: np.ndarray | None = None,
+                        strict: bool = False) -> list[HandBox]:
         """Hands in the square ``window`` (photo pixels, may run past the photo), drawn on a grey
         canvas at most ``max_side`` pixels on a side (grey too where ``shown`` is False);
-        nothing when less than 8 pixels of it lie in the photo either way."""
+        nothing when less than 8 pixels of it lie in the photo either way. ``strict``: one run
+        of the second look's stricter graph instead of the first look's (and its padded retry)."""
         h, w = image_rgb.shape[:2]
         x0, y0, x1, y1 = window
         a0, b0 = int(np.floor(x0)), int(np.floor(y0))
@@ -151,7 +169,7 @@ class MediaPipeHandDetector:
             part, (pw, ph), interpolation=cv2.INTER_AREA)
         if self.tint_grey and is_grey(image_rgb):  # the whole photo's, not the grey canvas's
             canvas = skin_tint(canvas)
-        found = self._find(canvas, scale, (side, side))
+        found = self._find(canvas, scale, (side, side), graph=self._second if strict else None, retry=not strict)
         out = []
         for hb in found:
             bx0, by0, bx1, by1 = hb.xyxy
@@ -182,6 +200,43 @@ class MediaPipeHandDetector:
             covered[max(0, int(y0)):min(ch, int(np.ceil(y1))), max(0, int(x0)):min(cw, int(np.ceil(x1)))] = fill
         more = self._run(covered, (0, 0), s, full, graph=self._second)
         return [m for m in more if not any(same_object(m.xyxy, f.xyxy) for f in found)]
+
+    def _look_beside(self, image_rgb: np.ndarray, found: list[HandBox]) -> list[HandBox]:
+        """Hands in the strips of the photo beside ``found`` (left, right, above, below the box
+        round them all) that have room for another hand, each looked at as a square window of
+        its own with the found hands (boxes grown 10 %) greyed out, by the stricter graph.
+
+        The palm detector sees the whole photo at 192 px, and beside a hand it has found it
+        often misses a second one that the second look, on the whole photo too, misses again:
+        two hands of two photos side by side, on a texture or a skin-coloured cloth
+        (``benchmarks/make_pair_set.py``). In a window of its own the missed hand is large
+        enough. What is kept must be a hand's size (``BESIDE_MIN_SIZE`` of the largest found
+        hand) away from a found hand's wrist (``BESIDE_WRIST_REACH``): in such windows the
+        stricter graph still took a star of a flag beside a portrait, a hand on a laptop's
+        screen and a found hand's own wrist for hands."""
+        h, w = image_rgb.shape[:2]
+        size = max(max(b.xyxy[2] - b.xyxy[0], b.xyxy[3] - b.xyxy[1]) for b in found)
+        x0, y0 = min(b.xyxy[0] for b in found), min(b.xyxy[1] for b in found)
+        x1, y1 = max(b.xyxy[2] for b in found), max(b.xyxy[3] for b in found)
+        strips = [s for s in ((0, 0, x0, h), (x1, 0, w, h), (0, 0, w, y0), (0, y1, w, h))
+                  if min(s[2] - s[0], s[3] - s[1]) >= BESIDE_ROOM * size]
+        if not strips:
+            return []
+        shown = np.ones((h, w), bool)
+        for b in found:
+            bx0, by0, bx1, by1 = expand_box(b.xyxy, 0.1)
+            shown[max(0, int(by0)):max(0, int(np.ceil(by1))), max(0, int(bx0)):max(0, int(np.ceil(bx1)))] = False
+        wrists = [a for a in (wrist_axis(b.landmarks) for b in found if b.landmarks is not None) if a is not None]
+        new: list[HandBox] = []
+        for strip in strips:
+            for hand in self._look_in_window(image_rgb, square_box(strip), shown, strict=True):
+                bx0, by0, bx1, by1 = hand.xyxy
+                at_wrist = any(np.hypot(max(bx0 - wx, 0.0, wx - bx1), max(by0 - wy, 0.0, wy - by1))
+                               <= BESIDE_WRIST_REACH * palm for (wx, wy), palm, _ in wrists)
+                if (max(bx1 - bx0, by1 - by0) >= BESIDE_MIN_SIZE * size and not at_wrist
+                        and not any(same_object(hand.xyxy, o.xyxy) for o in (*found, *new))):
+                    new.append(hand)
+        return new
 
     def _run(self, rgb: np.ndarray, offset: tuple[int, int], scale: float, full: tuple[int, int],
              graph=None) -> list[HandBox]:

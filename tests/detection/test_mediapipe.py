@@ -42,16 +42,41 @@ def test_second_look_finds_the_hand_a_first_look_missed(detector):
     """Two sample photos side by side: MediaPipe's single pass returns only the left hand (the
     order matters to it); the second look, with that hand painted over, finds the other one."""
     image, split = _two_samples_side_by_side()
-    single = create_detector("mediapipe", second_look=False)
+    single = create_detector("mediapipe", second_look=False, look_beside=False)
+    second = create_detector("mediapipe", look_beside=False)
     try:
         assert len(single.detect(image)) == 1  # the miss this guards against
+        for found in (second, detector):
+            hands = found.detect(image)
+            assert len(hands) == 2
+            left, right = sorted(hands, key=lambda h: h.xyxy[0])
+            assert left.xyxy[2] <= split + 5 and right.xyxy[0] >= split  # one hand per photo
+            assert right.landmarks.shape == (21, 2) and right.source == "mediapipe"
     finally:
         single.close()
-    hands = detector.detect(image)
+        second.close()
+
+
+def test_a_look_beside_the_found_hand_finds_the_other_one_too():
+    """The same miss, mended without the second look: the strip right of the found hand, looked
+    at as a window of its own, holds the other hand."""
+    image, split = _two_samples_side_by_side()
+    beside = create_detector("mediapipe", second_look=False)
+    try:
+        hands = beside.detect(image)
+    finally:
+        beside.close()
     assert len(hands) == 2
     left, right = sorted(hands, key=lambda h: h.xyxy[0])
-    assert left.xyxy[2] <= split + 5 and right.xyxy[0] >= split  # one hand per photo
-    assert right.landmarks.shape == (21, 2) and right.source == "mediapipe"
+    assert left.xyxy[2] <= split + 5 and right.xyxy[0] >= split
+    assert right.landmarks.shape == (21, 2) and right.landmarks[:, 0].min() >= split - 5
+
+
+def test_nothing_is_looked_for_beside_a_hand_that_leaves_no_room(monkeypatch, detector):
+    image = read_rgb(SAMPLES / "palm_open.jpg")  # the palm fills the photo
+    looked = []
+    monkeypatch.setattr(detector, "_look_in_window", lambda *a, **k: looked.append(a) or [])
+    assert len(detector.detect(image)) == 1 and looked == []
 
 
 def test_second_look_respects_max_hands():
@@ -110,7 +135,7 @@ def test_a_closer_look_finds_a_hand_the_whole_photo_pass_missed():
     """Two photos side by side, no second look: the whole-photo pass finds one hand; a window
     around the other half finds the other, its landmarks in the whole photo's coordinates."""
     image, split = _two_samples_side_by_side()
-    single = create_detector("mediapipe", second_look=False)
+    single = create_detector("mediapipe", second_look=False, look_beside=False)
     try:
         (first,) = single.detect(image)
         assert first.xyxy[2] <= split + 5  # the left hand only
