@@ -31,9 +31,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.held_out_set import output_folder, write_pair, write_table  # noqa: E402
-from benchmarks.make_scene_set import BACKGROUND_SIZE, scene  # noqa: E402
-from segmentation.composite import FAMILIES, load_photo_backgrounds  # noqa: E402
-from segmentation.data import add_split_arguments, load_pair, split_from_arguments  # noqa: E402
+from benchmarks.make_scene_set import add_scene_arguments, held_out_backgrounds, scene  # noqa: E402
+from segmentation.composite import FAMILIES  # noqa: E402
+from segmentation.data import load_pair, split_from_arguments  # noqa: E402
 
 #: the composite families, and the photos' own backgrounds meeting at the join
 PAIR_FAMILIES = ("own",) + FAMILIES
@@ -95,17 +95,10 @@ def pair_scene(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", action="append", required=True, help="data folder; repeatable (pairs stay within one)")
-    add_split_arguments(p, "which split of each --data folder to use (default: test)", default_split="test")
-    p.add_argument("--backgrounds", default="", help="hand_boxes folder (default: hand_boxes beside the first --data)")
-    p.add_argument("--out", required=True)
-    p.add_argument("--seed", type=int, default=0)
+    add_scene_arguments(p, "data folder; repeatable (pairs stay within one)")
     args = p.parse_args(argv)
-    boxes = Path(args.backgrounds or Path(args.data[0]).parent / "hand_boxes")
-    photos = load_photo_backgrounds(boxes, "val", size=BACKGROUND_SIZE)
-    photos = photos[0::2] if args.split == "val" else photos[1::2]
+    photos = held_out_backgrounds(args)
     if not photos:
-        print(f"error: no background photos under {boxes}/images/val", file=sys.stderr)
         return 2
     out = output_folder(args.out)
     rows = []

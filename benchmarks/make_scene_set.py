@@ -77,22 +77,36 @@ def link_families(out: Path, rows: list[dict[str, str]]) -> None:
                 link.symlink_to((out / sub / link.name).resolve())
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", action="append", required=True, help="data folder; repeatable")
+def add_scene_arguments(p: argparse.ArgumentParser, data_help: str = "data folder; repeatable") -> None:
+    """``--data``, the split options, ``--backgrounds``, ``--out`` and ``--seed`` (this set's and
+    ``make_pair_set.py``'s)."""
+    p.add_argument("--data", action="append", required=True, help=data_help)
     add_split_arguments(p, "which split of each --data folder to use (default: test)", default_split="test")
     p.add_argument("--backgrounds", default="", help="hand_boxes folder (default: hand_boxes beside the first --data)")
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--by-family", action="store_true",
-                   help="also make OUT_FAMILY/images and /masks (symlinks) per background family, "
-                        "to pass each family to val_sweep.py --highres on its own")
-    args = p.parse_args(argv)
+
+
+def held_out_backgrounds(args: argparse.Namespace) -> list[np.ndarray]:
+    """The ``hand_boxes`` *val* photos for the scenes (hands boxed out): the even-numbered ones
+    for ``--split val``, the odd-numbered ones otherwise; an error message and ``[]`` if none."""
     boxes = Path(args.backgrounds or Path(args.data[0]).parent / "hand_boxes")
     photos = load_photo_backgrounds(boxes, "val", size=BACKGROUND_SIZE)
     photos = photos[0::2] if args.split == "val" else photos[1::2]
     if not photos:
         print(f"error: no background photos under {boxes}/images/val", file=sys.stderr)
+    return photos
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_scene_arguments(p)
+    p.add_argument("--by-family", action="store_true",
+                   help="also make OUT_FAMILY/images and /masks (symlinks) per background family, "
+                        "to pass each family to val_sweep.py --highres on its own")
+    args = p.parse_args(argv)
+    photos = held_out_backgrounds(args)
+    if not photos:
         return 2
     out = output_folder(args.out)
     rows = []

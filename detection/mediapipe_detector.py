@@ -210,8 +210,8 @@ class MediaPipeHandDetector:
         often misses a second one that the second look, on the whole photo too, misses again:
         two hands of two photos side by side, on a texture or a skin-coloured cloth
         (``benchmarks/make_pair_set.py``). In a window of its own the missed hand is large
-        enough. What is kept must be a hand's size (``BESIDE_MIN_SIZE`` of the largest found
-        hand) away from a found hand's wrist (``BESIDE_WRIST_REACH``): in such windows the
+        enough. What is kept must be of a hand's size (``BESIDE_MIN_SIZE`` of the largest found
+        hand) and away from a found hand's wrist (``BESIDE_WRIST_REACH``): in such windows the
         stricter graph still took a star of a flag beside a portrait, a hand on a laptop's
         screen and a found hand's own wrist for hands."""
         h, w = image_rgb.shape[:2]
