@@ -63,6 +63,18 @@ class ColourSegmenter:
         return np.stack([cv2.GaussianBlur(m, (3, 3), 0.8) for m in hard]).astype(np.float32)
 
 
+def make_background_folder(root: Path, n: int = 4, side: int = 100, step: int = 40) -> Path:
+    """A ``hand_boxes``-like folder whose ``images/val`` holds ``n`` flat grey photos (``step * i``)
+    and no hand boxes: the backgrounds the scene-set builders draw from."""
+    from PIL import Image
+
+    (root / "images" / "val").mkdir(parents=True)
+    (root / "labels" / "val").mkdir(parents=True)
+    for i in range(n):
+        Image.fromarray(np.full((side, side, 3), step * i, np.uint8)).save(root / "images" / "val" / f"b{i}.jpg")
+    return root
+
+
 def make_pair_folder(root: Path, n: int = 12, h: int = 48, w: int = 64) -> Path:
     """An ``images/`` + ``masks/`` data folder of ``n`` drawn hands spread over 4 persons (idNN)."""
     from PIL import Image

@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 from benchmarks.make_pair_set import PAIR_FAMILIES, main, pair_scene, touched_sides, turned_to, usable
-from tests.conftest import draw_hand, make_pair_folder
+from tests.conftest import draw_hand, make_background_folder, make_pair_folder
 
 
 def arm_photo(h: int, w: int, side: str, value: int) -> tuple[np.ndarray, np.ndarray]:
@@ -58,10 +58,7 @@ def test_a_photo_cut_by_two_sides_of_the_frame_is_not_used():
 
 def test_cli_pairs_different_people_and_is_seeded(tmp_path):
     data = make_pair_folder(tmp_path / "hgr", n=8, h=48, w=64)
-    boxes = tmp_path / "hand_boxes"
-    (boxes / "images" / "val").mkdir(parents=True)
-    for i in range(4):
-        Image.fromarray(np.full((100, 100, 3), 40 * i, np.uint8)).save(boxes / "images" / "val" / f"b{i}.jpg")
+    boxes = make_background_folder(tmp_path / "hand_boxes")
     args = ["--data", str(data), "--split", "all", "--backgrounds", str(boxes)]
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     assert main([*args, "--out", str(tmp_path / "b")]) == 0

@@ -8,7 +8,7 @@ from PIL import Image
 
 from benchmarks.make_scene_set import main, scene
 from segmentation.composite import FAMILIES
-from tests.conftest import draw_hand, make_pair_folder
+from tests.conftest import draw_hand, make_background_folder, make_pair_folder
 
 
 def test_scene_keeps_the_hand_in_place_and_replaces_the_background():
@@ -29,11 +29,7 @@ def test_scene_keeps_the_hand_in_place_and_replaces_the_background():
 
 def test_cli_writes_pairs_and_families_deterministically(tmp_path):
     data = make_pair_folder(tmp_path / "hgr", n=12, h=60, w=80)
-    boxes = tmp_path / "hand_boxes"
-    (boxes / "images" / "val").mkdir(parents=True)
-    (boxes / "labels" / "val").mkdir(parents=True)
-    for i in range(4):
-        Image.fromarray(np.full((100, 100, 3), 40 * i, np.uint8)).save(boxes / "images" / "val" / f"b{i}.jpg")
+    boxes = make_background_folder(tmp_path / "hand_boxes")
     args = ["--data", str(data), "--split", "all", "--backgrounds", str(boxes)]
     assert main([*args, "--out", str(tmp_path / "a")]) == 0
     assert main([*args, "--out", str(tmp_path / "b")]) == 0
@@ -48,10 +44,7 @@ def test_cli_writes_pairs_and_families_deterministically(tmp_path):
 
 def test_by_family_links_each_scene_into_its_family_folder(tmp_path):
     data = make_pair_folder(tmp_path / "hgr", n=10, h=40, w=50)
-    boxes = tmp_path / "hand_boxes"
-    (boxes / "images" / "val").mkdir(parents=True)
-    for i in range(2):
-        Image.fromarray(np.full((64, 64, 3), 60 * i, np.uint8)).save(boxes / "images" / "val" / f"b{i}.jpg")
+    boxes = make_background_folder(tmp_path / "hand_boxes", n=2, side=64, step=60)
     out = tmp_path / "scenes"
     assert main(["--data", str(data), "--split", "all", "--backgrounds", str(boxes),
                  "--out", str(out), "--by-family"]) == 0
