@@ -8,6 +8,10 @@ silhouette for the masked look), once with the default ``MergeConfig`` and once 
 
     python benchmarks/box_changes.py --photos ../shared/data/hand_boxes/images \\
         --set merge.masked_look=false -o docs/box_changes_masked_look.json
+
+A change of code rather than settings is compared the same way through a file: ``--dump F``
+writes every photo's boxes at the defaults, run from a checkout of the commit before, and
+``--against F``, run from the commit after, lists the photos detected differently.
 """
 from __future__ import annotations
 
@@ -32,11 +36,15 @@ def describe(hands) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--photos", action="append", required=True, help="folder of photos (searched recursively)")
-    p.add_argument("--set", dest="sets", action="append", required=True,
+    p.add_argument("--set", dest="sets", action="append", default=[],
                    help="overrides compared with the defaults, as val_sweep.py takes them "
                         "(e.g. merge.masked_look=false)")
+    p.add_argument("--dump", help="write every photo's boxes at the defaults as JSON here (no --set needed)")
+    p.add_argument("--against", help="compare the defaults with such a dump, made by another checkout")
     p.add_argument("-o", "--output", help="write the changed photos as JSON here")
     args = p.parse_args(argv)
+    if not (args.sets or args.dump or args.against):
+        p.error("give --set, --dump or --against")
     from tqdm import tqdm
 
     from detection.factory import create_detector
@@ -64,14 +72,21 @@ def main(argv: list[str] | None = None) -> int:
     for overrides in args.sets:
         fields, merge, mediapipe = parse_overrides(overrides)
         pipes[overrides] = pipeline(dataclasses.replace(cfg, **fields), merge, mediapipe)
+    before = json.loads(Path(args.against).read_text()) if args.against else {}
     changed: dict[str, dict] = {}
+    dump: dict[str, list] = {}
     for photo in tqdm(photos, disable=None):
         image = read_rgb(photo)
         found = {name: describe(pipe.detect(image)[0]) for name, pipe in pipes.items()}
+        dump[str(photo)] = found["defaults"]
+        if args.against:
+            found["before"] = before.get(str(photo))
         if any(v != found["defaults"] for v in found.values()):
             changed[str(photo)] = found
             tqdm.write(f"{photo}: " + "; ".join(f"{k}: {v}" for k, v in found.items()))
     print(f"{len(changed)} of {len(photos)} photos detected differently")
+    if args.dump:
+        Path(args.dump).write_text(json.dumps(dump))
     if args.output:
         Path(args.output).write_text(json.dumps({"photos": len(photos), "sets": args.sets, "changed": changed},
                                                 indent=1))
