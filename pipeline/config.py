@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pipeline.coins import DEEP, PAINT_MARGIN
 from pipeline.colour import COLOUR_MODES
+from pipeline.sleeves import SLEEVE_COLOUR
 
 
 #: the wide look's crop margin, chosen on validation (docs/val_sweep_wide_look.json)
@@ -176,6 +177,10 @@ class PipelineConfig:
     #: leaves, one plainly the hand's joins) where hand and background differ by this much (RGB
     #: distance; see pipeline/refine.colour_edge); 0 = off
     colour_edge: float = COLOUR_EDGE_CONTRAST
+    #: a sleeve or cuff the model kept as forearm is cut off where it starts: down the forearm
+    #: from the wrist, the first slice this far from the palm's colour (CIELAB), after skin and
+    #: with no skin after it (pipeline/sleeves.py); 0 = off
+    sleeve_cut: float = SLEEVE_COLOUR
     #: the gaps between spread fingers are opened where the mask filled them with pixels of the
     #: colour of the background seen in the same gap (see pipeline/finger_gaps.py)
     finger_gaps: bool = True
@@ -290,6 +295,8 @@ class PipelineConfig:
             raise ValueError(f"cast_chroma must be at least 0, got {self.cast_chroma}")
         if self.vivid_trim < 0:
             raise ValueError(f"vivid_trim must be at least 0, got {self.vivid_trim}")
+        if self.sleeve_cut < 0:
+            raise ValueError(f"sleeve_cut must be at least 0, got {self.sleeve_cut}")
         if self.tip_reach < 0:
             raise ValueError(f"tip_reach must be at least 0, got {self.tip_reach}")
         if self.context_reach < 0:

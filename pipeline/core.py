@@ -35,6 +35,7 @@ from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fing
 from pipeline.orientation import quarter_turns
 from pipeline.refine import above, colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
+from pipeline.sleeves import beyond_sleeve
 from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, footprint, in_photo, letterbox_region, paste_soft, warp_crop
 
@@ -401,6 +402,9 @@ class Pipeline:
                     upscale = max(upscale, 1.0 / float(wide_m[0, 0]))
             if cfg.tip_reach > 0 and patch.size and idx is not None and hands[idx].landmarks is not None:
                 patch[beyond_fingertips(patch.shape, hands[idx].landmarks - box[:2], cfg.tip_reach)] = 0.0
+            if cfg.sleeve_cut > 0 and patch.size and idx is not None and hands[idx].landmarks is not None:
+                patch[beyond_sleeve(image[box[1]:box[3], box[0]:box[2]], patch, hands[idx].landmarks - box[:2],
+                                    cfg.threshold, cfg.sleeve_cut)] = 0.0
             if patch.size:
                 patches.append((patch, box))
                 r = chain[-1][0]

@@ -7,6 +7,7 @@ import sys
 
 from pipeline.colour import COLOUR_MODES
 from pipeline.config import COLOUR_EDGE_CONTRAST, FINGERTIP_REACH, PipelineConfig
+from pipeline.sleeves import SLEEVE_COLOUR
 
 _DEFAULTS = PipelineConfig()
 _native_quiet = False
@@ -42,6 +43,9 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                    help="leave the hand's cast shadow on a plain white or grey surface where the mask kept it "
                         "along the hand's outline (beside the thumb, the forearm, the little finger), instead "
                         "of taking the grey that is the surface dimmed for background")
+    g.add_argument("--keep-sleeves", action="store_true",
+                   help="keep a sleeve or cuff the mask took for forearm, instead of cutting the mask where, "
+                        "down the forearm from the wrist, the colour leaves the skin's and does not come back")
     g.add_argument("--no-finger-fill", action="store_true",
                    help="leave a stretch of a finger the model lost out, instead of putting it back along the "
                         "finger's bones where it is plainly not the background around the finger")
@@ -89,6 +93,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         face_guard=not args.no_face_guard,
         wrist_bridge=not args.no_wrist_bridge,
         tip_reach=0.0 if args.no_fingertip_gate else FINGERTIP_REACH,
+        sleeve_cut=0.0 if args.keep_sleeves else SLEEVE_COLOUR,
         upright_crops=args.upright_crops,
         tta_flip=args.tta,
         colour=args.colour,

@@ -264,6 +264,8 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args(["--no-gap-shadows"])).gap_shadows is False
     assert config_from_args(p.parse_args([])).edge_shadows is True
     assert config_from_args(p.parse_args(["--no-edge-shadows"])).edge_shadows is False
+    assert config_from_args(p.parse_args(["--keep-sleeves"])).sleeve_cut == 0.0
+    assert config_from_args(p.parse_args([])).sleeve_cut > 0
     assert config_from_args(p.parse_args([])).finger_gaps is True
     assert config_from_args(p.parse_args(["--no-finger-fill"])).finger_fill is False
     assert config_from_args(p.parse_args([])).finger_fill is True
@@ -503,9 +505,10 @@ def test_the_wide_look_is_checked_too_but_not_where_it_carries_a_forearm_on():
     img[300:400, 95:135] = (90, 150, 60)  # to the forearm, in the way a forearm leaves the wrist
     results = {}
     for check in (0.0, 0.1):
-        # the vivid trim off: the green floor is vivid, and this test isolates the grow check
+        # the vivid trim and the sleeve cut off: the green floor is vivid, and it runs down the
+        # forearm from the wrist to the photo's edge like a sleeve; this test isolates the grow check
         cfg = PipelineConfig(margin=0.1, max_grow=0, landmark_prior=False, context_margin=1.0, grow_check=check,
-                             vivid_trim=0.0)
+                             vivid_trim=0.0, sleeve_cut=0.0)
         results[check] = Pipeline(LandmarkDetector([(90.0, 60.0, 210.0, 260.0)]), WristStopperFloorInWideLook(96),
                                   cfg).process(img)
     assert (results[0.0].mask[320:400, 100:130] == 255).mean() > 0.9  # unchecked, the floor joins the forearm
