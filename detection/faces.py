@@ -286,6 +286,15 @@ def _grown_hull(points: np.ndarray, radius: float) -> np.ndarray:
     return cv2.convexHull(grown.astype(np.float32))[:, 0, :].astype(np.float64)
 
 
+def hand_shape_plane(shape: tuple[int, int], landmarks: np.ndarray, **shape_options) -> np.ndarray:
+    """``shape`` uint8 plane, 1 inside the polygons of :func:`hand_shape` (``shape_options``
+    passed on to it), 0 elsewhere: where a step may not touch the hand."""
+    plane = np.zeros(shape, np.uint8)
+    for poly in hand_shape(landmarks, **shape_options):
+        cv2.fillConvexPoly(plane, np.round(poly).astype(np.int32), 1)
+    return plane
+
+
 def hand_outline(landmarks: np.ndarray, reach: float = 0.3) -> np.ndarray:
     """The convex hull of a hand's 21 landmarks grown by ``reach`` palm lengths (wrist to middle
     knuckle): ``N x 2`` float polygon that holds the fingers' width and the nails past the tip

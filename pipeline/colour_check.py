@@ -24,7 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from detection.faces import hand_shape, wrist_axis
+from detection.faces import hand_shape_plane, wrist_axis
 from pipeline.colour import chroma_plane
 from pipeline.landmark_prior import bone_width, forearm_cone, grabcut_soft, hand_prior, landmark_cone
 
@@ -154,9 +154,7 @@ def _not_shadows(crop: np.ndarray, hard: np.ndarray, added: np.ndarray) -> np.nd
 
 def fill_zone(points: np.ndarray, size: int) -> np.ndarray:
     """``size x size`` bool: where :func:`fill_colours` may add (see ``FILL_*``)."""
-    zone = np.zeros((size, size), np.uint8)
-    for poly in hand_shape(points, FILL_FINGER_WIDTH, palm_reach=FILL_PALM_REACH):
-        cv2.fillConvexPoly(zone, np.round(poly).astype(np.int32), 1)
+    zone = hand_shape_plane((size, size), points, half_width=FILL_FINGER_WIDTH, palm_reach=FILL_PALM_REACH)
     axis = wrist_axis(points)
     if axis is not None:
         wrist, palm, away = axis

@@ -400,11 +400,13 @@ class Pipeline:
                 patch, box = self._continue_forearm(hands[idx], patch, box, wide, wide_m, (h, w))
                 if patch is not before:  # the wide crop's coarser edge sets the refinement's reach
                     upscale = max(upscale, 1.0 / float(wide_m[0, 0]))
-            if cfg.tip_reach > 0 and patch.size and idx is not None and hands[idx].landmarks is not None:
-                patch[beyond_fingertips(patch.shape, hands[idx].landmarks - box[:2], cfg.tip_reach)] = 0.0
-            if cfg.sleeve_cut > 0 and patch.size and idx is not None and hands[idx].landmarks is not None:
-                patch[beyond_sleeve(image[box[1]:box[3], box[0]:box[2]], patch, hands[idx].landmarks - box[:2],
-                                    cfg.threshold, cfg.sleeve_cut)] = 0.0
+            if patch.size and idx is not None and hands[idx].landmarks is not None:
+                points = hands[idx].landmarks - box[:2]
+                if cfg.tip_reach > 0:
+                    patch[beyond_fingertips(patch.shape, points, cfg.tip_reach)] = 0.0
+                if cfg.sleeve_cut > 0:
+                    patch[beyond_sleeve(image[box[1]:box[3], box[0]:box[2]], patch, points, cfg.threshold,
+                                        cfg.sleeve_cut)] = 0.0
             if patch.size:
                 patches.append((patch, box))
                 r = chain[-1][0]

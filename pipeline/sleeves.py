@@ -26,7 +26,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from detection.faces import PALM, hand_shape, wrist_axis
+from detection.faces import hand_shape_plane, wrist_axis
+from pipeline.landmark_prior import fill_palm
 
 #: the slices' thickness along the forearm, palm lengths (wrist landmark to middle knuckle)
 SLEEVE_STEP = 0.1
@@ -95,7 +96,7 @@ def sleeve_start(image_rgb: np.ndarray, hard: np.ndarray, points: np.ndarray,
         return None
     lab = _lab(image_rgb[::stride, ::stride])[ys, xs]
     palm_poly = np.zeros(grid.shape, np.uint8)
-    cv2.fillConvexPoly(palm_poly, np.round(np.asarray(points)[list(PALM)] / stride).astype(np.int32), 1)
+    fill_palm(palm_poly, np.asarray(points) / stride)
     in_palm = palm_poly[ys, xs] > 0
     if in_palm.sum() < MIN_SAMPLES:
         return None
@@ -157,8 +158,5 @@ def beyond_sleeve(image_rgb: np.ndarray, soft: np.ndarray, points: np.ndarray, t
         y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
         lab = _lab(image_rgb[y0:y1, x0:x1])
         cut[y0:y1, x0:x1] = candidates[y0:y1, x0:x1] & (_distance(lab, cloth) < _distance(lab, skin))
-    shape = np.zeros(hard.shape, np.uint8)
-    for poly in hand_shape(points, palm_reach=0.0):
-        cv2.fillConvexPoly(shape, np.round(poly).astype(np.int32), 1)
-    return cut & (shape == 0)
+    return cut & (hand_shape_plane(hard.shape, points, palm_reach=0.0) == 0)
 
