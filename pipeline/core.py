@@ -33,6 +33,7 @@ from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fing
                                      landmark_cone, phantom_fingers, rescue_grown, skeleton_agreement, skeleton_anchor,
                                      to_crop)
 from pipeline.orientation import quarter_turns
+from pipeline.holes import background_holes, filled_rings
 from pipeline.refine import above, colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
 from pipeline.sleeves import beyond_sleeve
@@ -470,7 +471,10 @@ class Pipeline:
             if cfg.keep_coins:
                 # with the finger fill's pixels in: a coin's ring counts them as hand
                 m = _take_added(sub, m, keep_coins(photo[y0:y1, x0:x1], m, palms))
-            m = fill_holes(m, cfg.hole_fraction)
+            # a ring of thumb and finger round the background stays open (pipeline/holes.py)
+            keep_open = (background_holes(image[y0:y1, x0:x1], palms)
+                         if (cfg.open_rings or cfg.open_filled_rings) and not fallback else None)
+            m = fill_holes(m, cfg.hole_fraction, keep_open if cfg.open_rings else None)
             edged = m
             if cfg.colour_edge > 0:
                 # Last, on the outline only: before the holes were filled it could open a thin rim
@@ -493,6 +497,13 @@ class Pipeline:
                 for points in palms:
                     edged = open_gaps(image[y0:y1, x0:x1], edged, points, cfg.colour_edge or COLOUR_EDGE_CONTRAST,
                                       cfg.gap_shadows, spare, loose_coins, cfg.gap_colours)
+            if cfg.open_filled_rings and not fallback:
+                # a ring of thumb and finger the model filled: opened where it shows the background
+                for points in palms:
+                    ring = filled_rings(image[y0:y1, x0:x1], edged, points)
+                    if ring is not None:
+                        edged = edged.copy() if edged is m else edged
+                        edged[ring] = 0
             if cfg.edge_shadows and not fallback:
                 # on the final outline too: the shadow beside the thumb, forearm or little finger
                 for points in palms:
@@ -506,7 +517,8 @@ class Pipeline:
                     sub[cy[left], cx[left]] = np.minimum(sub[cy[left], cx[left]], 0.25)
                     sub[cy[~left], cx[~left]] = np.maximum(sub[cy[~left], cx[~left]], 0.75)
                     if left.any():  # a thin strip it cut through leaves a crumb: cleaned as before
-                        edged = fill_holes(remove_specks(edged, cfg.speck_fraction, anchor=anchor), cfg.hole_fraction)
+                        edged = fill_holes(remove_specks(edged, cfg.speck_fraction, anchor=anchor), cfg.hole_fraction,
+                                           keep_open)
                 m = edged
             mask[y0:y1, x0:x1] = m
             alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold)

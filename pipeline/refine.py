@@ -4,8 +4,13 @@ Each helper is pure (returns a new array) so it can be tested on a hand-drawn ma
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import cv2
 import numpy as np
+
+if TYPE_CHECKING:
+    from pipeline.holes import HoleJudge
 
 
 #: Points per row when the band's pixels are folded into a map for cv2.remap.
@@ -181,8 +186,10 @@ def _set_components(out: np.ndarray, labels: np.ndarray, stats: np.ndarray, whic
     return out
 
 
-def fill_holes(mask: np.ndarray, max_fraction: float = 0.05) -> np.ndarray:
-    """Fill enclosed background regions smaller than ``max_fraction`` of the mask's area.
+def fill_holes(mask: np.ndarray, max_fraction: float = 0.05, keep_open: HoleJudge | None = None) -> np.ndarray:
+    """Fill enclosed background regions smaller than ``max_fraction`` of the mask's area, except
+    those ``keep_open(mask01, hole, x, y)`` says are background seen through the hand (the ring
+    of a thumb and finger, :func:`pipeline.holes.background_holes`).
 
     Coins, rings and nail polish that the model hesitates on leave enclosed holes; gaps between
     spread fingers are open to the background (they reach the image border through background),
@@ -223,7 +230,7 @@ def fill_holes(mask: np.ndarray, max_fraction: float = 0.05) -> np.ndarray:
             cv2.drawContours(inside, contours, int(child), 0, -1, offset=(-x, -y))
             child = links[child][0]
         hole = (inside > 0) & (m[y:y + h, x:x + w] == 0)
-        if np.count_nonzero(hole) <= limit:
+        if np.count_nonzero(hole) <= limit and not (keep_open is not None and keep_open(m, hole, x, y)):
             out[y:y + h, x:x + w][hole] = 255
     return out
 

@@ -27,6 +27,7 @@ import cv2
 import numpy as np
 
 from detection.faces import hand_shape_plane, wrist_axis
+from pipeline.lab import shade_distance, to_lab
 from pipeline.landmark_prior import fill_palm
 
 #: the slices' thickness along the forearm, palm lengths (wrist landmark to middle knuckle)
@@ -64,19 +65,10 @@ MIN_SAMPLES = 20
 MIN_COVER = 0.3
 
 
-def _lab(rgb: np.ndarray) -> np.ndarray:
-    """``HxWx3`` float32 CIELAB, L in 0-100 and a*, b* about 0 for grey."""
-    lab = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2LAB).astype(np.float32)
-    lab[..., 0] *= 100.0 / 255.0
-    lab[..., 1:] -= 128.0
-    return lab
-
-
 def _distance(lab: np.ndarray, reference: np.ndarray) -> np.ndarray:
     """Colour distance from ``reference`` (CIELAB, last axis), lightness counted at
     :data:`LIGHTNESS_WEIGHT`: shade darkens skin but keeps its a*, b*."""
-    d = lab - reference
-    return np.sqrt(d[..., 1] ** 2 + d[..., 2] ** 2 + (LIGHTNESS_WEIGHT * d[..., 0]) ** 2)
+    return shade_distance(lab, reference, LIGHTNESS_WEIGHT)
 
 
 def sleeve_start(image_rgb: np.ndarray, hard: np.ndarray, points: np.ndarray,
@@ -94,7 +86,7 @@ def sleeve_start(image_rgb: np.ndarray, hard: np.ndarray, points: np.ndarray,
     ys, xs = np.nonzero(grid)
     if len(ys) < MIN_SAMPLES:
         return None
-    lab = _lab(image_rgb[::stride, ::stride])[ys, xs]
+    lab = to_lab(image_rgb[::stride, ::stride])[ys, xs]
     palm_poly = np.zeros(grid.shape, np.uint8)
     fill_palm(palm_poly, np.asarray(points) / stride)
     in_palm = palm_poly[ys, xs] > 0
@@ -156,7 +148,7 @@ def beyond_sleeve(image_rgb: np.ndarray, soft: np.ndarray, points: np.ndarray, t
     if candidates.any():
         ys, xs = np.nonzero(candidates)
         y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-        lab = _lab(image_rgb[y0:y1, x0:x1])
+        lab = to_lab(image_rgb[y0:y1, x0:x1])
         cut[y0:y1, x0:x1] = candidates[y0:y1, x0:x1] & (_distance(lab, cloth) < _distance(lab, skin))
     return cut & (hand_shape_plane(hard.shape, points, palm_reach=0.0) == 0)
 
