@@ -81,11 +81,13 @@ class PipelineConfig:
     #: enclosed holes smaller than this fraction of the hand are filled (coins, rings)
     hole_fraction: float = 0.05
     #: ... except a hole mostly off the hand's landmark shape that shows the background's colour:
-    #: the ring a thumb and a finger close (pipeline/holes.py; session 48)
+    #: the ring a thumb and a finger close (pipeline/holes.py; session 48: up on every validation
+    #: set but one photo, docs/val_sweep_open_rings_*.json)
     open_rings: bool = True
     #: ... and such a ring the model filled itself is opened where it has the background's colour
-    #: (pipeline.holes.filled_rings; session 48)
-    open_filled_rings: bool = False
+    #: (pipeline.holes.filled_rings; session 48: up or level on every validation set,
+    #: docs/val_sweep_filled_rings_*.json)
+    open_filled_rings: bool = True
     #: use MediaPipe's landmarks as a shape prior: palm and finger bones are always hand, and a
     #: crop whose mask covers less than ``prior_agreement`` of them is re-segmented with GrabCut.
     #: 0.9, not 0.8 (session 19): a mask leaving 10-20 % of the skeleton out is a holed or

@@ -48,8 +48,8 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                         "down the forearm from the wrist, the colour leaves the skin's and does not come back")
     g.add_argument("--fill-rings", action="store_true",
                    help="fill the hole a thumb and a finger close round the background (an OK sign) like any "
-                        "small hole, instead of keeping open a hole off the palm and fingers that shows the "
-                        "background's colour")
+                        "small hole, and leave it filled where the model filled it, instead of opening what "
+                        "lies off the palm and fingers and shows the background's colour")
     g.add_argument("--no-finger-fill", action="store_true",
                    help="leave a stretch of a finger the model lost out, instead of putting it back along the "
                         "finger's bones where it is plainly not the background around the finger")
@@ -99,6 +99,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         tip_reach=0.0 if args.no_fingertip_gate else FINGERTIP_REACH,
         sleeve_cut=0.0 if args.keep_sleeves else SLEEVE_COLOUR,
         open_rings=not args.fill_rings,
+        open_filled_rings=not args.fill_rings,
         upright_crops=args.upright_crops,
         tta_flip=args.tta,
         colour=args.colour,

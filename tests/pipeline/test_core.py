@@ -266,8 +266,9 @@ def test_cli_options_reach_the_config():
     assert config_from_args(p.parse_args(["--no-edge-shadows"])).edge_shadows is False
     assert config_from_args(p.parse_args(["--keep-sleeves"])).sleeve_cut == 0.0
     assert config_from_args(p.parse_args([])).sleeve_cut > 0
-    assert config_from_args(p.parse_args(["--fill-rings"])).open_rings is False
-    assert config_from_args(p.parse_args([])).open_rings is True
+    rings = config_from_args(p.parse_args(["--fill-rings"]))
+    assert (rings.open_rings, rings.open_filled_rings) == (False, False)
+    assert (PipelineConfig().open_rings, PipelineConfig().open_filled_rings) == (True, True)
     assert config_from_args(p.parse_args([])).finger_gaps is True
     assert config_from_args(p.parse_args(["--no-finger-fill"])).finger_fill is False
     assert config_from_args(p.parse_args([])).finger_fill is True
@@ -578,7 +579,8 @@ def test_a_background_patch_between_fingers_is_taken_out_by_the_colour_check_unl
     results = {}
     for check in (0.0, 0.005):
         cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, colour_check=check,
-                             finger_gaps=False, open_rings=False)  # which would open this gap too
+                             finger_gaps=False, open_rings=False,
+                             open_filled_rings=False)  # which would open this gap too
         results[check] = Pipeline(FakeDetector([hand]), PatchBetweenFingers(96), cfg).process(img)
     assert (results[0.0].mask[gap] == 255).mean() > 0.9  # unchecked, the patch is hand
     assert (results[0.005].mask[gap] == 255).mean() < 0.1
@@ -592,7 +594,7 @@ def test_a_filled_finger_gap_of_background_colour_is_opened_unless_switched_off(
     results = {}
     for gaps in (False, True):
         cfg = PipelineConfig(margin=0.1, context_margin=0.0, wrist_bridge=False, colour_check=0.0, finger_gaps=gaps,
-                             open_rings=False)  # which would keep part of the patch open too
+                             open_rings=False, open_filled_rings=False)  # which would keep part of it open too
         results[gaps] = Pipeline(FakeDetector([hand]), PatchBetweenFingers(96), cfg).process(img)
     assert (results[False].mask[gap] == 255).mean() > 0.9  # left as it is, the patch is hand
     assert (results[True].mask[gap] == 255).mean() < 0.15

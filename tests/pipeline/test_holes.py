@@ -76,7 +76,7 @@ def test_the_pipeline_keeps_the_ring_open_unless_told_not_to():
     box = HandBox((80.0, 120.0, 520.0, 660.0), 0.9, landmarks=ring_landmarks(), source="fake")
     out = {}
     for on in (True, False):
-        cfg = PipelineConfig(open_rings=on, hole_fraction=0.5)
+        cfg = PipelineConfig(open_rings=on, open_filled_rings=False, hole_fraction=0.5)
         out[on] = Pipeline(FakeDetector([box]), ColourSegmenter(), cfg).process(img).mask
     core = cv2.erode(hole.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0  # off the refined rim
     assert core.sum() > 100
