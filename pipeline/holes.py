@@ -16,6 +16,11 @@ than the skin round the hole) stays open. Colours are CIELAB with lightness coun
 quarter (:mod:`pipeline.lab`), as the background seen through a ring of fingers is often in
 their shade. A silver coin between two fingers on a white table has the table's colour and
 would be left open, unless the coin step (:mod:`pipeline.coins`), which runs before, found it.
+
+The U-Net fills such a ring itself about as often as it leaves it open, and then there is no
+hole to judge: :func:`filled_rings` finds the ring from the landmarks (a thumb's end touching
+the index or middle finger's) and cuts what inside it has the background's colour, by the same
+test.
 """
 from __future__ import annotations
 
