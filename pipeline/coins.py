@@ -38,6 +38,8 @@ the photo itself.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
@@ -72,10 +74,40 @@ SENSITIVITY = 0.85
 SPARE_SENSITIVITY = 0.8
 
 
+@dataclass(frozen=True)
+class CoinView:
+    """A photo and a hand's mask as the circle finder reads them (:func:`coin_view`): made once,
+    it serves every search of the same photo and mask (the strict and the loose one of
+    :func:`coin_discs`), which would otherwise each scale the photo down again."""
+
+    small: np.ndarray  #: the photo scaled by ``scale`` (RGB)
+    hand: np.ndarray  #: the mask at ``small``'s size, bool
+    scale: float
+    inner: float  #: the hand's largest inner radius, in ``small``'s pixels
+
+
+def coin_view(image_rgb: np.ndarray, mask: np.ndarray) -> CoinView | None:
+    """The photo scaled so the hand's largest inner radius is about :data:`WORK_INNER` pixels (a
+    coin's size is judged against it), with the mask (uint8, 255 = hand) at the same size; None
+    for a mask too small to hold a coin."""
+    fg = (mask > 0).astype(np.uint8)
+    if cv2.countNonZero(fg) < 400:
+        return None
+    # the hand's largest inner radius, on a quarter-size copy (exact enough, and cheap)
+    q = cv2.resize(fg, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    inner = float(cv2.distanceTransform(np.pad(q, 1), cv2.DIST_L2, 5).max()) * 4.0
+    if inner < 10:
+        return None
+    s = min(1.0, WORK_INNER / inner)
+    small = cv2.resize(image_rgb, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else image_rgb
+    hand = cv2.resize(fg, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0
+    return CoinView(small, hand, s, inner * s)
+
+
 def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray], inside: float = INSIDE,
                around: float = AROUND, contrast: float = CONTRAST,
                reach: float = PALM_REACH, deep: float = np.inf,
-               sensitivity: float = SENSITIVITY) -> list[tuple[float, float, float]]:
+               sensitivity: float = SENSITIVITY, view: CoinView | None = None) -> list[tuple[float, float, float]]:
     """``(cx, cy, radius)`` in ``mask``'s pixels of each coin the mask (uint8, 255 = hand) bit out
     on one of the ``palms`` (each hand's 21 landmarks, in the same pixels), its centre at most
     ``reach`` palm lengths outside a palm's outline. A circle at least ``deep`` palm lengths inside
@@ -84,18 +116,11 @@ def find_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
     perfect circle)."""
     if not palms:
         return []
-    fg = (mask > 0).astype(np.uint8)
-    if cv2.countNonZero(fg) < 400:
+    if view is None:
+        view = coin_view(image_rgb, mask)
+    if view is None:
         return []
-    # the hand's largest inner radius, on a quarter-size copy (exact enough, and cheap)
-    q = cv2.resize(fg, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    inner = float(cv2.distanceTransform(np.pad(q, 1), cv2.DIST_L2, 5).max()) * 4.0
-    if inner < 10:
-        return []
-    s = min(1.0, WORK_INNER / inner)
-    small = cv2.resize(image_rgb, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else image_rgb
-    hand = cv2.resize(fg, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0
-    r_in = inner * s
+    small, hand, s, r_in = view.small, view.hand, view.scale, view.inner
     circles = cv2.HoughCircles(cv2.cvtColor(small, cv2.COLOR_RGB2GRAY), cv2.HOUGH_GRADIENT_ALT, dp=1.5,
                                minDist=0.3 * r_in, param1=300, param2=sensitivity,
                                minRadius=max(3, int(RADII[0] * r_in)), maxRadius=max(4, int(RADII[1] * r_in)))
@@ -184,7 +209,7 @@ def keep_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray])
 
 
 def coin_discs(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray], grow: float = 1.25,
-               strict: bool = True) -> np.ndarray | None:
+               strict: bool = True, view: CoinView | None = None) -> np.ndarray | None:
     """Bool plane of ``mask``'s shape, True on each coin (:func:`find_coins`) the mask holds or bit
     out, its disc grown by ``grow``; None when there is none. For the steps that take grey out
     of a mask (the fingers' shadow, a gap between fingers the colour of a silver coin) and must
@@ -195,13 +220,14 @@ def coin_discs(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
     :func:`keep_coins` from adding a gap between two fingers to the hand, and they refuse many
     true coins (a silver coin on a white table is the table's colour; a brass one is the skin's).
     A loose disc is for the shadow rule only, where a disc marked in error costs just the shadow
-    left in it.
+    left in it. ``view`` is :func:`coin_view` of the same photo and mask, made once for both
+    searches.
     """
     if strict:
-        coins = find_coins(image_rgb, mask, palms, inside=1.01)
+        coins = find_coins(image_rgb, mask, palms, inside=1.01, view=view)
     else:
         coins = find_coins(image_rgb, mask, palms, inside=1.01, around=0.0, contrast=0.0,
-                           sensitivity=SPARE_SENSITIVITY)
+                           sensitivity=SPARE_SENSITIVITY, view=view)
     if not coins:
         return None
     out = np.zeros(mask.shape, np.uint8)

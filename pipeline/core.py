@@ -22,7 +22,7 @@ from detection.faces import (BESIDE_FACE, ON_OUTLINE, face_exclusion, faces_apar
                              forearm_band, hand_outline, hand_shape, wrist_axis)
 from detection.grey import is_grey
 from detection.types import HandBox, HandDetector
-from pipeline.coins import coin_discs, coins_to_paint, keep_coins, paint_over
+from pipeline.coins import coin_discs, coin_view, coins_to_paint, keep_coins, paint_over
 from pipeline.colour import segment_and_say_balanced
 from pipeline.colour_check import check_colours, fill_colours, trim_vivid
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
@@ -484,16 +484,17 @@ class Pipeline:
                                     may_add=sub > 0.02)
             # every round thing of a coin's size the loose circle finder sees, spared by the
             # shadow steps: a silver coin can be as grey as a shadow
-            loose_coins = None
+            loose_coins = coins_view = None
             if not fallback and palms and ((cfg.finger_gaps and cfg.gap_shadows) or cfg.edge_shadows):
-                loose_coins = coin_discs(photo[y0:y1, x0:x1], edged, palms, strict=False)
+                coins_view = coin_view(photo[y0:y1, x0:x1], edged)  # for both circle searches
+                loose_coins = coin_discs(photo[y0:y1, x0:x1], edged, palms, strict=False, view=coins_view)
             if cfg.finger_gaps and not fallback:
                 # after the colour edge, on the final outline: a gap the mask filled for a
                 # finger's width is beyond the edge's reach (pipeline/finger_gaps.py)
                 # A silver coin across a gap can have the table's colour (spared when the strict
                 # circle finder sees it) or be as grey as the fingers' shadow (spared from the
                 # shadow rule when even the loose one does)
-                spare = coin_discs(photo[y0:y1, x0:x1], edged, palms) if cfg.gap_shadows else None
+                spare = coin_discs(photo[y0:y1, x0:x1], edged, palms, view=coins_view) if cfg.gap_shadows else None
                 for points in palms:
                     edged = open_gaps(image[y0:y1, x0:x1], edged, points, cfg.colour_edge or COLOUR_EDGE_CONTRAST,
                                       cfg.gap_shadows, spare, loose_coins, cfg.gap_colours)
