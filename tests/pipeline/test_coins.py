@@ -6,7 +6,7 @@ import numpy as np
 
 from detection.boxes import mask_box
 from detection.types import HandBox
-from pipeline.coins import PAINT_MARGIN, coin_discs, coins_to_paint, find_coins, keep_coins, paint_over
+from pipeline.coins import PAINT_MARGIN, coin_discs, coin_view, coins_to_paint, find_coins, keep_coins, paint_over
 from pipeline.config import PipelineConfig
 from pipeline.core import Pipeline
 from tests.conftest import ColourSegmenter, FakeDetector
@@ -120,6 +120,18 @@ def test_the_loose_discs_also_take_a_coin_of_the_skins_colour():
     assert spare is not None and spare[200, 200] and spare[200, 229]
     assert not spare[20, 20]
     assert coin_discs(_palm()[0], hand, [pts], strict=False) is None  # a plain palm has none
+
+
+def test_both_searches_find_the_same_discs_from_one_shared_view():
+    """The pipeline makes one view of the photo for the strict and the loose search."""
+    img, hand, pts = _palm()
+    _draw_coin(img, (200, 200), 30)
+    view = coin_view(img, hand)
+    assert view is not None
+    for strict in (True, False):
+        own, shared = coin_discs(img, hand, [pts], strict=strict), coin_discs(img, hand, [pts], strict=strict, view=view)
+        assert own is not None and np.array_equal(own, shared)
+    assert coin_view(img, np.zeros_like(hand)) is None  # no hand, no view
 
 
 def test_a_coin_the_mask_already_holds_changes_nothing():
