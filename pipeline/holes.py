@@ -165,13 +165,13 @@ def filled_rings(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray) ->
     axis = wrist_axis(points)
     if axis is None:
         return None
-    palm = axis[1]
+    min_area = MIN_AREA * axis[1] ** 2
+    ring_closed = RING_CLOSED * axis[1]
     H, W = mask.shape
     out = None
-    shape = None
     for finger in RING_FINGERS:
         thumb_end, finger_end = points[[3, 4]], points[list(finger[-2:])]
-        if np.min(np.linalg.norm(thumb_end[:, None] - finger_end[None], axis=2)) > RING_CLOSED * palm:
+        if np.min(np.linalg.norm(thumb_end[:, None] - finger_end[None], axis=2)) > ring_closed:
             continue
         ring = np.vstack([points[[1, 2, 3, 4]], points[list(finger[::-1])]])
         x0, y0 = np.floor(ring.min(axis=0)).astype(int)
@@ -183,12 +183,10 @@ def filled_rings(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray) ->
         at = np.array([x0, y0])
         inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
         cv2.fillPoly(inside, [np.round(ring - at).astype(np.int32)], 1)
-        if shape is None:
-            shape = hand_shape_plane(mask.shape, points)
-        on_hand = shape[y0:y1, x0:x1] > 0
+        on_hand = hand_shape_plane(inside.shape, points - at) > 0  # drawn in the window only
         m = mask[y0:y1, x0:x1] > 0
         candidates = (inside > 0) & ~on_hand & m
-        if np.count_nonzero(candidates) < MIN_AREA * palm ** 2:
+        if np.count_nonzero(candidates) < min_area:
             continue
         lab = to_lab(image_rgb[y0:y1, x0:x1])
         colours = _ground_and_skin(lab, m, on_hand)
@@ -204,7 +202,7 @@ def filled_rings(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray) ->
         piece = cv2.morphologyEx(piece.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         n, labels, stats, _ = cv2.connectedComponentsWithStats(piece, connectivity=8)
         big = np.zeros(n, bool)
-        big[1:] = stats[1:, cv2.CC_STAT_AREA] >= MIN_AREA * palm ** 2
+        big[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
         if not big[1:].any():
             continue
         if out is None:
