@@ -24,7 +24,7 @@ from detection.grey import is_grey
 from detection.types import HandBox, HandDetector
 from pipeline.coins import coin_discs, coin_view, coins_to_paint, keep_coins, paint_over
 from pipeline.colour import segment_and_say_balanced
-from pipeline.colour_check import check_colours, fill_colours, trim_vivid
+from pipeline.colour_check import check_and_fill, check_colours, fill_colours, trim_vivid
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
 from pipeline.edge_shadows import cut_shadows
 from pipeline.finger_fill import fill_fingers
@@ -348,12 +348,15 @@ class Pipeline:
                         agreements[idx] = skeleton_agreement(s, points, cfg.threshold, skip)
                         s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
                                                cfg.grabcut_band, skip)
-                        if cfg.colour_check > 0 and not rerun:
-                            s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check,
-                                              (cfg.context_reach, cfg.colour_check_cone_deg)
-                                              if cfg.colour_check_cone else None, skip)
-                        if cfg.colour_fill > 0 and not rerun:
-                            s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill, skip)
+                        cone = (cfg.context_reach, cfg.colour_check_cone_deg) if cfg.colour_check_cone else None
+                        if cfg.colour_one_grabcut and not rerun:
+                            s = check_and_fill(crop, s, points, cfg.threshold, cfg.colour_check, cfg.colour_fill,
+                                               cone, skip)
+                        else:
+                            if cfg.colour_check > 0 and not rerun:
+                                s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check, cone, skip)
+                            if cfg.colour_fill > 0 and not rerun:
+                                s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill, skip)
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
                 elif cfg.regrow_rescued and rescued(idx):
