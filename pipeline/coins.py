@@ -86,10 +86,14 @@ class CoinView:
     inner: float  #: the hand's largest inner radius, in ``small``'s pixels
 
 
-def coin_view(image_rgb: np.ndarray, mask: np.ndarray) -> CoinView | None:
+def coin_view(image_rgb: np.ndarray, mask: np.ndarray, like: CoinView | None = None) -> CoinView | None:
     """The photo scaled so the hand's largest inner radius is about :data:`WORK_INNER` pixels (a
     coin's size is judged against it), with the mask (uint8, 255 = hand) at the same size; None
-    for a mask too small to hold a coin."""
+    for a mask too small to hold a coin.
+
+    ``like`` is a view of the same photo with an earlier mask of the same hand: when the scale
+    comes out the same, its scaled photo is taken instead of scaling the photo again (the
+    scaling is most of the cost)."""
     fg = (mask > 0).astype(np.uint8)
     if cv2.countNonZero(fg) < 400:
         return None
@@ -99,7 +103,10 @@ def coin_view(image_rgb: np.ndarray, mask: np.ndarray) -> CoinView | None:
     if inner < 10:
         return None
     s = min(1.0, WORK_INNER / inner)
-    small = cv2.resize(image_rgb, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else image_rgb
+    if like is not None and like.scale == s:
+        small = like.small
+    else:
+        small = cv2.resize(image_rgb, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else image_rgb
     hand = cv2.resize(fg, (small.shape[1], small.shape[0]), interpolation=cv2.INTER_AREA) > 0
     return CoinView(small, hand, s, inner * s)
 
@@ -196,10 +203,12 @@ def _sharpen(image_rgb: np.ndarray, cx: float, cy: float, r: float) -> tuple[flo
     return cx, cy, best_r
 
 
-def keep_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray]) -> np.ndarray:
+def keep_coins(image_rgb: np.ndarray, mask: np.ndarray, palms: list[np.ndarray],
+               view: CoinView | None = None) -> np.ndarray:
     """``mask`` (uint8, 255 = hand) with each coin it bit out on one of the ``palms``
-    (:func:`find_coins`) filled in; ``mask`` itself when there is none."""
-    coins = find_coins(image_rgb, mask, palms)
+    (:func:`find_coins`) filled in; ``mask`` itself when there is none. ``view`` is
+    :func:`coin_view` of the same photo and mask, if the caller made one."""
+    coins = find_coins(image_rgb, mask, palms, view=view)
     if not coins:
         return mask
     out = mask.copy()

@@ -91,22 +91,13 @@ def check_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresh
     hard = soft > threshold
     if min_share <= 0 or not hard.any():
         return soft
-    prior, redone = _grabcut_again(crop, soft, hard, points, threshold, background=_outside(hard), skip=skip)
-    return _checked(soft, hard, prior, redone, points, min_share, cone)
-
-
-def _outside(hard: np.ndarray) -> np.ndarray:
-    """Sure background for the check: everything ``MARGIN`` of the crop side outside ``hard``."""
-    step = max(1, int(round(MARGIN * hard.shape[0])))
-    return cv2.dilate(hard.astype(np.uint8), _kernel(step)) == 0
-
-
-def _checked(soft: np.ndarray, hard: np.ndarray, prior: np.ndarray, redone: np.ndarray, points: np.ndarray,
-             min_share: float, cone: tuple[float, float] | None) -> np.ndarray:
-    """``soft`` less the patches of ``hard`` that GrabCut's ``redone`` gave the background."""
+    size = soft.shape[0]
+    step = max(1, int(round(MARGIN * size)))
+    prior, redone = _grabcut_again(crop, soft, hard, points, threshold,
+                                   background=cv2.dilate(hard.astype(np.uint8), _kernel(step)) == 0, skip=skip)
     gone = removable(hard, redone, min_share, max(1, bone_width(points) // 2))
     if cone is not None:
-        way = landmark_cone(points, soft.shape[0], cone[0], cone[1])
+        way = landmark_cone(points, size, cone[0], cone[1])
         if way is not None:
             gone &= ~way
     gone &= ~prior
@@ -187,39 +178,12 @@ def fill_colours(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, thresho
         return soft
     zone = fill_zone(points, soft.shape[0])
     _, redone = _grabcut_again(crop, soft, hard, points, threshold, background=~zone & ~hard, skip=skip)
-    return _filled(crop, soft, redone, zone, points, threshold, min_share)
-
-
-def _filled(crop: np.ndarray, soft: np.ndarray, redone: np.ndarray, zone: np.ndarray, points: np.ndarray,
-            threshold: float, min_share: float) -> np.ndarray:
-    """``soft`` with the pieces of ``zone`` that GrabCut's ``redone`` gave the hand added."""
-    hard = soft > threshold
-    if not hard.any():
-        return soft
     added = pieces(redone & zone & ~hard, min_share * float(hard.sum()), max(1, bone_width(points) // 2))
     if added.any():
         added = _not_shadows(crop, hard, added)
     if not added.any():
         return soft
     return _soften(np.maximum(soft, added.astype(np.float32)), added, soft, cut=False)
-
-
-def check_and_fill(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
-                   check_share: float, fill_share: float, cone: tuple[float, float] | None = None,
-                   skip: tuple[int, ...] = ()) -> np.ndarray:
-    """:func:`check_colours` then :func:`fill_colours` from one GrabCut instead of two (each
-    about 50 ms a crop). Both seed it alike (the skeleton sure hand, the model's mask probable
-    hand), so GrabCut starts from the same two colour models; they differ only in which pixels
-    are sure background: here only those neither near the mask (the check's margin) nor in the
-    hand's landmark shape (the fill's zone), so the pixels either left undecided may go either
-    way. The check's cut and the fill's addition are then judged as each judges its own."""
-    hard = soft > threshold
-    if not hard.any() or (check_share <= 0 and fill_share <= 0):
-        return soft
-    zone = fill_zone(points, soft.shape[0])
-    prior, redone = _grabcut_again(crop, soft, hard, points, threshold, background=_outside(hard) & ~zone, skip=skip)
-    out = _checked(soft, hard, prior, redone, points, check_share, cone) if check_share > 0 else soft
-    return _filled(crop, out, redone, zone, points, threshold, fill_share) if fill_share > 0 else out
 
 
 #: a hand's chroma reference never goes under this (Lab a*b* units), about typical skin's: a

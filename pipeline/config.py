@@ -154,9 +154,6 @@ class PipelineConfig:
     #: the other families up by less; person-wise hgr -0.05, 11k Hands +0.1; the refit's held-back
     #: 11k Hands photos -0.2 (a sleeve, a shadow between fingers) (docs/val_sweep_colour_fill*.json)
     colour_fill: float = 0.005
-    #: the check and the fill share one GrabCut (``pipeline.colour_check.check_and_fill``;
-    #: about 50 ms less per hand)
-    colour_one_grabcut: bool = False
     #: every crop of a hand with landmarks (first, grown and the wide look) loses the pieces of its
     #: mask outside the hand's landmark shape whose Lab chroma is over this many times the hand's
     #: (floored at typical skin's; 0: off; see pipeline/colour_check.py:vivid_pieces): an orange

@@ -24,7 +24,7 @@ from detection.grey import is_grey
 from detection.types import HandBox, HandDetector
 from pipeline.coins import coin_discs, coin_view, coins_to_paint, keep_coins, paint_over
 from pipeline.colour import segment_and_say_balanced
-from pipeline.colour_check import check_and_fill, check_colours, fill_colours, trim_vivid
+from pipeline.colour_check import check_colours, fill_colours, trim_vivid
 from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
 from pipeline.edge_shadows import cut_shadows
 from pipeline.finger_fill import fill_fingers
@@ -348,15 +348,12 @@ class Pipeline:
                         agreements[idx] = skeleton_agreement(s, points, cfg.threshold, skip)
                         s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
                                                cfg.grabcut_band, skip)
-                        cone = (cfg.context_reach, cfg.colour_check_cone_deg) if cfg.colour_check_cone else None
-                        if cfg.colour_one_grabcut and not rerun:
-                            s = check_and_fill(crop, s, points, cfg.threshold, cfg.colour_check, cfg.colour_fill,
-                                               cone, skip)
-                        else:
-                            if cfg.colour_check > 0 and not rerun:
-                                s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check, cone, skip)
-                            if cfg.colour_fill > 0 and not rerun:
-                                s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill, skip)
+                        if cfg.colour_check > 0 and not rerun:
+                            s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check,
+                                              (cfg.context_reach, cfg.colour_check_cone_deg)
+                                              if cfg.colour_check_cone else None, skip)
+                        if cfg.colour_fill > 0 and not rerun:
+                            s = fill_colours(crop, s, points, cfg.threshold, cfg.colour_fill, skip)
                         if cfg.finger_bridge and not rerun:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
                 elif cfg.regrow_rescued and rescued(idx):
@@ -471,9 +468,11 @@ class Pipeline:
                 m = _take_added(sub, m, filled)
             # each hand's landmarks in the region's pixels, for the steps below
             palms = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
+            kept_view = None  # the coin step's view of the photo, whose scaled copy the shadow steps may share
             if cfg.keep_coins:
                 # with the finger fill's pixels in: a coin's ring counts them as hand
-                m = _take_added(sub, m, keep_coins(photo[y0:y1, x0:x1], m, palms))
+                kept_view = coin_view(photo[y0:y1, x0:x1], m) if palms else None
+                m = _take_added(sub, m, keep_coins(photo[y0:y1, x0:x1], m, palms, view=kept_view))
             # a ring of thumb and finger round the background stays open (pipeline/holes.py)
             keep_open = (background_holes(image[y0:y1, x0:x1], palms)
                          if (cfg.open_rings or cfg.open_filled_rings) and not fallback else None)
@@ -489,7 +488,7 @@ class Pipeline:
             # shadow steps: a silver coin can be as grey as a shadow
             loose_coins = coins_view = None
             if not fallback and palms and ((cfg.finger_gaps and cfg.gap_shadows) or cfg.edge_shadows):
-                coins_view = coin_view(photo[y0:y1, x0:x1], edged)  # for both circle searches
+                coins_view = coin_view(photo[y0:y1, x0:x1], edged, like=kept_view)  # for both circle searches
                 loose_coins = coin_discs(photo[y0:y1, x0:x1], edged, palms, strict=False, view=coins_view)
             if cfg.finger_gaps and not fallback:
                 # after the colour edge, on the final outline: a gap the mask filled for a

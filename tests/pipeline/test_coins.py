@@ -134,6 +134,24 @@ def test_both_searches_find_the_same_discs_from_one_shared_view():
     assert coin_view(img, np.zeros_like(hand)) is None  # no hand, no view
 
 
+def test_a_later_view_of_the_same_photo_shares_the_scaled_photo_when_its_scale_is_the_same():
+    img, hand, pts = _palm()
+    big = cv2.resize(img, None, fx=4, fy=4, interpolation=cv2.INTER_LINEAR)  # scaled down for the search
+    mask = cv2.resize(hand, None, fx=4, fy=4, interpolation=cv2.INTER_NEAREST)
+    first = coin_view(big, mask)
+    assert first is not None and first.scale < 1
+    nibbled = mask.copy()
+    nibbled[:, :8] = 0  # a later mask of the same hand, its inner radius unchanged
+    later = coin_view(big, nibbled, like=first)
+    assert later.small is first.small and later.scale == first.scale
+    own = coin_view(big, nibbled)
+    assert np.array_equal(later.small, own.small) and np.array_equal(later.hand, own.hand)
+    smaller = cv2.erode(mask, np.ones((41, 41), np.uint8))  # another scale: scaled again, not shared
+    other = coin_view(big, smaller, like=first)
+    assert other.scale != first.scale and other.small is not first.small
+    assert np.array_equal(other.small, coin_view(big, smaller).small)
+
+
 def test_a_coin_the_mask_already_holds_changes_nothing():
     img, hand, pts = _palm()
     _draw_coin(img, (200, 200), 30)

@@ -1,8 +1,7 @@
 import cv2
 import numpy as np
 
-import pipeline.colour_check as colour_check
-from pipeline.colour_check import check_and_fill, check_colours, fill_colours, fill_zone, removable
+from pipeline.colour_check import check_colours, fill_colours, fill_zone, removable
 from tests.conftest import draw_hand
 from tests.pipeline.test_landmark_prior import synthetic_landmarks
 
@@ -204,29 +203,3 @@ def test_a_warm_lit_hand_and_forearm_are_never_vivid_to_their_own_skeleton():
     assert np.hypot(lab[1] - 128, lab[2] - 128) > 1.6 * VIVID_FLOOR  # vivid against the floor alone
     soft = (truth | below).astype(np.float32)
     assert np.array_equal(trim_vivid(warm, soft, points, 0.5, 1.6, 0.01), soft)
-
-
-def test_one_grabcut_both_takes_a_patch_out_and_gives_a_bitten_strip_back(monkeypatch):
-    crop, truth, points = _scene()
-    patch, bite = _between_fingers(truth, points), _bitten(truth, points)
-    soft = ((truth | patch) & ~bite).astype(np.float32)
-    runs = []
-    grabcut = colour_check._grabcut_again
-    monkeypatch.setattr(colour_check, "_grabcut_again", lambda *a, **k: runs.append(1) or grabcut(*a, **k))
-    out = check_and_fill(crop, soft, points, 0.5, 0.01, 0.01, cone=(0.5, 60.0))
-    assert len(runs) == 1
-    assert (out[patch] > 0.5).mean() < 0.2
-    assert (out[bite] > 0.5).mean() > 0.9
-    assert ((out > 0.5) != truth).mean() < 0.01
-    assert out.dtype == np.float32 and out.min() >= 0.0 and out.max() <= 1.0
-
-
-def test_one_grabcut_with_a_share_off_does_only_the_other_step():
-    crop, truth, points = _scene()
-    patch, bite = _between_fingers(truth, points), _bitten(truth, points)
-    soft = ((truth | patch) & ~bite).astype(np.float32)
-    only_check = check_and_fill(crop, soft, points, 0.5, 0.01, 0.0)
-    assert (only_check[patch] > 0.5).mean() < 0.2 and (only_check[bite] < 0.5).all()
-    only_fill = check_and_fill(crop, soft, points, 0.5, 0.0, 0.01)
-    assert (only_fill[patch] > 0.5).all() and (only_fill[bite] > 0.5).mean() > 0.9
-    assert check_and_fill(crop, soft, points, 0.5, 0.0, 0.0) is soft
