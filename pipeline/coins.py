@@ -263,7 +263,7 @@ def coins_to_paint(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, matri
     base against a dark table passed for one on validation. A circle with a fingertip or a
     finger's last joint within 1.5 of its radii is a finger folded over the palm, not a coin
     lying on it: on an HGR test photo the white-tipped nail of a thumb pressed to a ring finger
-    was painted over (a rule added after that test run, see the README). A circle ``deep`` palm
+    was painted over (a rule added after that test run, see docs/pipeline_steps.md). A circle ``deep`` palm
     lengths or more inside the outline skips the table rule: no gap between fingers lies there,
     and on validation the "table" beside a pale silver coin was skin the model had dropped, as
     light as the coin.

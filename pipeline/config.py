@@ -101,18 +101,18 @@ class PipelineConfig:
     phantom_fingers: bool = True
     #: when GrabCut rescued a hand's first crop, re-segment its grown crops with GrabCut too
     #: (seeded by the skeleton and the previous crop's mask; see landmark_prior.rescue_grown).
-    #: Never fires on the labelled validation sets; chosen by eye on hand_boxes photos (README)
+    #: Never fires on the labelled validation sets; chosen by eye on hand_boxes photos (docs/pipeline_steps.md)
     regrow_rescued: bool = True
     #: and the model's mask there counts as probable hand only within this half-angle (degrees)
     #: of the way from the middle knuckle to the wrist, where a forearm goes (0: everywhere).
     #: Without it, rectangles of floor or window frame the grown crop's model took for hand were
-    #: kept; at 60 a validation photo lost an upper arm bent back up, which 75 keeps (README,
-    #: Command line; docs/val_sweep_regrow_cone.json)
+    #: kept; at 60 a validation photo lost an upper arm bent back up, which 75 keeps
+    #: (docs/pipeline_steps.md; docs/val_sweep_regrow_cone.json)
     regrow_cone: float = 75.0
     #: with ``regrow_rescued``, the hand's wide look (``context_margin``) is re-segmented the
     #: same way, and may only lose pixels by it, before it may carry the forearm on. No labelled
     #: validation photo changes (docs/val_sweep_rescue_wide_look*.json); chosen by eye on the
-    #: hand_boxes photos (README): wood, a branch, a dark object beside the wrist go
+    #: hand_boxes photos (docs/pipeline_steps.md): wood, a branch, a dark object beside the wrist go
     rescue_wide_look: bool = True
     #: a grown crop (or a hand's wide look) that calls hand, inside the smaller crop's footprint,
     #: more than this share of what the smaller crop kept there is re-segmented with GrabCut
@@ -120,12 +120,12 @@ class PipelineConfig:
     #: pipeline/scale_check.py; 0: never). It takes out the rectangles of floor, wood or window
     #: grid a fooled grown crop left beside forearms. Level or up on every labelled validation
     #: set at 0.1 (0.05 cost hgr; docs/val_sweep_grow_check.json); by eye on the hand_boxes
-    #: photos it changes, 24 better, 2 worse (README, Command line)
+    #: photos it changes, 24 better, 2 worse (docs/pipeline_steps.md)
     grow_check: float = 0.1
     #: and each crop of a hand without landmarks (a YOLO box MediaPipe did not confirm) is
     #: checked the same way against the last crop of an overlapping hand with landmarks.
     #: Identical on the labelled validation sets (docs/val_sweep_check_unconfirmed.json); 4
-    #: hand_boxes photos changed, all better (README, Command line)
+    #: hand_boxes photos changed, all better (docs/pipeline_steps.md)
     check_unconfirmed: bool = True
     #: a first crop the landmark prior trusts is checked against the photo's colours: GrabCut,
     #: seeded by the skeleton and the model's mask, takes away patches of background the mask
@@ -196,7 +196,7 @@ class PipelineConfig:
     #: background seen there but of its chromaticity, not the skin's (pipeline/finger_gaps.shadows).
     #: Up on every 11k Hands set, level elsewhere; it can cut a silver coin lying across a finger
     #: gap (grey on a white table, like a shadow), so the coins and round things the circle
-    #: finder sees are spared (pipeline/coins.coin_discs), though not every one (session 43, README)
+    #: finder sees are spared (pipeline/coins.coin_discs), though not every one (session 43, docs/pipeline_steps.md)
     gap_shadows: bool = True
     #: ... reading the background seen in a gap as several colours (a striped flag, a busy print)
     #: and each gap pixel against the nearest (pipeline/finger_gaps.ground_colours). Session 43:

@@ -391,7 +391,7 @@ class Pipeline:
                 wide, wide_m, wide_crop = contexts[idx]
                 if cfg.rescue_wide_look and cfg.regrow_rescued and rescued(idx):
                     # GrabCut may only take away here: given the wide crop's own mask as seeds it
-                    # also added dark chairs and floor beside dark forearms (README)
+                    # also added dark chairs and floor beside dark forearms (docs/pipeline_steps.md)
                     wide = np.minimum(wide, rescue_grown(wide_crop, wide, to_crop(hands[idx].landmarks, wide_m),
                                                          chain[-1], wide_m, cfg.threshold, cfg.grabcut_band,
                                                          cfg.regrow_cone, phantoms.get(idx, ())))

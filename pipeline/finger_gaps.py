@@ -72,7 +72,7 @@ def shadows(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray) -> np.ndarray
     hand on a table of its own colour is left alone. Colour alone cannot tell a silver coin lying
     across a gap from such a shadow (grey on a white table): the pipeline spares the coins and
     round things its circle finder sees (``spare`` and ``spare_shade`` of :func:`open_gaps`); on
-    the test split two coins it missed were still cut (``PipelineConfig.gap_shadows``, README)."""
+    the test split two coins it missed were still cut (``PipelineConfig.gap_shadows``, docs/pipeline_steps.md)."""
     cp, ch, cg = chromaticity(pix), chromaticity(hand), chromaticity(ground)
     apart = float(np.linalg.norm(ch - cg))
     if apart < SHADOW_MIN_CHROMA:

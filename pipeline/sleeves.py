@@ -19,7 +19,7 @@ near the palm's colour), and so is the hand itself (its landmark shape is never 
 
 A first form measured colour as plain CIELAB distance (lightness counted in full): it cut the
 forearms of HGR person id05, lit by a flash, where they fall into shadow (one photo -10 IoU
-points; README, session 47).
+points; docs/pipeline_steps.md, session 47).
 """
 from __future__ import annotations
 
