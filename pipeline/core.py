@@ -473,7 +473,9 @@ class Pipeline:
                 # with the finger fill's pixels in: a coin's ring counts them as hand
                 kept_view = coin_view(photo[y0:y1, x0:x1], m) if palms else None
                 m = _take_added(sub, m, keep_coins(photo[y0:y1, x0:x1], m, palms, view=kept_view))
-            # a ring of thumb and finger round the background stays open (pipeline/holes.py)
+            # a ring of thumb and finger round the background stays open (pipeline/holes.py). The
+            # judge is made for the filled-ring rule alone too: the clean-up after the edge steps
+            # fills holes again, and would refill a ring that rule has just opened
             keep_open = (background_holes(image[y0:y1, x0:x1], palms)
                          if (cfg.open_rings or cfg.open_filled_rings) and not fallback else None)
             m = fill_holes(m, cfg.hole_fraction, keep_open if cfg.open_rings else None)
