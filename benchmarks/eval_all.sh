@@ -52,7 +52,7 @@ for KIND in "" "_overhang"; do
         -o docs/eval/coin_test$KIND/coins.json
 done
 
-# where the mistakes lie: on the hand, in the forearm cone, elsewhere (README, "What does not work yet")
+# where the mistakes lie: on the hand, in the forearm cone, elsewhere (README and docs/limitations.md, "What does not work yet")
 python benchmarks/error_sources.py --data "$DATA/hgr" --data "$DATA/hands11k" --highres runs/scene_test \
     --split test --model "$PERSONWISE" -o docs/error_sources_test.json
 
@@ -69,7 +69,7 @@ python -m pipeline.evaluate --images runs/pair_test/images --masks runs/pair_tes
 python benchmarks/by_group.py --per-image docs/eval/pair_test/per_image.csv --meta runs/pair_test/families.csv \
     --column family --name-column name -o docs/eval/pair_test/by_family.json
 
-# a limit, not a target: the same test photos in grey (README, "What does not work yet")
+# a limit, not a target: the same test photos in grey (docs/limitations.md, "Grey photos")
 [ -d runs/grey_hgr_test/masks ] || python benchmarks/make_grey_set.py --data "$DATA/hgr" --split test --out runs/grey_hgr_test
 python -m pipeline.evaluate --images runs/grey_hgr_test/images --masks runs/grey_hgr_test/masks --model "$PERSONWISE" -o docs/eval/grey_hgr_test
 [ -d runs/grey_11k_test/masks ] || python benchmarks/make_grey_set.py --data "$DATA/hands11k" --split test --out runs/grey_11k_test

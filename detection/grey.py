@@ -8,7 +8,7 @@ brightness order, all get the same hue, and white stays white.
 
 Only MediaPipe is shown the tint. The YOLO model, given tinted grey photos, put boxes on
 backgrounds (the whole photo a skin colour); the U-Net, given tinted crops, did worse than on
-the grey ones (README, "What does not work yet", "Grey photos"). The cut-out is made from the photo as it
+the grey ones (docs/limitations.md, "Grey photos"). The cut-out is made from the photo as it
 came.
 """
 from __future__ import annotations

@@ -63,7 +63,7 @@ class AugmentConfig:
     #: turn the finished crop (hand and background alike, after compositing) grey this often: a
     #: black-and-white photo. ``gray_p`` greys the hand's photo before it is pasted on a colour
     #: background, so whole grey crops were rare (about 2.5 %) and grey photos lost a quarter of
-    #: their IoU (README, "What does not work yet"). Applied by :func:`finish_sample`.
+    #: their IoU (docs/limitations.md, "Grey photos"). Applied by :func:`finish_sample`.
     grey_crop_p: float = 0.0
     #: give this share of finished crops the hand's own cast shadow beside it
     #: (:func:`cast_hand_shadow`), after compositing. Applied by :func:`finish_sample`.
