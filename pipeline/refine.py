@@ -260,6 +260,8 @@ def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band:
 COLOUR_EDGE_SURE = 0.25
 #: the shares are smoothed by this much (pixels) first, so single pixels do not flip and fray the edge
 COLOUR_EDGE_SIGMA = 1.0
+#: how far (pixels) a JPEG's half-resolution colour carries the skin's hue into a dark background
+COLOUR_EDGE_BLEED = 2
 
 
 def chromaticity(rgb: np.ndarray) -> np.ndarray:
@@ -269,7 +271,7 @@ def chromaticity(rgb: np.ndarray) -> np.ndarray:
 
 
 def hand_shares(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray,
-                min_contrast: float) -> tuple[np.ndarray, np.ndarray]:
+                min_contrast: float, hue: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Each pixel's share of hand, as a blend of the hand's and the background's colour near
     it (``N x 3`` float arrays each, or ``1 x 3`` for one colour of all): its projection on the
     line between the two. And whether
@@ -277,7 +279,7 @@ def hand_shares(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray,
     pixel lies near the line between them, and its chromaticity agrees (a pixel is only taken
     for background if its chromaticity is nearer the background's than the hand's, and for hand
     if nearer the hand's: shade darkens skin towards a dark background along that very line,
-    but keeps the skin's hue)."""
+    but keeps the skin's hue). ``hue=False`` leaves that last test out (:func:`hue_agrees`)."""
     # (each difference made once, and norms as square roots of row dot products: the same
     # values as numpy's norm in a quarter of its time; this runs on every edge pixel)
     d = hand - ground
@@ -288,11 +290,17 @@ def hand_shares(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray,
     off_line = np.sqrt(_dot(rel, rel))
     contrast = np.sqrt(den)
     trusted = (contrast >= min_contrast) & (off_line <= 0.5 * contrast)
+    if hue:
+        trusted &= hue_agrees(pix, hand, ground, share)
+    return share, trusted
+
+
+def hue_agrees(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Whether each pixel's chromaticity is nearer the side its share puts it on (see :func:`hand_shares`)."""
     cp, ch, cg = chromaticity(pix), chromaticity(hand), chromaticity(ground)
     to_hand, to_ground = cp - ch, cp - cg
     nearer_hand = _dot(to_hand, to_hand) < _dot(to_ground, to_ground)
-    trusted &= np.where(share < 0.5, ~nearer_hand, nearer_hand)
-    return share, trusted
+    return np.where(share < 0.5, ~nearer_hand, nearer_hand)
 
 
 def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contrast: float = 20.0,
@@ -309,7 +317,8 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     the pixel lies near the line between them is the share trusted; elsewhere (a hand on a
     surface of its colour, a busy print) the mask keeps its edge. Nor is it where the pixel's
     hue says otherwise: shade darkens skin towards a dark background along that very line, but
-    keeps the skin's hue. A pixel changes side only when it is plainly the other side's colour
+    keeps the skin's hue; save right beside plainly lit hand, where a JPEG's coarse colour gives
+    the background's first pixels the skin's hue. A pixel changes side only when it is plainly the other side's colour
     (:data:`COLOUR_EDGE_SURE`). ``may_add`` (bool, the mask's shape) limits the pixels it may
     add: not those the model ruled out, nor a face the guard took away, however skin-coloured.
 
@@ -356,7 +365,24 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     hand = fs[ok, :3] / fs[ok, 3:]
     ground = gs[ok, :3] / gs[ok, 3:]
     pix = img[by, bx].astype(np.float32)
-    share, trusted = hand_shares(pix, hand, ground, min_contrast)
+    share, on_line = hand_shares(pix, hand, ground, min_contrast, hue=False)
+    hue_ok = hue_agrees(pix, hand, ground, share)
+    trusted = on_line & hue_ok
+    # A JPEG stores colour at half resolution, so beside a sharp edge the skin's hue bleeds a pixel
+    # or two into a dark background: there a pixel of the background's brightness and the hand's hue
+    # is that bleed, not shaded skin, whose shade deepens over many pixels. Such a pixel within
+    # COLOUR_EDGE_BLEED pixels of plain hand is background all the same (a dark seat's fringe on
+    # a cut-out's fingers).
+    # (not on a ground paler than the hand: there a pale nail has the ground's brightness and the
+    # skin's hue too)
+    bleed = on_line & ~hue_ok & (share <= COLOUR_EDGE_SURE) & (ground.sum(1) < hand.sum(1))
+    if bleed.any():
+        sure_hand = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        plain = trusted & (share >= 1 - COLOUR_EDGE_SURE)
+        sure_hand[by[plain], bx[plain]] = 1
+        d = 2 * COLOUR_EDGE_BLEED + 1
+        near = cv2.dilate(sure_hand, np.ones((d, d), np.uint8))
+        trusted |= bleed & (near[by, bx] > 0)
     # the shares as a plane (the mask's own 0/1 where they are not trusted), smoothed a little so
     # that single pixels do not flip on their own and fray the edge
     plane = (out[y0:y1, x0:x1] > 0).astype(np.float32)

@@ -195,3 +195,39 @@ def test_colour_edge_adds_no_island_off_the_edge():
     n, _ = cv2.connectedComponents(out)
     assert n == 2  # background and the disc: the fleck stays out
     assert (out[57:64, 100:105] == 0).all()
+
+
+def _ring(truth: np.ndarray, width: int) -> np.ndarray:
+    """The ``width`` pixels just outside ``truth``'s edge."""
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * width + 1, 2 * width + 1))
+    return (cv2.dilate(truth, k) > 0) & (truth == 0)
+
+
+def test_colour_edge_drops_a_jpeg_fringe_of_skin_hue_on_a_dark_ground():
+    # a JPEG's half-resolution colour leaves the skin's hue on the dark ground's first pixels: as
+    # dark as the ground, as orange as the hand; the hue test alone would keep them as shaded skin
+    image, truth = _disc_photo((230, 180, 155), (68, 56, 55))
+    fringe = _ring(truth, 2)
+    image[fringe] = (86, 55, 37)
+    wide = cv2.dilate(truth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5)))
+    out = colour_edge(image, wide, radius=4)
+    # the fringe's outer pixels all go; of the ones touching the hand, the smoothing that keeps
+    # single pixels from flipping keeps some (as it keeps a blurred edge's middle pixel)
+    outer = fringe & ~_ring(truth, 1)
+    assert (out[outer] == 0).all() and (out[fringe] == 0).mean() > 0.5
+    assert not ((out > 0) & (truth == 0) & ~fringe).any()
+
+
+def test_colour_edge_keeps_skin_darkening_slowly_into_shade():
+    # shade deepens over many pixels and keeps the skin's hue: far from the plainly lit hand, a
+    # shaded pixel as dark as the ground is still hand
+    size, cx = 120, 60
+    yy, xx = np.mgrid[:size, :size]
+    r = np.hypot(yy - cx, xx - cx)
+    truth = (r <= 40).astype(np.uint8) * 255
+    lit = np.array((230, 180, 155), np.float32)
+    shade = np.clip((r - 30) / 10, 0, 1)[..., None]  # the last 10 px of the disc darken to 0.3
+    image = np.where(truth[..., None] > 0, lit * (1 - 0.7 * shade), np.array((40, 40, 42), np.float32))
+    image = image.astype(np.uint8)
+    out = colour_edge(image, truth, radius=8)  # a band wide enough to hold plainly lit hand too
+    assert np.array_equal(out, truth)
