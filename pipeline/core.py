@@ -480,12 +480,15 @@ class Pipeline:
                          if (cfg.open_rings or cfg.open_filled_rings) and not fallback else None)
             m = fill_holes(m, cfg.hole_fraction, keep_open if cfg.open_rings else None)
             edged = m
+            matte = None
             if cfg.colour_edge > 0:
                 # Last, on the outline only: before the holes were filled it could open a thin rim
                 # round one to the background. It may add only where the model saw some hand
                 # (not a face the guard took out).
+                # The shares it finds also set the cut-out's alpha on the outline (a matte).
+                matte = np.full(m.shape, 255, np.uint8)
                 edged = colour_edge(image[y0:y1, x0:x1], m, int(math.ceil(upscale)), cfg.colour_edge,
-                                    may_add=sub > 0.02)
+                                    may_add=sub > 0.02, matte=matte)
             # every round thing of a coin's size the loose circle finder sees, spared by the
             # shadow steps: a silver coin can be as grey as a shadow
             loose_coins = coins_view = None
@@ -528,7 +531,7 @@ class Pipeline:
                                            keep_open)
                 m = edged
             mask[y0:y1, x0:x1] = m
-            alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold)
+            alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold, matte=matte)
         t3 = time.perf_counter()
         return PipelineResult(
             mask=mask,

@@ -235,12 +235,16 @@ def fill_holes(mask: np.ndarray, max_fraction: float = 0.05, keep_open: HoleJudg
     return out
 
 
-def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band: float = 0.25) -> np.ndarray:
+def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band: float = 0.25,
+               matte: np.ndarray | None = None) -> np.ndarray:
     """Anti-aliased alpha that agrees with the cleaned mask.
 
     Inside the mask and far from its edge alpha is 255, outside 0; within one or two pixels of
     the edge it follows the refined probability around the threshold, so the cut-out edge is
-    smooth instead of a binary staircase.
+    smooth instead of a binary staircase. ``matte`` (``uint8``, from :func:`colour_edge`) caps
+    the mask's own edge pixels at their share of hand by colour: a pixel half hand and half dark
+    seat is then half transparent (and recoloured from the hand by ``render.decontaminate``)
+    instead of an opaque dark outline; never under half, so the alpha still agrees with the mask.
     """
     m = (mask > 0).astype(np.uint8)
     k = np.ones((3, 3), np.uint8)
@@ -249,6 +253,8 @@ def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band:
     # only the thin edge band is computed in float: the rest of a 24 MP plane is already decided
     kept = m[edge] > 0
     ramp = np.clip((soft[edge] - threshold) / band + 0.5, 0.0, 1.0)
+    if matte is not None:
+        ramp = np.where(kept, np.minimum(ramp, matte[edge] / np.float32(255.0)), ramp)
     # the cleaned mask decides: pixels it kept stay at least half opaque, pixels it removed stay transparent
     ramp = np.where(kept, np.maximum(ramp, 0.5), np.minimum(ramp, 0.49))
     alpha[edge] = np.round(ramp * 255).astype(np.uint8)
@@ -304,7 +310,7 @@ def hue_agrees(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray, share: np.
 
 
 def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contrast: float = 20.0,
-                may_add: np.ndarray | None = None) -> np.ndarray:
+                may_add: np.ndarray | None = None, matte: np.ndarray | None = None) -> np.ndarray:
     """The mask's edge re-drawn where the photo's colour turns from the hand's to the background's.
 
     The U-Net's edge comes from a crop a fraction of the photo's size, and the guided filter
@@ -321,6 +327,8 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     the background's first pixels the skin's hue. A pixel changes side only when it is plainly the other side's colour
     (:data:`COLOUR_EDGE_SURE`). ``may_add`` (bool, the mask's shape) limits the pixels it may
     add: not those the model ruled out, nor a face the guard took away, however skin-coloured.
+    ``matte`` (``uint8``, the mask's shape) receives each trusted pixel's share of hand (0-255),
+    for the cut-out's alpha (:func:`soft_alpha`); other pixels are left as they are.
 
     Returns ``uint8`` 0/255 of the mask's shape.
     """
@@ -375,14 +383,23 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     # a cut-out's fingers).
     # (not on a ground paler than the hand: there a pale nail has the ground's brightness and the
     # skin's hue too)
-    bleed = on_line & ~hue_ok & (share <= COLOUR_EDGE_SURE) & (ground.sum(1) < hand.sum(1))
-    if bleed.any():
+    odd_hue = on_line & ~hue_ok & (ground.sum(1) < hand.sum(1))
+    beside_plain = np.zeros(len(share), bool)
+    if odd_hue.any():
         sure_hand = np.zeros((y1 - y0, x1 - x0), np.uint8)
         plain = trusted & (share >= 1 - COLOUR_EDGE_SURE)
         sure_hand[by[plain], bx[plain]] = 1
         d = 2 * COLOUR_EDGE_BLEED + 1
-        near = cv2.dilate(sure_hand, np.ones((d, d), np.uint8))
-        trusted |= bleed & (near[by, bx] > 0)
+        beside_plain = cv2.dilate(sure_hand, np.ones((d, d), np.uint8))[by, bx] > 0
+    trusted |= odd_hue & beside_plain & (share <= COLOUR_EDGE_SURE)
+    if matte is not None:
+        # each trusted pixel's share is how much of it is hand: the cut-out's alpha there, where
+        # plainly hand (COLOUR_EDGE_SURE) counts as wholly hand, as a pale hand's own shading
+        # near its edge would otherwise turn a crisp outline translucent. A blend beside plainly
+        # lit hand on a dark ground is a blend whatever its hue (the bleed).
+        blend = trusted | (odd_hue & beside_plain)
+        opaque = np.clip(share[blend] / (1.0 - COLOUR_EDGE_SURE), 0.0, 1.0)
+        matte[y0 + by[blend], x0 + bx[blend]] = np.round(255.0 * opaque).astype(np.uint8)
     # the shares as a plane (the mask's own 0/1 where they are not trusted), smoothed a little so
     # that single pixels do not flip on their own and fray the edge
     plane = (out[y0:y1, x0:x1] > 0).astype(np.float32)

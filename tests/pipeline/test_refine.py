@@ -231,3 +231,24 @@ def test_colour_edge_keeps_skin_darkening_slowly_into_shade():
     image = image.astype(np.uint8)
     out = colour_edge(image, truth, radius=8)  # a band wide enough to hold plainly lit hand too
     assert np.array_equal(out, truth)
+
+
+def test_colour_edge_matte_gives_a_blended_outline_its_share_of_hand():
+    # a disc whose outline pixel is a 40/60 blend of skin and a dark seat, as a real photo's is
+    image, truth = _disc_photo((230, 180, 155), (40, 40, 42))
+    rim = _ring(truth, 1)
+    image[rim] = np.round(0.4 * np.array((230, 180, 155)) + 0.6 * np.array((40, 40, 42))).astype(np.uint8)
+    mask = np.where(rim, 255, truth).astype(np.uint8)  # the mask took the blend in
+    matte = np.full(mask.shape, 255, np.uint8)
+    out = colour_edge(image, mask, radius=3, matte=matte)
+    assert np.array_equal(out, colour_edge(image, mask, radius=3))  # the matte changes no mask
+    share = matte[rim & (out > 0)] / 255.0
+    assert share.size and np.all(np.abs(share - 0.4 / 0.75) < 0.1)  # 40 % hand, plain hand counting as whole
+    assert (matte[cv2.erode(truth, np.ones((9, 9), np.uint8)) > 0] == 255).all()  # deep inside: untouched
+    soft = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), 0.7)
+    plain, matted = soft_alpha(soft, out), soft_alpha(soft, out, matte=matte)
+    kept_rim = rim & (out > 0)
+    assert (matted[kept_rim] < plain[kept_rim]).all()  # the blended outline turns half transparent...
+    assert ((matted >= 128) == (out > 0)).all()  # ...but alpha still gives back the mask
+    far = cv2.dilate(out, np.ones((7, 7), np.uint8)) == cv2.erode(out, np.ones((7, 7), np.uint8))
+    assert np.array_equal(matted[far], plain[far])
