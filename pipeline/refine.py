@@ -242,9 +242,10 @@ def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band:
     Inside the mask and far from its edge alpha is 255, outside 0; within one or two pixels of
     the edge it follows the refined probability around the threshold, so the cut-out edge is
     smooth instead of a binary staircase. ``matte`` (``uint8``, from :func:`colour_edge`) caps
-    the mask's own edge pixels at their share of hand by colour: a pixel half hand and half dark
-    seat is then half transparent (and recoloured from the hand by ``render.decontaminate``)
-    instead of an opaque dark outline; never under half, so the alpha still agrees with the mask.
+    the edge pixels at their share of hand by colour: a kept pixel half hand and half dark seat is
+    then half transparent (and recoloured from the hand by ``render.decontaminate``) instead of an
+    opaque dark outline, never under half, so the alpha still agrees with the mask; and a pixel
+    beside the mask that is plainly background gets no haze of the probability's tail.
     """
     m = (mask > 0).astype(np.uint8)
     k = np.ones((3, 3), np.uint8)
@@ -254,7 +255,7 @@ def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band:
     kept = m[edge] > 0
     ramp = np.clip((soft[edge] - threshold) / band + 0.5, 0.0, 1.0)
     if matte is not None:
-        ramp = np.where(kept, np.minimum(ramp, matte[edge] / np.float32(255.0)), ramp)
+        ramp = np.minimum(ramp, matte[edge] / np.float32(255.0))
     # the cleaned mask decides: pixels it kept stay at least half opaque, pixels it removed stay transparent
     ramp = np.where(kept, np.maximum(ramp, 0.5), np.minimum(ramp, 0.49))
     alpha[edge] = np.round(ramp * 255).astype(np.uint8)
