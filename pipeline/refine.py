@@ -328,8 +328,9 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     the background's first pixels the skin's hue. A pixel changes side only when it is plainly
     the other side's colour (:data:`COLOUR_EDGE_SURE`). ``may_add`` (bool, the mask's shape) limits the pixels it may
     add: not those the model ruled out, nor a face the guard took away, however skin-coloured.
-    ``matte`` (``uint8``, the mask's shape) receives each trusted pixel's share of hand (0-255),
-    for the cut-out's alpha (:func:`soft_alpha`); other pixels are left as they are.
+    ``matte`` (``uint8``, the mask's shape) receives each trusted pixel's share of hand (0-255)
+    where the background is darker than the hand, for the cut-out's alpha (:func:`soft_alpha`);
+    other pixels are left as they are.
 
     Returns ``uint8`` 0/255 of the mask's shape.
     """
@@ -384,7 +385,8 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     # a cut-out's fingers).
     # (not on a ground paler than the hand: there a pale nail has the ground's brightness and the
     # skin's hue too)
-    odd_hue = on_line & ~hue_ok & (ground.sum(1) < hand.sum(1))
+    darker = ground.sum(1) < hand.sum(1)
+    odd_hue = on_line & ~hue_ok & darker
     beside_plain = np.zeros(len(share), bool)
     if odd_hue.any():
         sure_hand = np.zeros((y1 - y0, x1 - x0), np.uint8)
@@ -397,8 +399,10 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
         # each trusted pixel's share is how much of it is hand: the cut-out's alpha there, where
         # plainly hand (COLOUR_EDGE_SURE) counts as wholly hand, as a pale hand's own shading
         # near its edge would otherwise turn a crisp outline translucent. A blend beside plainly
-        # lit hand on a dark ground is a blend whatever its hue (the bleed).
-        blend = trusted | (odd_hue & beside_plain)
+        # lit hand on a dark ground is a blend whatever its hue (the bleed). Only on a ground
+        # darker than the hand: on a white table a pale nail's tip has the table's colour, and
+        # would turn translucent.
+        blend = (trusted & darker) | (odd_hue & beside_plain)
         opaque = np.clip(share[blend] / (1.0 - COLOUR_EDGE_SURE), 0.0, 1.0)
         matte[y0 + by[blend], x0 + bx[blend]] = np.round(255.0 * opaque).astype(np.uint8)
     # the shares as a plane (the mask's own 0/1 where they are not trusted), smoothed a little so

@@ -255,3 +255,13 @@ def test_colour_edge_matte_gives_a_blended_outline_its_share_of_hand():
     assert (plain[ground] > 0).any() and (matted[ground] == 0).all()
     far = cv2.dilate(out, np.ones((7, 7), np.uint8)) == cv2.erode(out, np.ones((7, 7), np.uint8))
     assert np.array_equal(matted[far], plain[far])
+
+
+def test_colour_edge_matte_leaves_a_ground_paler_than_the_hand_alone():
+    # on a white table a pale nail's tip has the table's colour: no alpha is taken from colour there
+    image, truth = _disc_photo((200, 150, 130), (235, 235, 235))
+    rim = _ring(truth, 1)
+    image[rim] = np.round(0.4 * np.array((200, 150, 130)) + 0.6 * np.array((235, 235, 235))).astype(np.uint8)
+    matte = np.full(truth.shape, 255, np.uint8)
+    colour_edge(image, np.where(rim, 255, truth).astype(np.uint8), radius=3, matte=matte)
+    assert (matte == 255).all()
