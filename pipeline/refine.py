@@ -326,8 +326,9 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     hue says otherwise: shade darkens skin towards a dark background along that very line, but
     keeps the skin's hue; save right beside plainly lit hand, where a JPEG's coarse colour gives
     the background's first pixels the skin's hue. A pixel changes side only when it is plainly
-    the other side's colour (:data:`COLOUR_EDGE_SURE`). ``may_add`` (bool, the mask's shape) limits the pixels it may
-    add: not those the model ruled out, nor a face the guard took away, however skin-coloured.
+    the other side's colour (:data:`COLOUR_EDGE_SURE`). ``may_add`` (bool, the mask's shape)
+    limits the pixels it may add: not those the model ruled out, nor a face the guard took away,
+    however skin-coloured.
     ``matte`` (``uint8``, the mask's shape) receives each trusted pixel's share of hand (0-255)
     where the background is darker than the hand, for the cut-out's alpha (:func:`soft_alpha`);
     other pixels are left as they are.
