@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from pipeline.coins import DEEP, PAINT_MARGIN
 from pipeline.colour import COLOUR_MODES
+from pipeline.finger_gaps import DARK_GROUND
 from pipeline.sleeves import SLEEVE_COLOUR
 
 
@@ -202,6 +203,12 @@ class PipelineConfig:
     #: and each gap pixel against the nearest (pipeline/finger_gaps.ground_colours). Session 43:
     #: up or level on every validation set (docs/val_sweep_gap_colours_*.json)
     gap_colours: bool = True
+    #: in a gap whose background is darker than this share of the hand's brightness, a mask pixel
+    #: of the background's colour and no brighter than it is background whatever its hue (the
+    #: dark seat tinted red by the skin at the bottom of palm_open's gaps; a patch, not a thin
+    #: crease; pipeline/finger_gaps.DARK_GROUND). Session 51: level or up on every validation
+    #: set (docs/val_sweep_gap_dark_*.json); 0 = off
+    gap_dark_ground: float = DARK_GROUND
     #: the hand's cast shadow on a plain near-neutral surface (white, grey), taken out along its
     #: whole outline (beside the thumb, the forearm, the little finger), where the finger-gap step
     #: does not look: broad pieces of the mask near its edge that are the surface dimmed and that

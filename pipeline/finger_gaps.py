@@ -21,7 +21,7 @@ import numpy as np
 
 from detection.faces import FINGERS
 from pipeline.landmark_prior import fill_palm
-from pipeline.refine import COLOUR_EDGE_SURE, chromaticity, hand_shares
+from pipeline.refine import COLOUR_EDGE_SURE, chromaticity, hand_shares, hue_agrees
 
 #: neighbouring fingers whose gap is looked at (index-middle, middle-ring, ring-little), each a
 #: landmark chain from the knuckle out to the tip. Not the thumb's: it is often turned towards
@@ -47,6 +47,18 @@ GROUND_APART = 0.03
 #: crease between two closed fingers of a dark hand, seen where the mask left it open, took
 #: the crease itself out of the mask)
 GROUND_SHARE = 0.1
+#: a gap whose background (its open part's mean) is darker than this share of the hand's
+#: brightness is a dark gap: there a mask pixel of the background's colour and no brighter
+#: than it (a share of hand of at most 0) is background whatever its hue. The hue test keeps
+#: shaded skin, which darkens towards a dark background keeping the skin's hue; but the dark
+#: seat seen between palm_open's fingers takes the skin's red tint too (light bounced off the
+#: fingers, a JPEG's coarse colour), and there it kept the bottom of two gaps filled. Shade
+#: darkens skin towards the background, not past it
+DARK_GROUND = 0.5
+#: ... and only such pixels in a patch at least this share of the knuckle span wide (an
+#: opening): a gap's bottom is a few times wider than the dark crease between two closed
+#: fingers, which is as dark and as red (a validation hand on an olive background lost its crease)
+DARK_WIDTH = 0.04
 #: a shadow is taken for background only where hand and background differ in chromaticity by at
 #: least this much (skin on white: about 0.09; on a beige table the two are alike and shade on
 #: either could be the other's)
@@ -170,7 +182,7 @@ def ground_colours(img: np.ndarray, open_part: np.ndarray, ground: np.ndarray) -
 def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
               min_contrast: float = 20.0, with_shadows: bool = False,
               spare: np.ndarray | None = None, spare_shade: np.ndarray | None = None,
-              several_grounds: bool = False) -> np.ndarray:
+              several_grounds: bool = False, dark_ground: float = 0.0) -> np.ndarray:
     """``mask`` (uint8, 255 = hand) with the background-coloured parts of the gaps between the
     fingers of the hand whose 21 landmarks are ``points`` (the image's pixels) taken out; see
     the module's docstring. Each gap is computed on in a window around it and its fingers, and
@@ -181,8 +193,12 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
     ``spare_shade`` pixels never taken for shadow: the coins lying on the hand, which can have a
     white table's colour or be as grey as a shadow (the pipeline's circle finder, strict and
     loose, :func:`pipeline.coins.coin_discs`). ``several_grounds`` reads the background as several
-    colours (:func:`ground_colours`), each pixel judged against the nearest."""
+    colours (:func:`ground_colours`), each pixel judged against the nearest. ``dark_ground`` > 0
+    (:data:`DARK_GROUND`): in a gap whose background is darker than that share of the hand's
+    brightness, a pixel of the background's colour and no brighter is taken whatever its hue,
+    in patches at least :data:`DARK_WIDTH` knuckle spans wide."""
     out = mask
+    span = float(np.linalg.norm(points[5] - points[17]))
     for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
         img = image_rgb[y0:y1, x0:x1]
         m = cv2.compare(out[y0:y1, x0:x1], 0, cv2.CMP_GT)  # 0/255
@@ -207,7 +223,19 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         pix = img[ys, xs].astype(np.float32)
         if len(grounds) > 1:  # each pixel against the background colour nearest it
             grounds = grounds[np.argmin(((pix[:, None] - grounds[None]) ** 2).sum(-1), axis=1)]
-        share, trusted = hand_shares(pix, hand[None], grounds, min_contrast)
+        share, trusted = hand_shares(pix, hand[None], grounds, min_contrast, hue=False)
+        hue_ok = hue_agrees(pix, hand[None], grounds, share)
+        relaxed = np.zeros(len(pix), bool)
+        if dark_ground > 0 and float(ground.sum()) < dark_ground * float(hand.sum()):
+            relaxed = trusted & ~hue_ok & (share <= 0.0)
+        trusted &= hue_ok
+        if relaxed.any():  # only where they, the gap's plain background and its open part are wide
+            low = np.zeros((ry1 - ry0, rx1 - rx0), np.uint8)
+            low[ys - ry0, xs - rx0] = (trusted & (share <= COLOUR_EDGE_SURE)) | relaxed
+            low |= open_part[ry0:ry1, rx0:rx1] > 0
+            d = max(3, int(round(DARK_WIDTH * span)))
+            opened = cv2.morphologyEx(low, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
+            trusted |= relaxed & (opened[ys - ry0, xs - rx0] > 0)
         if with_shadows:
             shade = shadows(pix, hand[None], ground[None])
             if spare_shade is not None:

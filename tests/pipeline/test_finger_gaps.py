@@ -155,3 +155,35 @@ def test_shades_of_one_background_colour_are_one_colour():
     assert colours().shape[0] == 2
     img[8:60, :30] = 250  # a red fleck of the open gap, under a tenth of it, is no colour of its own
     assert colours().shape == (1, 3)
+
+
+RED_DARK = (52, 36, 34)  # the dark seat in a gap, tinted by the skin around it: the skin's hue, darker than the seat
+
+
+def test_a_dark_gap_with_the_skins_hue_is_opened_when_darker_than_the_background():
+    """Between the fingers of a hand on a dark seat the seat takes a red tint from the skin (light
+    bounced off it, a JPEG's coarse colour): the hue test alone took it for shaded skin. On a
+    background much darker than the hand, a pixel as dark as that background or darker is
+    background whatever its hue."""
+    image, truth, filled, pts = _hand()
+    image[(filled > 0) & (truth == 0)] = RED_DARK
+    assert np.array_equal(open_gaps(image, filled, pts), filled)  # the hue test keeps it
+    out = open_gaps(image, filled, pts, dark_ground=0.5)
+    assert int(((out > 0) != (truth > 0)).sum()) < 0.25 * int(((filled > 0) != (truth > 0)).sum())
+    assert not ((out == 0) & (truth > 0)).any()
+
+
+def test_skin_in_shade_on_a_dark_background_stays():
+    """Webbing in shade, darker than the lit skin but lighter than the seat, keeps the skin's hue: it stays."""
+    image, truth, filled, pts = _hand()
+    image[(filled > 0) & (truth == 0)] = (112, 84, 74)  # the skin at half, still brighter than the seat
+    assert np.array_equal(open_gaps(image, filled, pts, dark_ground=0.5), filled)
+
+
+def test_the_dark_rule_needs_a_background_much_darker_than_the_hand():
+    """The seat is a third of the skin's brightness: under a gate of a quarter it is not dark
+    enough, and the hue test decides again."""
+    image, truth, filled, pts = _hand()
+    image[(filled > 0) & (truth == 0)] = RED_DARK
+    assert np.array_equal(open_gaps(image, filled, pts, dark_ground=0.25), filled)
+    assert not np.array_equal(open_gaps(image, filled, pts, dark_ground=0.4), filled)
