@@ -186,6 +186,13 @@ class PipelineConfig:
     #: leaves, one plainly the hand's joins) where hand and background differ by this much (RGB
     #: distance; see pipeline/refine.colour_edge); 0 = off
     colour_edge: float = COLOUR_EDGE_CONTRAST
+    #: ... and within this many knuckle spans of a fingertip's landmark, on a background darker
+    #: than the hand, an outline pixel of the background's colour and no brighter than it leaves
+    #: whatever its hue (the dark, skin-tinted rim round palm_open's fingertips, which the hue test
+    #: keeps as shade). Only there: on the whole outline it cut shaded dark skin beside a coin's
+    #: rim (docs/rejected/README.md). Session 51: every validation set level
+    #: (docs/val_sweep_tip_rims_*.json); 0 = off
+    tip_rims: float = 0.25
     #: a sleeve or cuff the model kept as forearm is cut off where it starts: down the forearm
     #: from the wrist, the first slice this far from the palm's colour (CIELAB), after skin and
     #: with no skin after it (pipeline/sleeves.py); 0 = off

@@ -29,9 +29,9 @@ from pipeline.config import COLOUR_EDGE_CONTRAST, WIDE_LOOK_CONE, PipelineConfig
 from pipeline.edge_shadows import cut_shadows
 from pipeline.finger_fill import fill_fingers
 from pipeline.finger_gaps import open_gaps
-from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, forearm_cone, hand_prior,
-                                     landmark_cone, phantom_fingers, rescue_grown, skeleton_agreement, skeleton_anchor,
-                                     to_crop)
+from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, fingertip_discs, forearm_cone,
+                                     hand_prior, landmark_cone, phantom_fingers, rescue_grown, skeleton_agreement,
+                                     skeleton_anchor, to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.holes import background_holes, filled_rings
 from pipeline.refine import above, colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
@@ -487,8 +487,10 @@ class Pipeline:
                 # (not a face the guard took out).
                 # The shares it finds also set the cut-out's alpha on the outline (a matte).
                 matte = np.full(m.shape, 255, np.uint8)
+                # at the fingertips a dark rim no brighter than the ground leaves whatever its hue
+                tips = fingertip_discs(m.shape, palms, cfg.tip_rims) if cfg.tip_rims > 0 and not fallback else None
                 edged = colour_edge(image[y0:y1, x0:x1], m, int(math.ceil(upscale)), cfg.colour_edge,
-                                    may_add=sub > 0.02, matte=matte)
+                                    may_add=sub > 0.02, matte=matte, below_ground=tips)
             # every round thing of a coin's size the loose circle finder sees, spared by the
             # shadow steps: a silver coin can be as grey as a shadow
             loose_coins = coins_view = None

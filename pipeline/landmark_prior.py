@@ -30,6 +30,22 @@ def to_crop(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return points @ matrix[:, :2].T + matrix[:, 2]
 
 
+def fingertip_discs(shape: tuple[int, int], hands: list[np.ndarray], reach: float) -> np.ndarray | None:
+    """Bool plane of ``shape``: a disc round each fingertip landmark of each hand in ``hands`` (21
+    landmarks each, in the plane's pixels), ``reach`` knuckle spans (index to little knuckle)
+    across in radius; None without hands. A fingertip's outline lies within it whatever way the
+    finger points, and no other part of the hand's side does."""
+    if not hands:
+        return None
+    plane = np.zeros(shape, np.uint8)
+    for points in hands:
+        r = max(2, int(round(reach * float(np.linalg.norm(points[5] - points[17])))))
+        for finger in FINGERS:
+            x, y = points[finger[-1]]
+            cv2.circle(plane, (int(round(x)), int(round(y))), r, 1, -1)
+    return plane > 0
+
+
 def bone_width(points: np.ndarray) -> int:
     """Bone width and palm inset, in crop pixels: a fraction of the width across the knuckles."""
     return max(2, int(round(0.12 * float(np.linalg.norm(points[5] - points[17])))))

@@ -311,7 +311,8 @@ def hue_agrees(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray, share: np.
 
 
 def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contrast: float = 20.0,
-                may_add: np.ndarray | None = None, matte: np.ndarray | None = None) -> np.ndarray:
+                may_add: np.ndarray | None = None, matte: np.ndarray | None = None,
+                below_ground: np.ndarray | None = None) -> np.ndarray:
     """The mask's edge re-drawn where the photo's colour turns from the hand's to the background's.
 
     The U-Net's edge comes from a crop a fraction of the photo's size, and the guided filter
@@ -329,6 +330,10 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     the other side's colour (:data:`COLOUR_EDGE_SURE`). ``may_add`` (bool, the mask's shape)
     limits the pixels it may add: not those the model ruled out, nor a face the guard took away,
     however skin-coloured.
+    ``below_ground`` (bool, the mask's shape) marks where, on a background darker than the hand,
+    a pixel on the colour line and no brighter than the background is background whatever its
+    hue (the pipeline passes the fingertips: shade darkens skin towards the background, not past
+    it, but a fingertip's dark rim takes the skin's tint).
     ``matte`` (``uint8``, the mask's shape) receives each trusted pixel's share of hand (0-255)
     where the background is darker than the hand, for the cut-out's alpha (:func:`soft_alpha`);
     other pixels are left as they are.
@@ -396,6 +401,8 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
         d = 2 * COLOUR_EDGE_BLEED + 1
         beside_plain = cv2.dilate(sure_hand, np.ones((d, d), np.uint8))[by, bx] > 0
     trusted |= odd_hue & beside_plain & (share <= COLOUR_EDGE_SURE)
+    if below_ground is not None:  # no brighter than the background, where the caller allows it
+        trusted |= odd_hue & (share <= 0.0) & below_ground[y0 + by, x0 + bx]
     if matte is not None:
         # each trusted pixel's share is how much of it is hand: the cut-out's alpha there, where
         # plainly hand (COLOUR_EDGE_SURE) counts as wholly hand, as a pale hand's own shading

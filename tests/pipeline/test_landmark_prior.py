@@ -1,9 +1,10 @@
 import cv2
 import numpy as np
 
-from pipeline.landmark_prior import (agreement, apply_prior, bridge_fingers, hand_prior, rescue_grown,
-                                     skeleton_anchor, to_crop)
+from pipeline.landmark_prior import (agreement, apply_prior, bridge_fingers, fingertip_discs, hand_prior,
+                                     rescue_grown, skeleton_anchor, to_crop)
 from tests.conftest import draw_hand
+from tests.pipeline.straight_hand import straight_hand
 
 
 def synthetic_landmarks(h=240, w=320):
@@ -322,3 +323,14 @@ def test_a_missed_finger_of_the_palms_colour_is_no_phantom():
     _, soft, _ = _hand_without((0, 2, 3, 4))  # the model missed a real index finger
     assert phantom_fingers(crop, soft, pts, 0.5) == ()
     assert phantom_fingers(crop, np.zeros_like(soft), pts, 0.5) == ()  # no palm kept: nothing to compare
+
+
+def test_fingertip_discs_ring_each_tip_and_nothing_else():
+    pts, _ = straight_hand()
+    discs = fingertip_discs((360, 300), [pts], 0.1)  # knuckle span 120 px: radius 12
+    for k in (4, 8, 12, 16, 20):
+        x, y = np.round(pts[k]).astype(int)
+        assert discs[y, x] and discs[y, x + 11] and not discs[y, x + 14]
+    assert not discs[300, 130]  # not the palm, nor the knuckles
+    assert not discs[int(pts[5][1]), int(pts[5][0])]
+    assert fingertip_discs((360, 300), [], 0.1) is None

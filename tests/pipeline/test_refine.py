@@ -265,3 +265,32 @@ def test_colour_edge_matte_leaves_a_ground_paler_than_the_hand_alone():
     matte = np.full(truth.shape, 255, np.uint8)
     colour_edge(image, np.where(rim, 255, truth).astype(np.uint8), radius=3, matte=matte)
     assert (matte == 255).all()
+
+
+def test_colour_edge_below_ground_takes_a_tinted_dark_rim_only_where_asked():
+    # a fingertip on a dark seat with a rim of seat 5 px wide in the mask, as dark as the seat but
+    # tinted by the skin: the hue test keeps it as shaded skin, except where ``below_ground`` says
+    # (the fingertips): there a pixel no brighter than the background is background
+    image, truth = _disc_photo((230, 180, 155), (60, 58, 62))
+    wide = cv2.dilate(truth, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (11, 11)))
+    rim = (wide > 0) & (truth == 0)
+    image[rim] = (52, 36, 34)
+    kept = colour_edge(image, wide, radius=6)
+    assert (kept[rim] > 0).mean() > 0.7  # beyond the JPEG-bleed reach the tinted rim stays
+    left = np.zeros(truth.shape, bool)
+    left[:, :60] = True
+    out = colour_edge(image, wide, radius=6, below_ground=left)
+    assert (out[rim & left] > 0).mean() < 0.2  # taken where asked (most of it)...
+    assert np.array_equal(out[:, 62:], kept[:, 62:])  # ...and nowhere else
+    assert not ((out == 0) & (truth > 0) & ~_ring(truth, 1)).any()  # no skin lost
+
+
+def test_colour_edge_below_ground_keeps_shade_brighter_than_the_ground():
+    size, cx = 120, 60
+    yy, xx = np.mgrid[:size, :size]
+    r = np.hypot(yy - cx, xx - cx)
+    truth = (r <= 40).astype(np.uint8) * 255
+    lit = np.array((230, 180, 155), np.float32)
+    shade = np.clip((r - 30) / 10, 0, 1)[..., None]
+    image = np.where(truth[..., None] > 0, lit * (1 - 0.7 * shade), np.array((40, 40, 42), np.float32)).astype(np.uint8)
+    assert np.array_equal(colour_edge(image, truth, radius=8, below_ground=np.ones(truth.shape, bool)), truth)
