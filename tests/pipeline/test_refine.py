@@ -218,17 +218,21 @@ def test_colour_edge_drops_a_jpeg_fringe_of_skin_hue_on_a_dark_ground():
     assert not ((out > 0) & (truth == 0) & ~fringe).any()
 
 
-def test_colour_edge_keeps_skin_darkening_slowly_into_shade():
-    # shade deepens over many pixels and keeps the skin's hue: far from the plainly lit hand, a
-    # shaded pixel as dark as the ground is still hand
-    size, cx = 120, 60
+def _shaded_disc(size=120, cx=60):
+    """A disc of skin whose last 10 px darken slowly to 0.3 of its light, on a dark seat."""
     yy, xx = np.mgrid[:size, :size]
     r = np.hypot(yy - cx, xx - cx)
     truth = (r <= 40).astype(np.uint8) * 255
     lit = np.array((230, 180, 155), np.float32)
-    shade = np.clip((r - 30) / 10, 0, 1)[..., None]  # the last 10 px of the disc darken to 0.3
+    shade = np.clip((r - 30) / 10, 0, 1)[..., None]
     image = np.where(truth[..., None] > 0, lit * (1 - 0.7 * shade), np.array((40, 40, 42), np.float32))
-    image = image.astype(np.uint8)
+    return image.astype(np.uint8), truth
+
+
+def test_colour_edge_keeps_skin_darkening_slowly_into_shade():
+    # shade deepens over many pixels and keeps the skin's hue: far from the plainly lit hand, a
+    # shaded pixel as dark as the ground is still hand
+    image, truth = _shaded_disc()
     out = colour_edge(image, truth, radius=8)  # a band wide enough to hold plainly lit hand too
     assert np.array_equal(out, truth)
 
@@ -286,11 +290,5 @@ def test_colour_edge_below_ground_takes_a_tinted_dark_rim_only_where_asked():
 
 
 def test_colour_edge_below_ground_keeps_shade_brighter_than_the_ground():
-    size, cx = 120, 60
-    yy, xx = np.mgrid[:size, :size]
-    r = np.hypot(yy - cx, xx - cx)
-    truth = (r <= 40).astype(np.uint8) * 255
-    lit = np.array((230, 180, 155), np.float32)
-    shade = np.clip((r - 30) / 10, 0, 1)[..., None]
-    image = np.where(truth[..., None] > 0, lit * (1 - 0.7 * shade), np.array((40, 40, 42), np.float32)).astype(np.uint8)
+    image, truth = _shaded_disc()  # its darkest shade is still brighter than the seat
     assert np.array_equal(colour_edge(image, truth, radius=8, below_ground=np.ones(truth.shape, bool)), truth)
