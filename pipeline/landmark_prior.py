@@ -32,9 +32,9 @@ def to_crop(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
 
 def fingertip_discs(shape: tuple[int, int], hands: list[np.ndarray], reach: float) -> np.ndarray | None:
     """Bool plane of ``shape``: a disc round each fingertip landmark of each hand in ``hands`` (21
-    landmarks each, in the plane's pixels), ``reach`` knuckle spans (index to little knuckle)
-    across in radius; None without hands. A fingertip's outline lies within it whatever way the
-    finger points, and no other part of the hand's side does."""
+    landmarks each, in the plane's pixels), of radius ``reach`` knuckle spans (index to little
+    knuckle); None without hands. A disc holds the fingertip's outline whichever way the finger
+    points, and only the last stretch of the finger's sides."""
     if not hands:
         return None
     plane = np.zeros(shape, np.uint8)
