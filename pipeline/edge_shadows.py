@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from detection.faces import FINGERS
-from pipeline.landmark_prior import fill_palm
+from pipeline.landmark_prior import fill_palm, knuckle_span
 from pipeline.refine import chromaticity
 
 #: the ring of background the surface's colour is read from, in knuckle spans (index to little
@@ -174,7 +174,7 @@ def cut_shadows(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
 
     The hand is judged on a copy shrunk to about :data:`WORK_SPAN` pixels per knuckle span, and the
     outline pixels that copy marks are judged again at full resolution."""
-    span = float(np.linalg.norm(points[5] - points[17]))
+    span = knuckle_span(points)
     if span < 8:
         return mask
     h, w = mask.shape

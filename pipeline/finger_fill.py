@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from detection.faces import FINGERS
-from pipeline.landmark_prior import finger_joints
+from pipeline.landmark_prior import finger_joints, knuckle_span
 
 #: the fingers filled (index to little)
 FILLED = FINGERS[1:]
@@ -79,7 +79,7 @@ def fill_fingers(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray, th
     """``mask`` (uint8, 255 = hand) with the lost stretches of the fingers of the hand whose 21
     landmarks are ``points`` (the image's pixels) put back; see the module's docstring. Returns
     ``mask`` itself when nothing changes; ``thumb=False`` leaves the thumb as it is."""
-    span = float(np.linalg.norm(points[5] - points[17]))
+    span = knuckle_span(points)
     if span < 8:
         return mask
     h, w = mask.shape

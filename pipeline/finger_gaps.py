@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from detection.faces import FINGERS
-from pipeline.landmark_prior import fill_palm
+from pipeline.landmark_prior import fill_palm, knuckle_span
 from pipeline.refine import COLOUR_EDGE_SURE, chromaticity, hand_shares, hue_agrees
 
 #: neighbouring fingers whose gap is looked at (index-middle, middle-ring, ring-little), each a
@@ -108,7 +108,7 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
     y1)`` of an image of ``shape`` that holds the gap and its two fingers, and, as bool planes of
     the window's size, the region between the two fingers' bone chains less their cores (and
     less the palm) and the fingers' bone lines, where their own colour is read."""
-    span = float(np.linalg.norm(points[5] - points[17]))
+    span = knuckle_span(points)
     if span < 4:
         return []
     h, w = shape
@@ -198,7 +198,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
     brightness, a pixel of the background's colour and no brighter is taken whatever its hue,
     in patches at least :data:`DARK_WIDTH` knuckle spans wide."""
     out = mask
-    span = float(np.linalg.norm(points[5] - points[17]))
+    span = knuckle_span(points)
     for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
         img = image_rgb[y0:y1, x0:x1]
         m = cv2.compare(out[y0:y1, x0:x1], 0, cv2.CMP_GT)  # 0/255

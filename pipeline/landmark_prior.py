@@ -30,6 +30,12 @@ def to_crop(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return points @ matrix[:, :2].T + matrix[:, 2]
 
 
+def knuckle_span(points: np.ndarray) -> float:
+    """Distance from the index to the little finger's knuckle (landmarks 5 and 17): the hand's
+    size, in the points' pixels, that the landmark steps scale their reaches by."""
+    return float(np.linalg.norm(points[5] - points[17]))
+
+
 def fingertip_discs(shape: tuple[int, int], hands: list[np.ndarray], reach: float) -> np.ndarray | None:
     """Bool plane of ``shape``: a disc round each fingertip landmark of each hand in ``hands`` (21
     landmarks each, in the plane's pixels), of radius ``reach`` knuckle spans (index to little
@@ -39,7 +45,7 @@ def fingertip_discs(shape: tuple[int, int], hands: list[np.ndarray], reach: floa
         return None
     plane = np.zeros(shape, np.uint8)
     for points in hands:
-        r = max(2, int(round(reach * float(np.linalg.norm(points[5] - points[17])))))
+        r = max(2, int(round(reach * knuckle_span(points))))
         for finger in FINGERS:
             x, y = points[finger[-1]]
             cv2.circle(plane, (int(round(x)), int(round(y))), r, 1, -1)
@@ -48,7 +54,7 @@ def fingertip_discs(shape: tuple[int, int], hands: list[np.ndarray], reach: floa
 
 def bone_width(points: np.ndarray) -> int:
     """Bone width and palm inset, in crop pixels: a fraction of the width across the knuckles."""
-    return max(2, int(round(0.12 * float(np.linalg.norm(points[5] - points[17])))))
+    return max(2, int(round(0.12 * knuckle_span(points))))
 
 
 def fill_palm(plane: np.ndarray, points: np.ndarray) -> None:
@@ -378,7 +384,7 @@ def bridge_fingers(soft: np.ndarray, points: np.ndarray, threshold: float,
     if not fg.any():
         return soft, 0
     _, labels, stats, _ = cv2.connectedComponentsWithStats(fg, connectivity=8)
-    knuckles = float(np.linalg.norm(points[5] - points[17]))
+    knuckles = knuckle_span(points)
     if knuckles < 4:
         return soft, 0
     max_piece = 0.5 * knuckles * knuckles
