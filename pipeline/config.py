@@ -216,6 +216,10 @@ class PipelineConfig:
     #: crease; pipeline/finger_gaps.DARK_GROUND). Session 51: level or up on every validation
     #: set (docs/val_sweep_gap_dark_*.json); 0 = off
     gap_dark_ground: float = DARK_GROUND
+    #: ... and a background colour seen in only a small share of a gap's open part, when it is
+    #: seen there as a patch, not a line (the black bezel below a laptop's white screen at the
+    #: bottom of the sample's gaps; pipeline/finger_gaps.MINOR_SHARE)
+    gap_minor_colours: bool = False
     #: the hand's cast shadow on a plain near-neutral surface (white, grey), taken out along its
     #: whole outline (beside the thumb, the forearm, the little finger), where the finger-gap step
     #: does not look: broad pieces of the mask near its edge that are the surface dimmed and that

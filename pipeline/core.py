@@ -507,7 +507,7 @@ class Pipeline:
                 for points in palms:
                     edged = open_gaps(image[y0:y1, x0:x1], edged, points, cfg.colour_edge or COLOUR_EDGE_CONTRAST,
                                       cfg.gap_shadows, spare, loose_coins, cfg.gap_colours,
-                                      cfg.gap_dark_ground)
+                                      cfg.gap_dark_ground, cfg.gap_minor_colours)
             if cfg.open_filled_rings and not fallback and palms and not is_grey(image):
                 # a ring of thumb and finger the model filled: opened where it shows the background.
                 # Not in a black-and-white photo: lightness alone cannot tell the background in the

@@ -47,6 +47,15 @@ GROUND_APART = 0.03
 #: crease between two closed fingers of a dark hand, seen where the mask left it open, took
 #: the crease itself out of the mask)
 GROUND_SHARE = 0.1
+#: ... unless it is seen in at least this share and as a patch at least :data:`DARK_WIDTH`
+#: knuckle spans wide (an opening): the black bezel below a white laptop screen was 3-6 % of
+#: two gaps' open part, a band across each gap, and stayed at the bottom of both; a crease seen
+#: where the mask left it open is a line
+MINOR_SHARE = 0.02
+#: ... and of a hue (its colour over its brightness) at least this far from the hand's: the
+#: crease between two touching fingers of a dark hand, seen as a patch at 2160x4000, is the
+#: skin's hue darkened (0.07 from it); the laptop's bezel was 0.3 from the hand
+MINOR_APART = 0.1
 #: a gap whose background (its open part's mean) is darker than this share of the hand's
 #: brightness is a dark gap: there a mask pixel of the background's colour and no brighter
 #: than it (a share of hand of at most 0) is background whatever its hue. The hue test keeps
@@ -138,7 +147,8 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
     return out
 
 
-def ground_colours(img: np.ndarray, open_part: np.ndarray, ground: np.ndarray) -> np.ndarray:
+def ground_colours(img: np.ndarray, open_part: np.ndarray, ground: np.ndarray,
+                   patch: int = 0, hand: np.ndarray | None = None) -> np.ndarray:
     """``K x 3`` float32: the colours of the background seen in a gap (``open_part``, 0/255 over
     ``img``), one per colour that differs from the others in chromaticity, not only in shade;
     ``ground`` (the open part's mean colour) alone, as ``1 x 3``, when there is only one.
@@ -147,6 +157,9 @@ def ground_colours(img: np.ndarray, open_part: np.ndarray, ground: np.ndarray) -
     red stripe filling a gap lay far from that mean and the mask kept it. Shades of one colour
     stay one (their mean, as before): a white table's shadow is judged by its own rule
     (:func:`shadows`), which spares coins. Read 2 px off the fingers, where skin blends in.
+    ``patch`` > 0 (pixels) also keeps a colour seen in less than :data:`GROUND_SHARE` of the open
+    part (down to :data:`MINOR_SHARE`) where its pixels there hold a patch that wide, and its hue
+    is not the colour ``hand``'s (:data:`MINOR_APART`).
     """
     mean = np.asarray(ground, np.float32).reshape(1, 3)
     sure = cv2.erode(open_part, np.ones((5, 5), np.uint8))
@@ -166,8 +179,13 @@ def ground_colours(img: np.ndarray, open_part: np.ndarray, ground: np.ndarray) -
     counts = np.bincount(labels, minlength=GROUND_COLOURS)
     chroma = [chromaticity(pix[labels == k].mean(axis=0, keepdims=True))[0] if counts[k] else None
               for k in range(GROUND_COLOURS)]
+    minor = [] if hand is None else [
+        k for k in range(GROUND_COLOURS)
+        if max(MIN_SAMPLES, MINOR_SHARE * len(pix)) <= counts[k] < GROUND_SHARE * len(pix)
+        and np.linalg.norm(_hue(pix[labels == k].mean(axis=0)) - _hue(hand)) >= MINOR_APART]
+    wide = _wide_colours(img, sure, pix, labels, minor, patch) if patch > 0 and minor else set()
     for k in np.argsort(-counts, kind="stable"):
-        if counts[k] < max(MIN_SAMPLES, GROUND_SHARE * len(pix)):
+        if counts[k] < max(MIN_SAMPLES, GROUND_SHARE * len(pix)) and k not in wide:
             continue
         near = [g for g in groups if np.linalg.norm(chroma[k] - chroma[g[0]]) < GROUND_APART]
         if near:
@@ -179,10 +197,39 @@ def ground_colours(img: np.ndarray, open_part: np.ndarray, ground: np.ndarray) -
     return np.array([pix[np.isin(labels, g)].mean(axis=0) for g in groups], np.float32)
 
 
+def _hue(colour) -> np.ndarray:
+    """A colour over its brightness, with no allowance for dark colours (unlike
+    :func:`~pipeline.refine.chromaticity`): the mean of a cluster of dark pixels has a steady hue,
+    and a skin crease keeps the skin's."""
+    c = np.asarray(colour, np.float64).reshape(3)
+    return c / max(float(c.sum()), 1.0)
+
+
+def _wide_colours(img: np.ndarray, sure: np.ndarray, pix: np.ndarray, labels: np.ndarray,
+                  ks: list[int], patch: int) -> set[int]:
+    """Which of the colour clusters ``ks`` (of the sampled ``pix``) hold, among all the pixels
+    of ``sure`` (0/255 over ``img``) nearest to them, a patch ``patch`` pixels wide."""
+    centres = np.array([pix[labels == k].mean(axis=0) for k in range(GROUND_COLOURS)
+                        if (labels == k).any()], np.float32)
+    present = [k for k in range(GROUND_COLOURS) if (labels == k).any()]
+    ys, xs = np.nonzero(sure)
+    near = np.argmin(((img[ys, xs].astype(np.float32)[:, None] - centres[None]) ** 2).sum(-1), axis=1)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (patch, patch))
+    out = set()
+    for k in ks:
+        plane = np.zeros(sure.shape, np.uint8)
+        sel = near == present.index(k)
+        plane[ys[sel], xs[sel]] = 1
+        if cv2.morphologyEx(plane, cv2.MORPH_OPEN, disc).any():
+            out.add(k)
+    return out
+
+
 def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
               min_contrast: float = 20.0, with_shadows: bool = False,
               spare: np.ndarray | None = None, spare_shade: np.ndarray | None = None,
-              several_grounds: bool = False, dark_ground: float = 0.0) -> np.ndarray:
+              several_grounds: bool = False, dark_ground: float = 0.0,
+              minor_grounds: bool = False) -> np.ndarray:
     """``mask`` (uint8, 255 = hand) with the background-coloured parts of the gaps between the
     fingers of the hand whose 21 landmarks are ``points`` (the image's pixels) taken out; see
     the module's docstring. Each gap is computed on in a window around it and its fingers, and
@@ -213,7 +260,8 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             continue
         hand = np.array(cv2.mean(img, hand_px)[:3], np.float32)
         ground = np.array(cv2.mean(img, open_part)[:3], np.float32)
-        grounds = ground_colours(img, open_part, ground) if several_grounds else ground[None]
+        patch = max(3, int(round(DARK_WIDTH * span))) if minor_grounds else 0
+        grounds = ground_colours(img, open_part, ground, patch, hand) if several_grounds else ground[None]
         # the shares, smoothed, in the rectangle round the gap's mask pixels (and the pixels of
         # the open gap beside them, through which the background reaches them)
         bx, by, bw, bh = cv2.boundingRect(pts)

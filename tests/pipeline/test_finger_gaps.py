@@ -187,3 +187,33 @@ def test_the_dark_rule_needs_a_background_much_darker_than_the_hand():
     image[(filled > 0) & (truth == 0)] = RED_DARK
     assert np.array_equal(open_gaps(image, filled, pts, dark_ground=0.25), filled)
     assert not np.array_equal(open_gaps(image, filled, pts, dark_ground=0.4), filled)
+
+
+def test_a_small_background_colour_counts_only_where_seen_as_a_patch():
+    """A colour in under a tenth of the open gap is left out (a crease seen where the mask left
+    it open); seen there as a band, not a line, and not of the skin's hue, it is a background
+    colour after all."""
+    from pipeline.finger_gaps import ground_colours
+    img = np.full((60, 60, 3), 250, np.uint8)
+    open_part = np.full((60, 60), 255, np.uint8)
+    img[40:46, 10:40] = (20, 22, 30)  # a black band, 5 % of the open part
+    mean = img.reshape(-1, 3).mean(axis=0)
+    assert ground_colours(img, open_part, mean).shape == (1, 3)
+    assert ground_colours(img, open_part, mean, patch=4, hand=SKIN).shape[0] == 2
+    assert ground_colours(img, open_part, mean, patch=4, hand=(40, 42, 56)).shape == (1, 3)  # the hand's hue
+    img[40:46, 10:40] = 250
+    img[:, 30:32] = (20, 22, 30)  # a line as long and twice as wide as a crease: 3 %, no patch
+    assert ground_colours(img, open_part, mean, patch=4, hand=SKIN).shape == (1, 3)
+
+
+def test_the_dark_band_at_the_bottom_of_mostly_white_gaps_is_opened():
+    """Fingers over a white screen whose black bezel crosses the bottom of each gap: the bezel is
+    5 % of the gaps' open part, too little to count as their background colour, and it stayed
+    filled. Seen as a band it counts, and the bezel the mask filled goes."""
+    image, truth, filled, pts = _hand(background=(245, 245, 245))
+    image[140:225][truth[140:225] == 0] = (20, 22, 30)
+    wrong = int(((filled > 0) != (truth > 0)).sum())
+    assert int(((open_gaps(image, filled, pts, several_grounds=True) > 0) != (truth > 0)).sum()) == wrong
+    out = open_gaps(image, filled, pts, several_grounds=True, minor_grounds=True)
+    assert int(((out > 0) != (truth > 0)).sum()) < 0.25 * wrong
+    assert not ((out == 0) & (truth > 0)).any()
