@@ -148,24 +148,29 @@ def gap_regions(shape: tuple[int, int], points: np.ndarray
 
 
 def ground_colours(img: np.ndarray, open_part: np.ndarray, ground: np.ndarray,
-                   patch: int = 0, hand: np.ndarray | None = None) -> np.ndarray:
-    """``K x 3`` float32: the colours of the background seen in a gap (``open_part``, 0/255 over
-    ``img``), one per colour that differs from the others in chromaticity, not only in shade;
-    ``ground`` (the open part's mean colour) alone, as ``1 x 3``, when there is only one.
+                   patch: int = 0, hand: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(K x 3, M x 3)`` float32: the colours of the background seen in a gap (``open_part``,
+    0/255 over ``img``), one per colour that differs from the others in chromaticity, not only in
+    shade (``ground``, the open part's mean colour, alone, as ``1 x 3``, when there is only one);
+    and the minor colours (``0 x 3`` unless ``patch``, below).
 
     Why several: the mean of a striped flag or a busy print is a colour no pixel of it has, so a
     red stripe filling a gap lay far from that mean and the mask kept it. Shades of one colour
     stay one (their mean, as before): a white table's shadow is judged by its own rule
     (:func:`shadows`), which spares coins. Read 2 px off the fingers, where skin blends in.
-    ``patch`` > 0 (pixels) also keeps a colour seen in less than :data:`GROUND_SHARE` of the open
-    part (down to :data:`MINOR_SHARE`) where its pixels there hold a patch that wide, and its hue
-    is not the colour ``hand``'s (:data:`MINOR_APART`).
+    ``patch`` > 0 (pixels): a colour seen in less than :data:`GROUND_SHARE` of the open part
+    (down to :data:`MINOR_SHARE`) whose pixels there hold a patch that wide, whose hue is not the
+    colour ``hand``'s (:data:`MINOR_APART`) and whose chromaticity is not one of the first
+    colours' is a minor colour. Kept apart, so that it can only ever add to what the first
+    colours take (:func:`open_gaps`): judged against the nearest of all colours, a pixel of a
+    grey paving stone between a darker grout line and the skin came out less like background.
     """
     mean = np.asarray(ground, np.float32).reshape(1, 3)
+    none = np.zeros((0, 3), np.float32)
     sure = cv2.erode(open_part, np.ones((5, 5), np.uint8))
     pts = cv2.findNonZero(sure)
     if pts is None or len(pts) < GROUND_COLOURS * MIN_SAMPLES:
-        return mean
+        return mean, none
     pts = pts[::max(1, len(pts) // 2000), 0]
     pix = img[pts[:, 1], pts[:, 0]].astype(np.float32)
     # seeded by brightness (terciles), so the same photo always gives the same colours
@@ -179,22 +184,35 @@ def ground_colours(img: np.ndarray, open_part: np.ndarray, ground: np.ndarray,
     counts = np.bincount(labels, minlength=GROUND_COLOURS)
     chroma = [chromaticity(pix[labels == k].mean(axis=0, keepdims=True))[0] if counts[k] else None
               for k in range(GROUND_COLOURS)]
-    minor = [] if hand is None else [
-        k for k in range(GROUND_COLOURS)
-        if max(MIN_SAMPLES, MINOR_SHARE * len(pix)) <= counts[k] < GROUND_SHARE * len(pix)
-        and np.linalg.norm(_hue(pix[labels == k].mean(axis=0)) - _hue(hand)) >= MINOR_APART]
-    wide = _wide_colours(img, sure, pix, labels, minor, patch) if patch > 0 and minor else set()
     for k in np.argsort(-counts, kind="stable"):
-        if counts[k] < max(MIN_SAMPLES, GROUND_SHARE * len(pix)) and k not in wide:
+        if counts[k] < max(MIN_SAMPLES, GROUND_SHARE * len(pix)):
             continue
         near = [g for g in groups if np.linalg.norm(chroma[k] - chroma[g[0]]) < GROUND_APART]
         if near:
             near[0].append(int(k))
         else:
             groups.append([int(k)])
-    if len(groups) < 2:
-        return mean
-    return np.array([pix[np.isin(labels, g)].mean(axis=0) for g in groups], np.float32)
+    major = (np.array([pix[np.isin(labels, g)].mean(axis=0) for g in groups], np.float32)
+             if len(groups) > 1 else mean)
+    if patch <= 0 or hand is None:
+        return major, none
+    minor = [k for k in range(GROUND_COLOURS)
+             if max(MIN_SAMPLES, MINOR_SHARE * len(pix)) <= counts[k] < GROUND_SHARE * len(pix)
+             and np.linalg.norm(_hue(pix[labels == k].mean(axis=0)) - _hue(hand)) >= MINOR_APART
+             and all(np.linalg.norm(chroma[k] - chroma[g[0]]) >= GROUND_APART for g in groups)]
+    minor = sorted(_wide_colours(img, sure, pix, labels, minor, patch)) if minor else []
+    return major, np.array([pix[labels == k].mean(axis=0) for k in minor], np.float32).reshape(-1, 3)
+
+
+def _judge(pix: np.ndarray, hand: np.ndarray, grounds: np.ndarray, min_contrast: float
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(share, trusted, hue_ok)`` of the ``N x 3`` pixels ``pix`` between the ``hand`` colour
+    and the nearest of the background colours ``grounds`` (:func:`~pipeline.refine.hand_shares`
+    without its hue test, and that test apart, :func:`~pipeline.refine.hue_agrees`)."""
+    if len(grounds) > 1:
+        grounds = grounds[np.argmin(((pix[:, None] - grounds[None]) ** 2).sum(-1), axis=1)]
+    share, trusted = hand_shares(pix, hand[None], grounds, min_contrast, hue=False)
+    return share, trusted, hue_agrees(pix, hand[None], grounds, share)
 
 
 def _hue(colour) -> np.ndarray:
@@ -261,7 +279,8 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         hand = np.array(cv2.mean(img, hand_px)[:3], np.float32)
         ground = np.array(cv2.mean(img, open_part)[:3], np.float32)
         patch = max(3, int(round(DARK_WIDTH * span))) if minor_grounds else 0
-        grounds = ground_colours(img, open_part, ground, patch, hand) if several_grounds else ground[None]
+        grounds, minor = (ground_colours(img, open_part, ground, patch, hand) if several_grounds
+                          else (ground[None], np.zeros((0, 3), np.float32)))
         # the shares, smoothed, in the rectangle round the gap's mask pixels (and the pixels of
         # the open gap beside them, through which the background reaches them)
         bx, by, bw, bh = cv2.boundingRect(pts)
@@ -269,10 +288,12 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         rx1, ry1 = min(m.shape[1], bx + bw + 4), min(m.shape[0], by + bh + 4)
         xs, ys = pts[:, 0, 0], pts[:, 0, 1]
         pix = img[ys, xs].astype(np.float32)
-        if len(grounds) > 1:  # each pixel against the background colour nearest it
-            grounds = grounds[np.argmin(((pix[:, None] - grounds[None]) ** 2).sum(-1), axis=1)]
-        share, trusted = hand_shares(pix, hand[None], grounds, min_contrast, hue=False)
-        hue_ok = hue_agrees(pix, hand[None], grounds, share)
+        share, trusted, hue_ok = _judge(pix, hand, grounds, min_contrast)
+        if len(minor):  # the minor colours only where they make a pixel surer background
+            share2, trusted2, hue_ok2 = _judge(pix, hand, np.vstack([grounds, minor]), min_contrast)
+            take = trusted2 & hue_ok2 & (~(trusted & hue_ok) | (share2 < share))
+            share = np.where(take, share2, share)
+            trusted, hue_ok = np.where(take, trusted2, trusted), np.where(take, hue_ok2, hue_ok)
         relaxed = np.zeros(len(pix), bool)
         if dark_ground > 0 and float(ground.sum()) < dark_ground * float(hand.sum()):
             relaxed = trusted & ~hue_ok & (share <= 0.0)

@@ -148,7 +148,7 @@ def test_shades_of_one_background_colour_are_one_colour():
     open_part = np.full((60, 60), 255, np.uint8)
 
     def colours():
-        return ground_colours(img, open_part, img.reshape(-1, 3).mean(axis=0))
+        return ground_colours(img, open_part, img.reshape(-1, 3).mean(axis=0))[0]
 
     assert colours().shape == (1, 3)
     img[:20, :30] = (200, 30, 40)
@@ -191,19 +191,21 @@ def test_the_dark_rule_needs_a_background_much_darker_than_the_hand():
 
 def test_a_small_background_colour_counts_only_where_seen_as_a_patch():
     """A colour in under a tenth of the open gap is left out (a crease seen where the mask left
-    it open); seen there as a band, not a line, and not of the skin's hue, it is a background
-    colour after all."""
+    it open); seen there as a band, not a line, and not of the skin's hue, it is a minor
+    background colour, kept apart from the others."""
     from pipeline.finger_gaps import ground_colours
     img = np.full((60, 60, 3), 250, np.uint8)
     open_part = np.full((60, 60), 255, np.uint8)
     img[40:46, 10:40] = (20, 22, 30)  # a black band, 5 % of the open part
     mean = img.reshape(-1, 3).mean(axis=0)
-    assert ground_colours(img, open_part, mean).shape == (1, 3)
-    assert ground_colours(img, open_part, mean, patch=4, hand=SKIN).shape[0] == 2
-    assert ground_colours(img, open_part, mean, patch=4, hand=(40, 42, 56)).shape == (1, 3)  # the hand's hue
+    major, minor = ground_colours(img, open_part, mean)
+    assert major.shape == (1, 3) and minor.shape == (0, 3)
+    major, minor = ground_colours(img, open_part, mean, patch=4, hand=SKIN)
+    assert major.shape == (1, 3) and minor.shape == (1, 3) and minor.max() < 40
+    assert ground_colours(img, open_part, mean, patch=4, hand=(40, 42, 56))[1].shape == (0, 3)  # the hand's hue
     img[40:46, 10:40] = 250
     img[:, 30:32] = (20, 22, 30)  # a line as long and twice as wide as a crease: 3 %, no patch
-    assert ground_colours(img, open_part, mean, patch=4, hand=SKIN).shape == (1, 3)
+    assert ground_colours(img, open_part, mean, patch=4, hand=SKIN)[1].shape == (0, 3)
 
 
 def test_the_dark_band_at_the_bottom_of_mostly_white_gaps_is_opened():
