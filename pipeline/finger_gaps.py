@@ -215,6 +215,28 @@ def _judge(pix: np.ndarray, hand: np.ndarray, grounds: np.ndarray, min_contrast:
     return share, trusted, hue_agrees(pix, hand[None], grounds, share)
 
 
+def _taken(m: np.ndarray, inside: np.ndarray, ys: np.ndarray, xs: np.ndarray, share: np.ndarray,
+           trusted: np.ndarray) -> np.ndarray:
+    """Bool, over the window of the 0/255 mask ``m``: the pixels of ``inside`` whose share of hand
+    (``share`` at ``ys, xs``, trusted where ``trusted``; elsewhere the mask's own 0/1), smoothed,
+    is sure background."""
+    plane = (m > 0).astype(np.float32)
+    plane[ys, xs] = np.where(trusted, np.clip(share, 0.0, 1.0), 1.0)
+    plane = cv2.GaussianBlur(plane, (0, 0), 1.0)
+    return inside & (plane <= COLOUR_EDGE_SURE)
+
+
+def _reached(candidate: np.ndarray, sources: np.ndarray) -> np.ndarray:
+    """The pixels of ``candidate`` joined (4-connected, through candidates) to ``sources``."""
+    if not candidate.any() or not sources.any():
+        return np.zeros_like(candidate)
+    n, labels = cv2.connectedComponents((candidate | sources).view(np.uint8), connectivity=4)
+    touching = np.zeros(n, bool)
+    touching[labels[sources]] = True
+    touching[0] = False
+    return candidate & touching[labels]
+
+
 def _hue(colour) -> np.ndarray:
     """A colour over its brightness, with no allowance for dark colours (unlike
     :func:`~pipeline.refine.chromaticity`): the mean of a cluster of dark pixels has a steady hue,
@@ -289,11 +311,6 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         xs, ys = pts[:, 0, 0], pts[:, 0, 1]
         pix = img[ys, xs].astype(np.float32)
         share, trusted, hue_ok = _judge(pix, hand, grounds, min_contrast)
-        if len(minor):  # the minor colours only where they make a pixel surer background
-            share2, trusted2, hue_ok2 = _judge(pix, hand, np.vstack([grounds, minor]), min_contrast)
-            take = trusted2 & hue_ok2 & (~(trusted & hue_ok) | (share2 < share))
-            share = np.where(take, share2, share)
-            trusted, hue_ok = np.where(take, trusted2, trusted), np.where(take, hue_ok2, hue_ok)
         relaxed = np.zeros(len(pix), bool)
         if dark_ground > 0 and float(ground.sum()) < dark_ground * float(hand.sum()):
             relaxed = trusted & ~hue_ok & (share <= 0.0)
@@ -310,19 +327,23 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             if spare_shade is not None:
                 shade &= ~spare_shade[y0 + ys, x0 + xs]
             share, trusted = np.where(shade, 0.0, share), trusted | shade
-        plane = (m[ry0:ry1, rx0:rx1] > 0).astype(np.float32)  # the mask's own 0/1 where the colour is not trusted
-        plane[ys - ry0, xs - rx0] = np.where(trusted, np.clip(share, 0.0, 1.0), 1.0)
-        plane = cv2.GaussianBlur(plane, (0, 0), 1.0)
-        candidate = (inside[ry0:ry1, rx0:rx1] > 0) & (plane <= COLOUR_EDGE_SURE)
-        if not candidate.any():
-            continue
+        window = (slice(ry0, ry1), slice(rx0, rx1))
+        inside_w = inside[window] > 0
         # only what the gap's background reaches through background-coloured pixels
-        near_open = open_part[ry0:ry1, rx0:rx1] > 0
-        n, labels = cv2.connectedComponents((candidate | near_open).view(np.uint8), connectivity=4)
-        touching = np.zeros(n, bool)
-        touching[labels[near_open]] = True
-        touching[0] = False
-        gone = candidate & touching[labels]
+        gone = _reached(_taken(m[window], inside_w, ys - ry0, xs - rx0, share, trusted), open_part[window] > 0)
+        if len(minor):
+            # a minor colour only where it makes a pixel surer background, and only what that
+            # colour's own pixels in the open gap reach (the shaded webbing at the bottom of a
+            # gap can have the hue of a brown object seen at the gap's far end)
+            every = np.vstack([grounds, minor])
+            share2, trusted2, hue_ok2 = _judge(pix, hand, every, min_contrast)
+            take = trusted2 & hue_ok2 & (~trusted | (share2 < share))
+            taken = _taken(m[window], inside_w, ys - ry0, xs - rx0, np.where(take, share2, share), trusted | take)
+            oy, ox = np.nonzero(open_part[window])
+            seen = img[ry0 + oy, rx0 + ox].astype(np.float32)
+            own = np.zeros(inside_w.shape, bool)
+            own[oy, ox] = np.argmin(((seen[:, None] - every[None]) ** 2).sum(-1), axis=1) >= len(grounds)
+            gone |= _reached(taken, own)
         if spare is not None:
             gone &= ~spare[y0 + ry0:y0 + ry1, x0 + rx0:x0 + rx1]
         if gone.any():
