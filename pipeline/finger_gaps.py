@@ -54,8 +54,10 @@ GROUND_SHARE = 0.1
 MINOR_SHARE = 0.02
 #: ... and of a hue (its colour over its brightness) at least this far from the hand's: the
 #: crease between two touching fingers of a dark hand, seen as a patch at 2160x4000, is the
-#: skin's hue darkened (0.07 from it); the laptop's bezel was 0.3 from the hand
-MINOR_APART = 0.1
+#: skin's hue darkened (0.07 from it), a brown object whose colour the shaded webbing of an HGR
+#: hand took on 0.14, the penumbra of a finger's shadow on an olive wall 0.10-0.12 (it took the
+#: dark tips of two fingers with it); the laptop's bezel was 0.3 from the hand
+MINOR_APART = 0.15
 #: a gap whose background (its open part's mean) is darker than this share of the hand's
 #: brightness is a dark gap: there a mask pixel of the background's colour and no brighter
 #: than it (a share of hand of at most 0) is background whatever its hue. The hue test keeps
