@@ -34,8 +34,7 @@ from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fing
                                      skeleton_anchor, to_crop)
 from pipeline.orientation import quarter_turns
 from pipeline.holes import background_holes, filled_rings
-from pipeline.refine import (above, colour_edge, fill_holes, guided_refine, refill_after_cuts, remove_specks,
-                             soft_alpha)
+from pipeline.refine import above, colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
 from pipeline.sleeves import beyond_sleeve
 from pipeline.wrist_bridge import bridge_wrist
@@ -531,7 +530,8 @@ class Pipeline:
                     sub[cy[left], cx[left]] = np.minimum(sub[cy[left], cx[left]], 0.25)
                     sub[cy[~left], cx[~left]] = np.maximum(sub[cy[~left], cx[~left]], 0.75)
                     if left.any():  # a thin strip it cut through leaves a crumb: cleaned as before
-                        edged = refill_after_cuts(m, edged, cfg.speck_fraction, cfg.hole_fraction, anchor, keep_open)
+                        edged = fill_holes(remove_specks(edged, cfg.speck_fraction, anchor=anchor), cfg.hole_fraction,
+                                           keep_open)
                 m = edged
             mask[y0:y1, x0:x1] = m
             alpha[y0:y1, x0:x1] = soft_alpha(sub, m, cfg.threshold, matte=matte)

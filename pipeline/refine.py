@@ -235,20 +235,6 @@ def fill_holes(mask: np.ndarray, max_fraction: float = 0.05, keep_open: HoleJudg
     return out
 
 
-def refill_after_cuts(before: np.ndarray, cut: np.ndarray, speck_fraction: float, hole_fraction: float,
-                      anchor: np.ndarray | None = None, keep_open: HoleJudge | None = None) -> np.ndarray:
-    """``cut`` (the mask after the edge steps took pixels out of ``before``; both 0/255) cleaned
-    as before them: crumbs a cut left go, holes it made are filled (:func:`fill_holes`). A hole
-    ``before`` already had stays open: it was kept open then (a ring of thumb and finger), and a
-    cut beside it that joins it made one larger hole, which, judged anew, was filled whole (an
-    HGR ring whose finger gap had just been opened into it)."""
-    out = fill_holes(remove_specks(cut, speck_fraction, anchor=anchor), hole_fraction, keep_open)
-    if out is cut:
-        out = out.copy()
-    out[(before == 0) & (cut == 0)] = 0
-    return out
-
-
 def soft_alpha(soft: np.ndarray, mask: np.ndarray, threshold: float = 0.5, band: float = 0.25,
                matte: np.ndarray | None = None) -> np.ndarray:
     """Anti-aliased alpha that agrees with the cleaned mask.

@@ -144,25 +144,3 @@ def test_the_pipeline_opens_a_ring_the_model_filled_when_asked():
         out[on] = Pipeline(FakeDetector([box]), RingFiller(), cfg).process(img).mask
     assert out[False][core].all()
     assert not out[True][core].any()
-
-
-def test_a_hole_kept_open_before_the_edge_steps_stays_open_when_a_cut_joins_it():
-    """A ring kept open (the judge said background), then an edge step cuts a channel of
-    background from it into the hand: the joined hole is new to the judge, which keeps only the
-    ring it knew, yet the ring must not be filled again; the channel, a hole the cut made, is."""
-    from pipeline.refine import refill_after_cuts
-    before = np.zeros((120, 120), np.uint8)
-    before[10:110, 10:110] = 255
-    before[40:60, 40:60] = 0  # the ring's inside, kept open
-    known = before == 0
-
-    def judge(m, hole, x, y):  # keeps a hole open only if it is the ring itself
-        return bool(np.array_equal(hole, known[y:y + hole.shape[0], x:x + hole.shape[1]]))
-
-    assert not fill_holes(before, 0.5, judge)[40:60, 40:60].any()
-    cut = before.copy()
-    cut[45:55, 60:80] = 0  # a channel cut beside the ring, joined to it
-    out = refill_after_cuts(before, cut, 0.02, 0.5, keep_open=judge)
-    assert not out[40:60, 40:60].any()  # the ring stays open
-    assert out[45:55, 60:80].all()  # the channel, enclosed and small, is filled as before
-    assert fill_holes(cut, 0.5, judge)[40:60, 40:60].all()  # what the clean-up did before
