@@ -219,8 +219,8 @@ class PipelineConfig:
     #: ... and a background colour seen in only a small share of a gap's open part, when it is
     #: seen there as a patch, not a line, and is not of the skin's hue (the black bezel below a
     #: laptop's white screen at the bottom of the sample's gaps; pipeline/finger_gaps.MINOR_SHARE).
-    #: Session 52: level on every validation set but the HGR ones on 2160x4000 (boundary F1
-    #: -0.0004, label coarseness), faces up (docs/val_sweep_gap_minor_*.json)
+    #: Session 52: every validation set within 0.0001 but faces, up 0.0003 boundary F1
+    #: (docs/val_sweep_gap_minor_*.json)
     gap_minor_colours: bool = True
     #: the hand's cast shadow on a plain near-neutral surface (white, grey), taken out along its
     #: whole outline (beside the thumb, the forearm, the little finger), where the finger-gap step
