@@ -212,9 +212,14 @@ def _judge(pix: np.ndarray, hand: np.ndarray, grounds: np.ndarray, min_contrast:
     and the nearest of the background colours ``grounds`` (:func:`~pipeline.refine.hand_shares`
     without its hue test, and that test apart, :func:`~pipeline.refine.hue_agrees`)."""
     if len(grounds) > 1:
-        grounds = grounds[np.argmin(((pix[:, None] - grounds[None]) ** 2).sum(-1), axis=1)]
+        grounds = grounds[_nearest(pix, grounds)]
     share, trusted = hand_shares(pix, hand[None], grounds, min_contrast, hue=False)
     return share, trusted, hue_agrees(pix, hand[None], grounds, share)
+
+
+def _nearest(pix: np.ndarray, colours: np.ndarray) -> np.ndarray:
+    """Per pixel of ``pix`` (``N x 3``), the index of the nearest of ``colours`` (``K x 3``)."""
+    return np.argmin(((pix[:, None] - colours[None]) ** 2).sum(-1), axis=1)
 
 
 def _taken(m: np.ndarray, inside: np.ndarray, ys: np.ndarray, xs: np.ndarray, share: np.ndarray,
@@ -255,7 +260,7 @@ def _wide_colours(img: np.ndarray, sure: np.ndarray, pix: np.ndarray, labels: np
                         if (labels == k).any()], np.float32)
     present = [k for k in range(GROUND_COLOURS) if (labels == k).any()]
     ys, xs = np.nonzero(sure)
-    near = np.argmin(((img[ys, xs].astype(np.float32)[:, None] - centres[None]) ** 2).sum(-1), axis=1)
+    near = _nearest(img[ys, xs].astype(np.float32), centres)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (patch, patch))
     out = set()
     for k in ks:
@@ -285,7 +290,9 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
     colours (:func:`ground_colours`), each pixel judged against the nearest. ``dark_ground`` > 0
     (:data:`DARK_GROUND`): in a gap whose background is darker than that share of the hand's
     brightness, a pixel of the background's colour and no brighter is taken whatever its hue,
-    in patches at least :data:`DARK_WIDTH` knuckle spans wide."""
+    in patches at least :data:`DARK_WIDTH` knuckle spans wide. ``minor_grounds`` (with
+    ``several_grounds``) also reads the minor colours of :func:`ground_colours`, each taking only
+    what it makes surer background and what its own pixels in the open gap reach."""
     out = mask
     span = knuckle_span(points)
     for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
@@ -344,7 +351,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             oy, ox = np.nonzero(open_part[window])
             seen = img[ry0 + oy, rx0 + ox].astype(np.float32)
             own = np.zeros(inside_w.shape, bool)
-            own[oy, ox] = np.argmin(((seen[:, None] - every[None]) ** 2).sum(-1), axis=1) >= len(grounds)
+            own[oy, ox] = _nearest(seen, every) >= len(grounds)
             gone |= _reached(taken, own)
         if spare is not None:
             gone &= ~spare[y0 + ry0:y0 + ry1, x0 + rx0:x0 + rx1]
