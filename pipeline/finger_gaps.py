@@ -256,9 +256,8 @@ def _wide_colours(img: np.ndarray, sure: np.ndarray, pix: np.ndarray, labels: np
                   ks: list[int], patch: int) -> set[int]:
     """Which of the colour clusters ``ks`` (of the sampled ``pix``) hold, among all the pixels
     of ``sure`` (0/255 over ``img``) nearest to them, a patch ``patch`` pixels wide."""
-    centres = np.array([pix[labels == k].mean(axis=0) for k in range(GROUND_COLOURS)
-                        if (labels == k).any()], np.float32)
     present = [k for k in range(GROUND_COLOURS) if (labels == k).any()]
+    centres = np.array([pix[labels == k].mean(axis=0) for k in present], np.float32)
     ys, xs = np.nonzero(sure)
     near = _nearest(img[ys, xs].astype(np.float32), centres)
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (patch, patch))
@@ -294,7 +293,8 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
     ``several_grounds``) also reads the minor colours of :func:`ground_colours`, each taking only
     what it makes surer background and what its own pixels in the open gap reach."""
     out = mask
-    span = knuckle_span(points)
+    # the least width of a patch the dark rule and the minor colours take (DARK_WIDTH)
+    wide = max(3, int(round(DARK_WIDTH * knuckle_span(points))))
     for (x0, y0, x1, y1), gap, skin in gap_regions(mask.shape, points):
         img = image_rgb[y0:y1, x0:x1]
         m = cv2.compare(out[y0:y1, x0:x1], 0, cv2.CMP_GT)  # 0/255
@@ -309,7 +309,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             continue
         hand = np.array(cv2.mean(img, hand_px)[:3], np.float32)
         ground = np.array(cv2.mean(img, open_part)[:3], np.float32)
-        patch = max(3, int(round(DARK_WIDTH * span))) if minor_grounds else 0
+        patch = wide if minor_grounds else 0
         grounds, minor = (ground_colours(img, open_part, ground, patch, hand) if several_grounds
                           else (ground[None], np.zeros((0, 3), np.float32)))
         # the shares, smoothed, in the rectangle round the gap's mask pixels (and the pixels of
@@ -328,8 +328,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             low = np.zeros((ry1 - ry0, rx1 - rx0), np.uint8)
             low[ys - ry0, xs - rx0] = (trusted & (share <= COLOUR_EDGE_SURE)) | relaxed
             low |= open_part[ry0:ry1, rx0:rx1] > 0
-            d = max(3, int(round(DARK_WIDTH * span)))
-            opened = cv2.morphologyEx(low, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (d, d)))
+            opened = cv2.morphologyEx(low, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (wide, wide)))
             trusted |= relaxed & (opened[ys - ry0, xs - rx0] > 0)
         if with_shadows:
             shade = shadows(pix, hand[None], ground[None])
