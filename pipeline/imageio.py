@@ -149,6 +149,14 @@ def read_mask(path: str | os.PathLike) -> np.ndarray:
     return np.where(arr > half, 255, 0).astype(np.uint8)
 
 
+def _new_file_mode() -> int:
+    """The mode ``open()`` would give a new file: mkstemp's own 0600 would hide the outputs from
+    the other users and services (a web server, a shared folder) that a plain save lets read them."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _atomic_write(path: Path, write) -> None:
     """Write through a temporary file then rename, so an interrupted run never leaves half a PNG."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,6 +164,7 @@ def _atomic_write(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, _new_file_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

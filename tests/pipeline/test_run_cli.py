@@ -44,6 +44,19 @@ def test_folder_output_contract(photos, tmp_path, tiny_model_path, capsys):
     assert line.startswith("done 2, failed 0")
 
 
+def test_outputs_get_the_mode_a_plain_save_gives(photos, tmp_path, tiny_model_path):
+    """Written through a private temporary file, the outputs must still be readable by others."""
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "out"
+        assert run([photos, "-o", out, "--overlay"], tiny_model_path) == 0
+    finally:
+        os.umask(old)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) == 6
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {oct(0o644)}
+
+
 def test_single_file_only_mask_and_bg_color(photos, tmp_path, tiny_model_path):
     out = tmp_path / "o1"
     assert run([photos / "a.jpg", "-o", out, "--only-mask"], tiny_model_path) == 0
