@@ -29,7 +29,8 @@ class MergeConfig:
     Attributes:
         mode: ``"union"`` (default) keeps every MediaPipe box grown to the union with the YOLO
             boxes that overlap it (landmarks kept; this covers forearms and fingers outside the
-            landmark hull) and adds YOLO boxes that overlap no MediaPipe box; ``"add"`` only adds
+            landmark hull; never to a YOLO box that is the same object as a second MediaPipe
+            hand too) and adds YOLO boxes that overlap no MediaPipe box; ``"add"`` only adds
             the non-overlapping YOLO boxes; ``"fallback"`` uses YOLO only when MediaPipe finds
             nothing. ``union`` measured best on the validation split (docs/detection.md).
         iou: a YOLO box with at least this IoU with a MediaPipe box is the same hand.
@@ -167,7 +168,8 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
         for p in primary:
             box, source = p.xyxy, p.source
             for s in secondary:
-                if same_hand(p.xyxy, s.xyxy, config) and box_area(s.xyxy) <= config.max_growth * box_area(p.xyxy):
+                if (same_hand(p.xyxy, s.xyxy, config) and box_area(s.xyxy) <= config.max_growth * box_area(p.xyxy)
+                        and not _holds_another(s, p, primary, config)):
                     box = box_union(box, s.xyxy)
                     source = f"{p.source}+{s.source}"  # provenance for overlays and debugging
             grown.append(HandBox(box, p.score, p.landmarks, p.handedness, source))
@@ -179,6 +181,17 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
         if not any(same_hand(s.xyxy, o.xyxy, config) for o in out):
             out.append(s)
     return out[: config.max_hands]
+
+
+def _holds_another(box: HandBox, hand: HandBox, primary: Sequence[HandBox], config: MergeConfig) -> bool:
+    """Whether a YOLO ``box`` is also the same object as another MediaPipe hand than ``hand``.
+
+    Such a box is one box round two hands (and all between them), not a forearm of either: on a
+    skin-coloured surface YOLO boxed two hands side by side at 0.26 with the table between them,
+    and grown to it, each hand's crop held the other hand and the table, which the landmark
+    prior's GrabCut then took whole (two-hands test ``Hand_0000014+Hand_0001391``, IoU 0.29).
+    """
+    return any(q is not hand and same_hand(q.xyxy, box.xyxy, config) for q in primary)
 
 
 def _wrists(hands: Sequence[HandBox]) -> list[tuple[np.ndarray, float]]:
