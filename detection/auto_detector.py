@@ -29,10 +29,9 @@ class MergeConfig:
     Attributes:
         mode: ``"union"`` (default) keeps every MediaPipe box grown to the union with the YOLO
             boxes that overlap it (landmarks kept; this covers forearms and fingers outside the
-            landmark hull; never to a YOLO box that is the same object as a second MediaPipe
-            hand too) and adds YOLO boxes that overlap no MediaPipe box; ``"add"`` only adds
-            the non-overlapping YOLO boxes; ``"fallback"`` uses YOLO only when MediaPipe finds
-            nothing. ``union`` measured best on the validation split (docs/detection.md).
+            landmark hull; but see ``hands_apart``) and adds YOLO boxes that overlap no
+            MediaPipe box; ``"add"`` only adds the non-overlapping YOLO boxes; ``"fallback"``
+            uses YOLO only when MediaPipe finds nothing. ``union`` measured best on the validation split (docs/detection.md).
         iou: a YOLO box with at least this IoU with a MediaPipe box is the same hand.
         containment: ... or with at least this share of the smaller box inside the other.
         max_growth: in ``union`` mode a MediaPipe box only grows to a YOLO box at most this many
@@ -40,6 +39,13 @@ class MergeConfig:
             (seen on large, mostly empty canvases) would hand the U-Net a crop in which the
             hand is tiny and the rest is guesswork; the forearm past a tight box is reached by
             the pipeline's crop growth instead.
+        hands_apart: in ``union`` mode a MediaPipe box never grows to a YOLO box that is the same
+            object as another MediaPipe hand too: such a box is one box round two hands and
+            whatever lies between them, not the forearm of either. On a skin-coloured surface
+            YOLO boxed two hands side by side at 0.26, table and all; grown to that box, each
+            hand's crop held the other hand and the table, and the landmark prior's GrabCut took
+            the table whole (two-hand test scene ``Hand_0000014+Hand_0001391``, IoU 0.29 ->
+            0.95; docs/detection.md).
         max_hands: at most this many boxes in the result.
         min_secondary_score: a YOLO box that overlaps no MediaPipe hand is added only with at
             least this confidence, *when MediaPipe found a hand elsewhere in the photo*. Alone,
@@ -120,6 +126,7 @@ class MergeConfig:
     iou: float = 0.3
     containment: float = 0.6
     max_growth: float = 4.0
+    hands_apart: bool = True
     max_hands: int = 4
     min_secondary_score: float = 0.55
     wrist_reach: float = 0.5
@@ -169,7 +176,7 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
             box, source = p.xyxy, p.source
             for s in secondary:
                 if (same_hand(p.xyxy, s.xyxy, config) and box_area(s.xyxy) <= config.max_growth * box_area(p.xyxy)
-                        and not _holds_another(s, p, primary, config)):
+                        and not (config.hands_apart and _holds_another(s, p, primary, config))):
                     box = box_union(box, s.xyxy)
                     source = f"{p.source}+{s.source}"  # provenance for overlays and debugging
             grown.append(HandBox(box, p.score, p.landmarks, p.handedness, source))
@@ -184,13 +191,8 @@ def merge_boxes(primary: Sequence[HandBox], secondary: Sequence[HandBox], config
 
 
 def _holds_another(box: HandBox, hand: HandBox, primary: Sequence[HandBox], config: MergeConfig) -> bool:
-    """Whether a YOLO ``box`` is also the same object as another MediaPipe hand than ``hand``.
-
-    Such a box is one box round two hands (and all between them), not a forearm of either: on a
-    skin-coloured surface YOLO boxed two hands side by side at 0.26 with the table between them,
-    and grown to it, each hand's crop held the other hand and the table, which the landmark
-    prior's GrabCut then took whole (two-hands test ``Hand_0000014+Hand_0001391``, IoU 0.29).
-    """
+    """Whether a YOLO ``box`` is also the same object as another MediaPipe hand than ``hand``
+    (see ``MergeConfig.hands_apart``)."""
     return any(q is not hand and same_hand(q.xyxy, box.xyxy, config) for q in primary)
 
 

@@ -103,6 +103,19 @@ def test_union_ignores_a_yolo_box_that_swallows_the_hand_many_times_over():
     assert out[0].source == "mediapipe"
 
 
+def test_union_does_not_grow_two_hands_to_one_box_round_both():
+    left, right = mp(100, 0, 240, 180), mp(300, 0, 420, 190)
+    both = yolo(110, 0, 430, 230, score=0.3)  # holds most of each hand and the table between them
+    out = merge_boxes([left, right], [both], MergeConfig("union"))
+    assert [h.xyxy for h in out] == [left.xyxy, right.xyxy]  # neither grown, nor a third hand
+    off = merge_boxes([left, right], [both], MergeConfig("union", hands_apart=False))
+    assert [h.xyxy for h in off] == [(100.0, 0.0, 430.0, 230.0), (110.0, 0.0, 430.0, 230.0)]
+    # one hand's own forearm box still grows it, beside a second hand
+    forearm = yolo(95, 0, 245, 400)
+    out = merge_boxes([left, right], [forearm], MergeConfig("union"))
+    assert [h.xyxy for h in out] == [(95.0, 0.0, 245.0, 400.0), right.xyxy]
+
+
 class Failing:
     name = "failing"
 
