@@ -31,7 +31,8 @@ class MergeConfig:
             boxes that overlap it (landmarks kept; this covers forearms and fingers outside the
             landmark hull; but see ``hands_apart``) and adds YOLO boxes that overlap no
             MediaPipe box; ``"add"`` only adds the non-overlapping YOLO boxes; ``"fallback"``
-            uses YOLO only when MediaPipe finds nothing. ``union`` measured best on the validation split (docs/detection.md).
+            uses YOLO only when MediaPipe finds nothing. ``union`` measured best on the
+            validation split (docs/detection.md).
         iou: a YOLO box with at least this IoU with a MediaPipe box is the same hand.
         containment: ... or with at least this share of the smaller box inside the other.
         max_growth: in ``union`` mode a MediaPipe box only grows to a YOLO box at most this many
