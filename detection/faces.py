@@ -304,7 +304,7 @@ def hand_outline(landmarks: np.ndarray, reach: float = 0.3) -> np.ndarray:
 
 
 def hand_shape(landmarks: np.ndarray, half_width: float = 0.12, nail: float = 0.15,
-               palm_reach: float = 0.2, closed: float = 0.0) -> list[np.ndarray]:
+               palm_reach: float = 0.2) -> list[np.ndarray]:
     """Convex polygons that cover a hand by its landmarks: the palm, and each finger bone as a
     capsule ``half_width`` palm lengths either side of it (a finger is about 0.2 palm lengths
     wide, so 0.12 leaves a fifth of a finger's width either side for a bone line off the
@@ -316,19 +316,12 @@ def hand_shape(landmarks: np.ndarray, half_width: float = 0.12, nail: float = 0.
     the landmarks than a finger's does.
 
     Unlike :func:`hand_outline` it leaves out the gaps between spread fingers: on a face behind
-    the hand those are face. Between two neighbouring fingers held together it is no gap: with
-    ``closed`` > 0, the strip between two such fingers' matching bones is covered too wherever
-    both ends of the bones lie within ``closed`` palm lengths of each other. A big hand close to
-    the camera has fingers wider than the capsules, and a bone line MediaPipe puts off a
-    finger's middle leaves the finger's other edge outside its capsule: over a face, the guard
-    cut that edge and the crease beside it out of two closed fingers (face validation
-    ``Hand_0006323``).
+    the hand those are face.
     """
     pts = np.asarray(landmarks, np.float64)
     palm = _palm_length(pts)
     r = half_width * palm
     shapes = [_grown_hull(pts[list(PALM)], palm_reach * palm)]
-    ends = {}
     for chain in FINGERS:
         for a, b in zip(chain[:-1], chain[1:]):
             end = pts[b]
@@ -337,14 +330,7 @@ def hand_shape(landmarks: np.ndarray, half_width: float = 0.12, nail: float = 0.
                 n = float(np.hypot(*d))
                 if n > 1e-6:
                     end = pts[b] + nail * palm * d / n
-            ends[b] = end
             shapes.append(_grown_hull(np.stack([pts[a], end]), r))
-    if closed > 0:
-        for one, other in zip(FINGERS[1:-1], FINGERS[2:]):  # thumb left out: it is never "closed" on the index
-            for (a, b), (c, e) in zip(zip(one[:-1], one[1:]), zip(other[:-1], other[1:])):
-                quad = np.stack([pts[a], ends[b], ends[e], pts[c]])
-                if max(np.hypot(*(pts[a] - pts[c])), np.hypot(*(ends[b] - ends[e]))) <= closed * palm:
-                    shapes.append(_grown_hull(quad, r))
     return shapes
 
 

@@ -285,10 +285,6 @@ class PipelineConfig:
     #: capsules spare the cheek between two fingertips, narrower ones cut the fingers' edges
     #: (docs/val_sweep_face_spare_width_*.json)
     face_spare_width: float = 0.12
-    #: ... and the strip between two neighbouring fingers held together, where their matching
-    #: bones' ends lie within this many palm lengths of each other (detection/faces.hand_shape's
-    #: ``closed``; 0: off)
-    face_spare_closed: float = 0.0
     #: the face guard also keeps the neck below each face out of the masks
     face_neck: bool = True
     #: fail instead of segmenting the whole image when no hand is found

@@ -437,8 +437,7 @@ class Pipeline:
                 boxed = [b for b in hands if b.landmarks is None or not cfg.face_spare_outline]
                 spared = [forearm_band(lm) for lm in known]
                 if cfg.face_spare_outline:
-                    spared += [shape for lm in known
-                               for shape in hand_shape(lm, cfg.face_spare_width, closed=cfg.face_spare_closed)]
+                    spared += [shape for lm in known for shape in hand_shape(lm, cfg.face_spare_width)]
                 excluded = face_exclusion((y1 - y0, x1 - x0), [offset_box(f, x0, y0) for f in faces],
                                           [offset_box(b.xyxy, x0, y0) for b in boxed], spared, neck=cfg.face_neck)
                 if excluded is not None:
