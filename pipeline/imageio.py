@@ -10,7 +10,7 @@ import functools
 import io
 import os
 import re
-import tempfile
+import uuid
 import warnings
 from pathlib import Path
 
@@ -149,22 +149,17 @@ def read_mask(path: str | os.PathLike) -> np.ndarray:
     return np.where(arr > half, 255, 0).astype(np.uint8)
 
 
-def _new_file_mode() -> int:
-    """The mode ``open()`` would give a new file: mkstemp's own 0600 would hide the outputs from
-    the other users and services (a web server, a shared folder) that a plain save lets read them."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file then rename, so an interrupted run never leaves half a PNG."""
+    """Write through a temporary file then rename, so an interrupted run never leaves half a PNG.
+
+    The temporary file is created as ``open()`` creates one (0666 less the umask, applied by the
+    kernel), not by ``tempfile.mkstemp``, whose 0600 would hide the outputs from the other users
+    and services (a web server, a shared folder) that a plain save lets read them."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    os.close(fd)
+    tmp = str(path.parent / f".tmp-{uuid.uuid4().hex}{path.suffix}")
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         write(tmp)
-        os.chmod(tmp, _new_file_mode())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
