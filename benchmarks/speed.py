@@ -3,7 +3,8 @@
 ``python benchmarks/speed.py [--repeats 5] [--folder-images 20] [--throughput-images 8] [--quick]
 [--skip PART] [--out docs/speed.json] [--plot docs/speed.png]``
 
-Measures, on a 2160x4000 JPEG made from ``samples/hand_on_table_large.jpg``: milliseconds per
+Measures, on a 2160x4000 JPEG made from ``samples/hand_on_table_large.jpg`` (``--stage-photo``
+another photo for the first figure): milliseconds per
 stage (decode, detect, segment, refine/paste, encode), end to end, the bare I/O floor (decode
 the JPEG and encode the two PNGs alone) and the ratio to it; how time grows with pixel count
 (1, 4, 8.6 and 24 MP) and with the number of hands in one photo (1-4, pasted into a 2x2 grid);
@@ -44,9 +45,9 @@ BACKGROUND_BOX = (0.66, 0.2, 0.97, 0.55)
 SUMMARY = re.compile(r"done (\d+), .*?([\d.]+) s per image")
 
 
-def make_photo(path: Path, width: int, height: int) -> None:
-    """The large sample scaled to cover ``width x height`` and centre-cropped (aspect kept)."""
-    src = cv2.imread(str(SAMPLE))
+def make_photo(path: Path, width: int, height: int, source: Path = SAMPLE) -> None:
+    """``source`` (the large sample) scaled to cover ``width x height`` and centre-cropped (aspect kept)."""
+    src = cv2.imread(str(source))
     s = max(width / src.shape[1], height / src.shape[0])
     big = cv2.resize(src, (round(src.shape[1] * s), round(src.shape[0] * s)), interpolation=cv2.INTER_CUBIC)
     y0, x0 = (big.shape[0] - height) // 2, (big.shape[1] - width) // 2
@@ -118,10 +119,10 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def time_stages(pipeline, tmp: Path, repeats: int) -> dict[str, float]:
+def time_stages(pipeline, tmp: Path, repeats: int, source: Path = SAMPLE) -> dict[str, float]:
     """Per-stage ms at 2160x4000 against the bare I/O floor."""
     photo = tmp / "photo.jpg"
-    make_photo(photo, 2160, 4000)
+    make_photo(photo, 2160, 4000, source)
     time_one(pipeline, photo, tmp)  # warm-up: graph tracing, allocator
     stages = median_dicts([time_one(pipeline, photo, tmp) for _ in range(repeats)])
     floor = statistics.median(io_floor(photo, tmp) for _ in range(repeats))
@@ -298,6 +299,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true",
                    help="smoke run: 1 repeat, 1 and 8.6 MP only, folders of 2 photos")
     p.add_argument("--skip", action="append", choices=PARTS, default=[], help="leave a part out (repeatable)")
+    p.add_argument("--stage-photo", type=Path, default=SAMPLE,
+                   help="photo scaled to cover 2160x4000 for the per-stage times (default the large sample, whose "
+                        "hand and forearm cover 17 %% of it; samples/palm_open.jpg gives an open palm covering 73 %%)")
     p.add_argument("--out", default="docs/speed.json")
     p.add_argument("--plot", help="plot path (default: --out with .png)")
     args = p.parse_args(argv)
@@ -347,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
 
             pipeline = build_pipeline()
             if "stages" not in skip:
-                results["2160x4000"] = time_stages(pipeline, tmp, args.repeats)
+                results["2160x4000"] = time_stages(pipeline, tmp, args.repeats, args.stage_photo)
+                results["stage_photo"] = os.path.relpath(args.stage_photo, ROOT)
             if "megapixels" not in skip:
                 results["ms_by_megapixels"], results["process_ms_by_megapixels"] = time_megapixels(
                     pipeline, tmp, args.scaling_repeats, args.megapixels)
