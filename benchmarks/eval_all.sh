@@ -89,6 +89,12 @@ python -m pipeline.evaluate --images runs/highres_11k_refit_val/images --masks r
 
 # speed and memory at 2160x4000 (shipped model)
 python benchmarks/speed.py --out docs/speed.json
+# ... and the stages alone on larger hands: an open palm covering 73 % of the frame, and an 11k Hands
+# hand from above turned upright (28 %), a target-like photo (README, Results)
+python benchmarks/speed.py --stage-photo samples/palm_open.jpg --skip megapixels --skip hands --skip folder \
+    --skip throughput --skip plot --out docs/speed_palm_cover.json
+python benchmarks/speed.py --stage-photo "$DATA/hands11k/images/Hand_0000045.jpg" --upright --skip megapixels \
+    --skip hands --skip folder --skip throughput --skip plot --out docs/speed_11k_upright.json
 
 # the U-Net alone: ms per crop, Keras against the shipped TFLite export
 python benchmarks/segmenter_speed.py --out docs/segmenter_speed.json
