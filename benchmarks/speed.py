@@ -46,8 +46,8 @@ SUMMARY = re.compile(r"done (\d+), .*?([\d.]+) s per image")
 
 
 def make_photo(path: Path, width: int, height: int, source: Path = SAMPLE, upright: bool = False) -> None:
-    """``source`` (the large sample) scaled to cover ``width x height`` and centre-cropped (aspect
-    kept); with ``upright``, a landscape ``source`` is first turned a quarter turn clockwise, as a
+    """``source`` (by default the large sample) scaled to cover ``width x height`` and
+    centre-cropped (aspect kept); with ``upright``, a landscape ``source`` is first turned a quarter turn clockwise, as a
     phone held upright would have taken it."""
     src = cv2.imread(str(source))
     if upright and src.shape[1] > src.shape[0]:
