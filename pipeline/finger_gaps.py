@@ -252,6 +252,23 @@ def _hue(colour) -> np.ndarray:
     return c / max(float(c.sum()), 1.0)
 
 
+def open_disc(plane: np.ndarray, diameter: float) -> np.ndarray:
+    """``plane`` (uint8, nonzero = in) opened by a disc ``diameter`` pixels wide: bool, the
+    pixels that lie in some disc that fits wholly inside it, i.e. in a patch at least that wide.
+
+    Two exact Euclidean distance transforms: their cost does not grow with the disc, where an
+    opening with OpenCV's elliptical kernel costs a pass over the kernel's every pixel (a patch
+    of DARK_WIDTH on a hand filling a 2160x4000 photo is a disc some 56 pixels wide: 60-85 ms a
+    gap, against about 10 ms here). Pixels outside ``plane`` count as in, as with OpenCV's
+    erosion."""
+    radius = diameter / 2.0
+    inside = (plane > 0).view(np.uint8)
+    centres = (cv2.distanceTransform(inside, cv2.DIST_L2, cv2.DIST_MASK_PRECISE) > radius).view(np.uint8)
+    if not cv2.countNonZero(centres):
+        return np.zeros(plane.shape, bool)
+    return cv2.distanceTransform(1 - centres, cv2.DIST_L2, cv2.DIST_MASK_PRECISE) <= radius
+
+
 def _wide_colours(img: np.ndarray, sure: np.ndarray, pix: np.ndarray, labels: np.ndarray,
                   ks: list[int], patch: int) -> set[int]:
     """Which of the colour clusters ``ks`` (of the sampled ``pix``) hold, among all the pixels
@@ -260,13 +277,12 @@ def _wide_colours(img: np.ndarray, sure: np.ndarray, pix: np.ndarray, labels: np
     centres = np.array([pix[labels == k].mean(axis=0) for k in present], np.float32)
     ys, xs = np.nonzero(sure)
     near = _nearest(img[ys, xs].astype(np.float32), centres)
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (patch, patch))
     out = set()
     for k in ks:
         plane = np.zeros(sure.shape, np.uint8)
         sel = near == present.index(k)
         plane[ys[sel], xs[sel]] = 1
-        if cv2.morphologyEx(plane, cv2.MORPH_OPEN, disc).any():
+        if open_disc(plane, patch).any():
             out.add(k)
     return out
 
@@ -328,8 +344,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             low = np.zeros((ry1 - ry0, rx1 - rx0), np.uint8)
             low[ys - ry0, xs - rx0] = (trusted & (share <= COLOUR_EDGE_SURE)) | relaxed
             low |= open_part[ry0:ry1, rx0:rx1] > 0
-            opened = cv2.morphologyEx(low, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (wide, wide)))
-            trusted |= relaxed & (opened[ys - ry0, xs - rx0] > 0)
+            trusted |= relaxed & open_disc(low, wide)[ys - ry0, xs - rx0]
         if with_shadows:
             shade = shadows(pix, hand[None], ground[None])
             if spare_shade is not None:

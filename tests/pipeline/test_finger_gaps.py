@@ -1,9 +1,10 @@
 """Opening the gaps between spread fingers that a mask filled with background."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
-from pipeline.finger_gaps import gap_regions, open_gaps, shadows
+from pipeline.finger_gaps import gap_regions, open_disc, open_gaps, shadows
 from tests.pipeline.straight_hand import straight_hand
 
 SKIN = (224, 172, 150)
@@ -219,3 +220,22 @@ def test_the_dark_band_at_the_bottom_of_mostly_white_gaps_is_opened():
     out = open_gaps(image, filled, pts, several_grounds=True, minor_grounds=True)
     assert int(((out > 0) != (truth > 0)).sum()) < 0.25 * wrong
     assert not ((out == 0) & (truth > 0)).any()
+
+
+def test_open_disc_keeps_patches_as_wide_as_the_disc_and_drops_thinner_ones():
+    plane = np.zeros((120, 160), np.uint8)
+    cv2.circle(plane, (40, 60), 20, 1, -1)  # a round patch 41 px wide
+    plane[10:110, 100:112] = 1  # a bar 12 px wide
+    plane[60, 112:150] = 1  # a line hanging on the bar
+    opened = open_disc(plane, 30)
+    assert opened.dtype == bool
+    assert opened[60, 40] and opened[60, 22] and opened[60, 58]  # the round patch, edge to edge
+    assert not opened[:, 90:].any()  # the bar and the line are thinner than the disc
+    assert open_disc(plane, 11)[20:100, 100:112].all()  # the bar holds an 11 px disc
+    # as OpenCV's erosion does, the image's border counts as inside: a strip along it fits
+    edge = np.zeros((50, 50), np.uint8)
+    edge[:, :8] = 1
+    assert open_disc(edge, 12)[:, :8].all()
+    # against OpenCV's elliptical opening the two differ only on the patches' outline
+    ellipse = cv2.morphologyEx(plane, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (30, 30))) > 0
+    assert (ellipse != opened).sum() < 0.05 * ellipse.sum()
