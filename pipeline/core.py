@@ -32,6 +32,7 @@ from pipeline.finger_gaps import open_gaps
 from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fingers, fingertip_discs, forearm_cone,
                                      hand_prior, landmark_cone, phantom_fingers, rescue_grown, skeleton_agreement,
                                      skeleton_anchor, to_crop)
+from pipeline.memory import keep_freed_memory
 from pipeline.orientation import quarter_turns
 from pipeline.holes import background_holes, filled_rings
 from pipeline.refine import above, colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
@@ -258,7 +259,11 @@ class Pipeline:
                  face_detector=None) -> None:
         """``face_detector`` (``detect(image) -> list[Box]``, or :class:`~detection.faces.Face`
         boxes that also carry their eyes; see :mod:`detection.faces`) lets
-        ``config.face_guard`` keep faces out of the masks; without one the guard is off."""
+        ``config.face_guard`` keep faces out of the masks; without one the guard is off.
+
+        Building one also keeps the process's freed memory for reuse (:mod:`pipeline.memory`),
+        so the CLI, the app and the evaluation all run with it."""
+        keep_freed_memory()
         self.detector = detector
         self.segmenter = segmenter
         self.config = config or PipelineConfig()
