@@ -4,7 +4,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.finger_gaps import gap_regions, open_disc, open_gaps, shadows
+from pipeline.finger_gaps import _nearest, gap_regions, open_disc, open_gaps, shadows
 from tests.pipeline.straight_hand import straight_hand
 
 SKIN = (224, 172, 150)
@@ -239,3 +239,13 @@ def test_open_disc_keeps_patches_as_wide_as_the_disc_and_drops_thinner_ones():
     # against OpenCV's elliptical opening the two differ only on the patches' outline
     ellipse = cv2.morphologyEx(plane, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (30, 30))) > 0
     assert (ellipse != opened).sum() < 0.05 * ellipse.sum()
+
+
+def test_nearest_colour_is_numpys_argmin_of_the_squared_distances_ties_to_the_first():
+    rng = np.random.default_rng(3)
+    pix = rng.integers(0, 256, (500, 3)).astype(np.float32)
+    colours = rng.integers(0, 256, (3, 3)).astype(np.float32)
+    colours[2] = colours[0]  # a tie everywhere between colours 0 and 2
+    expected = np.argmin(((pix[:, None] - colours[None]) ** 2).sum(-1), axis=1)
+    assert np.array_equal(_nearest(pix, colours), expected)
+    assert not (_nearest(pix, colours) == 2).any()
