@@ -378,8 +378,9 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     fs, gs = (_sample(p, rx, ry, lw / w, lh / h) for p in sums)
     ok = (fs[:, 3] > 1e-3) & (gs[:, 3] > 1e-3)
     by, bx = ry[ok], rx[ok]
-    hand = fs[ok, :3] / fs[ok, 3:]
-    ground = gs[ok, :3] / gs[ok, 3:]
+    fs, gs = fs[ok], gs[ok]
+    hand = fs[:, :3] / fs[:, 3:]
+    ground = gs[:, :3] / gs[:, 3:]
     pix = img[by, bx].astype(np.float32)
     share, on_line = hand_shares(pix, hand, ground, min_contrast, hue=False)
     hue_ok = hue_agrees(pix, hand, ground, share)
