@@ -20,7 +20,6 @@ import cv2
 import numpy as np
 
 from detection.faces import FINGERS
-from pipeline.chunked import per_pixel
 from pipeline.landmark_prior import fill_palm, knuckle_span
 from pipeline.refine import COLOUR_EDGE_SURE, chromaticity, hand_shares, hue_agrees, row_dot
 
@@ -353,7 +352,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
         rx1, ry1 = min(m.shape[1], bx + bw + 4), min(m.shape[0], by + bh + 4)
         xs, ys = pts[:, 0, 0], pts[:, 0, 1]
         pix = img[ys, xs].astype(np.float32)
-        share, trusted, hue_ok = per_pixel(_judge, (pix,), hand, grounds, min_contrast)
+        share, trusted, hue_ok = _judge(pix, hand, grounds, min_contrast)
         relaxed = np.zeros(len(pix), bool)
         if dark_ground > 0 and float(ground.sum()) < dark_ground * float(hand.sum()):
             relaxed = trusted & ~hue_ok & (share <= 0.0)
@@ -364,7 +363,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             low |= open_part[ry0:ry1, rx0:rx1] > 0
             trusted |= relaxed & open_disc(low, wide)[ys - ry0, xs - rx0]
         if with_shadows:
-            shade = per_pixel(shadows, (pix,), hand[None], ground[None])
+            shade = shadows(pix, hand[None], ground[None])
             if spare_shade is not None:
                 shade &= ~spare_shade[y0 + ys, x0 + xs]
             share, trusted = np.where(shade, 0.0, share), trusted | shade
@@ -377,7 +376,7 @@ def open_gaps(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray,
             # colour's own pixels in the open gap reach (the shaded webbing at the bottom of a
             # gap can have the hue of a brown object seen at the gap's far end)
             every = np.vstack([grounds, minor])
-            share2, trusted2, hue_ok2 = per_pixel(_judge, (pix,), hand, every, min_contrast)
+            share2, trusted2, hue_ok2 = _judge(pix, hand, every, min_contrast)
             take = trusted2 & hue_ok2 & (~trusted | (share2 < share))
             taken = _taken(m[window], inside_w, ys - ry0, xs - rx0, np.where(take, share2, share), trusted | take)
             oy, ox = np.nonzero(open_part[window])

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-from pipeline.chunked import per_pixel
-
 if TYPE_CHECKING:
     from pipeline.holes import HoleJudge
 
@@ -312,18 +310,6 @@ def hue_agrees(pix: np.ndarray, hand: np.ndarray, ground: np.ndarray, share: np.
     return np.where(share < 0.5, ~nearer_hand, nearer_hand)
 
 
-def _edge_test(hand_sums: np.ndarray, ground_sums: np.ndarray, pix: np.ndarray, min_contrast: float
-               ) -> tuple[np.ndarray, ...]:
-    """:func:`colour_edge`'s test of its band's pixels (``pix``, ``N x 3`` uint8), from the
-    local sums of the hand's and the background's colours and their weights (``N x 4``):
-    ``(hand, ground, share, on_line, hue_ok)``, per pixel (run in chunks, :mod:`pipeline.chunked`)."""
-    hand = hand_sums[:, :3] / hand_sums[:, 3:]
-    ground = ground_sums[:, :3] / ground_sums[:, 3:]
-    pix = pix.astype(np.float32)
-    share, on_line = hand_shares(pix, hand, ground, min_contrast, hue=False)
-    return hand, ground, share, on_line, hue_agrees(pix, hand, ground, share)
-
-
 def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contrast: float = 20.0,
                 may_add: np.ndarray | None = None, matte: np.ndarray | None = None,
                 below_ground: np.ndarray | None = None) -> np.ndarray:
@@ -392,8 +378,12 @@ def colour_edge(image_rgb: np.ndarray, mask: np.ndarray, radius: int, min_contra
     fs, gs = (_sample(p, rx, ry, lw / w, lh / h) for p in sums)
     ok = (fs[:, 3] > 1e-3) & (gs[:, 3] > 1e-3)
     by, bx = ry[ok], rx[ok]
-    pix = img[by, bx]
-    hand, ground, share, on_line, hue_ok = per_pixel(_edge_test, (fs[ok], gs[ok], pix), min_contrast)
+    fs, gs = fs[ok], gs[ok]
+    hand = fs[:, :3] / fs[:, 3:]
+    ground = gs[:, :3] / gs[:, 3:]
+    pix = img[by, bx].astype(np.float32)
+    share, on_line = hand_shares(pix, hand, ground, min_contrast, hue=False)
+    hue_ok = hue_agrees(pix, hand, ground, share)
     trusted = on_line & hue_ok
     # A JPEG stores colour at half resolution, so beside a sharp edge the skin's hue bleeds a pixel
     # or two into a dark background: there a pixel of the background's brightness and the hand's hue
