@@ -7,7 +7,7 @@ page, and on this project's virtual machine a page fault is dear: filling one fr
 took about 100 ms, against 3 ms for memory already mapped. Raising glibc's mmap and trim
 thresholds serves such planes from the heap and keeps what is freed there for the next one.
 The figures, with and without (``HANDCUT_KEEP_FREED_MEMORY=0`` leaves the allocator alone):
-docs/speed_history.md, "Freed memory kept".
+docs/speed_history.md, "Session 54".
 """
 from __future__ import annotations
 
