@@ -166,6 +166,11 @@ class PipelineConfig:
     #: GrabCut's "probable hand" band around the landmark skeleton, as a fraction of the crop side
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0
+    #: GrabCut's rounds where it redraws a hand's crop (the landmark prior's rescue, its grown
+    #: crops and wide look, the scale check; the colour check runs its own two). Session 54: two
+    #: instead of four, for about 0.1 s on a hand rescued twice; validation means within 0.0005
+    #: (docs/val_sweep_grabcut_two_*.json), but see docs/limitations.md, "Coins"
+    grabcut_rounds: int = 2
     #: a fingertip the model cut off from its hand (a ring, an over-exposed joint) is joined back
     #: along the finger's landmark bones (see pipeline/landmark_prior.bridge_fingers)
     finger_bridge: bool = True

@@ -352,7 +352,7 @@ class Pipeline:
                                                 if cfg.phantom_fingers else ())
                         agreements[idx] = skeleton_agreement(s, points, cfg.threshold, skip)
                         s, rerun = apply_prior(crop, s, points, cfg.threshold, cfg.prior_agreement,
-                                               cfg.grabcut_band, skip)
+                                               cfg.grabcut_band, skip, cfg.grabcut_rounds)
                         if cfg.colour_check > 0 and not rerun:
                             s = check_colours(crop, s, points, cfg.threshold, cfg.colour_check,
                                               (cfg.context_reach, cfg.colour_check_cone_deg)
@@ -363,9 +363,10 @@ class Pipeline:
                             s, _ = bridge_fingers(s, points, cfg.threshold)
                 elif cfg.regrow_rescued and rescued(idx):
                     s = rescue_grown(crop, s, points, chain[-1], m, cfg.threshold, cfg.grabcut_band, cfg.regrow_cone,
-                                     phantoms.get(idx, ()))
+                                     phantoms.get(idx, ()), cfg.grabcut_rounds)
                 if chain:
-                    s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check, points)
+                    s = check_grown(crop, s, chain[-1], m, cfg.threshold, cfg.grow_check, points,
+                                    rounds=cfg.grabcut_rounds)
                 if cfg.vivid_trim > 0 and points is not None:
                     s = trim_vivid(crop, s, points, cfg.threshold, cfg.vivid_trim)
                 chain = [*chain, (r, m, s)]
@@ -399,7 +400,7 @@ class Pipeline:
                     # also added dark chairs and floor beside dark forearms (docs/pipeline_steps.md)
                     wide = np.minimum(wide, rescue_grown(wide_crop, wide, to_crop(hands[idx].landmarks, wide_m),
                                                          chain[-1], wide_m, cfg.threshold, cfg.grabcut_band,
-                                                         cfg.regrow_cone, phantoms.get(idx, ())))
+                                                         cfg.regrow_cone, phantoms.get(idx, ()), cfg.grabcut_rounds))
                 # the wide crop is the coarsest view of all: checked against the chain's last crop
                 wide = self._check_wide_look(hands[idx], wide, wide_m, wide_crop, chain[-1])
                 before = patch
@@ -715,7 +716,8 @@ class Pipeline:
                 for r, m, s in chain:
                     for other in confirmed:
                         if box_intersection(r, other[-1][0]) > 0:
-                            s = check_grown(warp_crop(image, m, size), s, other[-1], m, cfg.threshold, cfg.grow_check)
+                            s = check_grown(warp_crop(image, m, size), s, other[-1], m, cfg.threshold, cfg.grow_check,
+                                            rounds=cfg.grabcut_rounds)
                     checked.append((r, m, s))
                 chain = checked
             out.append((idx, chain))
@@ -731,7 +733,8 @@ class Pipeline:
         points = to_crop(hand.landmarks, matrix)
         if cfg.grow_check > 0:
             unsure = landmark_cone(points, self.segmenter.size, cfg.context_reach, cfg.context_cone)
-            soft = check_grown(crop, soft, previous, matrix, cfg.threshold, cfg.grow_check, points, unsure)
+            soft = check_grown(crop, soft, previous, matrix, cfg.threshold, cfg.grow_check, points, unsure,
+                               cfg.grabcut_rounds)
         if cfg.vivid_trim > 0:
             soft = trim_vivid(crop, soft, points, cfg.threshold, cfg.vivid_trim)
         return soft

@@ -161,10 +161,11 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
     hand). The model's mask is not trusted here (it disagreed with the landmarks); GrabCut learns
     this photo's hand and background colours from the seeds.
 
-    Two iterations by default: each one costs 17-31 ms on a 256 px crop, and against four
-    they left the validation sets' means within a thousandth (faces 0.9316 -> 0.9320, 11
-    photos up and 6 down by more than 0.002; docs/val_sweep_grabcut_two_*.json), while a hand
-    GrabCut rescues twice (its first crop and the wide look) took about 0.1 s less.
+    Two iterations by default (``PipelineConfig.grabcut_rounds`` for the pipeline's calls): each
+    costs 17-31 ms on a 256 px crop, and against four they left the validation sets' means within
+    a thousandth (faces 0.9316 -> 0.9320, 11 photos up and 6 down by more than 0.002;
+    docs/val_sweep_grabcut_two_*.json), while a hand GrabCut rescues twice (its first crop and
+    the wide look) took about 0.1 s less.
 
     The band is off by default: between spread fingers it is mostly background, and on pale wood
     under a pale hand that background taught the hand's colour model the wood's colour, which
@@ -205,7 +206,8 @@ def skeleton_agreement(soft: np.ndarray, points: np.ndarray, threshold: float, s
 
 
 def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
-                min_agreement: float, band: float = 0.0, skip: tuple[int, ...] = ()) -> tuple[np.ndarray, bool]:
+                min_agreement: float, band: float = 0.0, skip: tuple[int, ...] = (),
+                rounds: int = 2) -> tuple[np.ndarray, bool]:
     """The crop's soft mask corrected by the landmark prior; also says whether GrabCut ran.
 
     The whole skeleton (less the fingers in ``skip``, :func:`phantom_fingers`) decides whether
@@ -215,7 +217,7 @@ def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshol
     prior = palm | _bones(points, soft.shape[0], skip)
     rerun = agreement(soft, prior, threshold) < min_agreement
     if rerun:
-        return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band), prior.astype(np.float32)), True
+        return np.maximum(grabcut_soft(crop, prior, soft, threshold, rounds, band=band), prior.astype(np.float32)), True
     return np.maximum(soft, palm.astype(np.float32)), False
 
 
@@ -317,7 +319,7 @@ def beyond_fingertips(shape: tuple[int, int], points: np.ndarray, reach: float) 
 
 def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previous: tuple,
                  matrix: np.ndarray, threshold: float, band: float = 0.0, cone_deg: float = 0.0,
-                 skip: tuple[int, ...] = ()) -> np.ndarray:
+                 skip: tuple[int, ...] = (), rounds: int = 2) -> np.ndarray:
     """A grown crop of a hand whose first crop GrabCut had to rescue, re-segmented the same way.
 
     The first crop's model mask contradicted the skeleton (pale skin on pale wood, say): the
@@ -343,7 +345,7 @@ def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previou
     cone = landmark_cone(points, size, 0.5, cone_deg) if cone_deg else None
     if cone is not None:
         probable &= cone
-    return np.maximum(grabcut_soft(crop, prior, soft, threshold, band=band, probable=probable),
+    return np.maximum(grabcut_soft(crop, prior, soft, threshold, rounds, band=band, probable=probable),
                       prior.astype(np.float32))
 
 

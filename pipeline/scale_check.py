@@ -74,7 +74,7 @@ def excess(soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: flo
 
 def reseed_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: float,
                  points: np.ndarray | None = None, margin: float = 0.03,
-                 unsure: np.ndarray | None = None) -> np.ndarray:
+                 unsure: np.ndarray | None = None, rounds: int = 2) -> np.ndarray:
     """The grown crop re-segmented by GrabCut, which may only take away from ``soft``.
 
     Inside the finer crop's footprint its hand is sure hand and its background, ``margin`` (a
@@ -93,12 +93,13 @@ def reseed_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np
     if points is not None:
         sure_hand |= hand_prior(points, size)
     sure_background = inside & ~_dilated(prev_fg, step)
-    redone = grabcut_soft(crop, sure_hand, soft, threshold, background=sure_background)
+    redone = grabcut_soft(crop, sure_hand, soft, threshold, rounds, background=sure_background)
     return np.minimum(redone, soft)
 
 
 def check_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: float,
-                limit: float, points: np.ndarray | None = None, unsure: np.ndarray | None = None) -> np.ndarray:
+                limit: float, points: np.ndarray | None = None, unsure: np.ndarray | None = None,
+                rounds: int = 2) -> np.ndarray:
     """``soft``, or :func:`reseed_grown`'s when its :func:`excess` over ``previous`` passes
     ``limit``: the one entry point for a grown crop and for a hand's wide look alike.
 
@@ -107,4 +108,4 @@ def check_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.
     """
     if limit <= 0 or excess(soft, previous, matrix, threshold, unsure=unsure) <= limit:
         return soft
-    return reseed_grown(crop, soft, previous, matrix, threshold, points, unsure=unsure)
+    return reseed_grown(crop, soft, previous, matrix, threshold, points, unsure=unsure, rounds=rounds)
