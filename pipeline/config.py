@@ -168,7 +168,7 @@ class PipelineConfig:
     grabcut_band: float = 0.0
     #: GrabCut's rounds where it redraws a hand's crop (the landmark prior's rescue, its grown
     #: crops and wide look, the scale check; the colour check runs its own two). Session 54: two
-    #: instead of four, for about 0.1 s on a hand rescued twice; validation means within 0.0005
+    #: instead of four, for about 0.1 s on a hand rescued twice; validation IoU means within 0.0005
     #: (docs/val_sweep_grabcut_two_*.json), but see docs/limitations.md, "Coins"
     grabcut_rounds: int = 2
     #: a fingertip the model cut off from its hand (a ring, an over-exposed joint) is joined back

@@ -162,8 +162,9 @@ def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshol
     this photo's hand and background colours from the seeds.
 
     Two iterations by default (``PipelineConfig.grabcut_rounds`` for the pipeline's calls): each
-    costs 17-31 ms on a 256 px crop, and against four they left the validation sets' means within
-    a thousandth (faces 0.9316 -> 0.9320, 11 photos up and 6 down by more than 0.002;
+    costs 17-31 ms on a 256 px crop, and against four they left the validation sets' IoU means
+    within 0.0005 and boundary F1 within 0.0015 (faces 0.9316 / 0.7877 -> 0.9320 / 0.7892, 11
+    photos up and 6 down by more than 0.002;
     docs/val_sweep_grabcut_two_*.json), while a hand GrabCut rescues twice (its first crop and
     the wide look) took about 0.1 s less.
 
