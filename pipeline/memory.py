@@ -6,6 +6,9 @@ with a fresh ``mmap`` and unmaps it again on ``free``, so every new plane is fau
 page, and on this project's virtual machine a page fault is dear: filling one fresh 35 MB plane
 took about 100 ms, against 3 ms for memory already mapped. Raising glibc's mmap and trim
 thresholds serves such planes from the heap and keeps what is freed there for the next one.
+The price: a process stays at about its largest photo's working set after that photo is done
+(the Streamlit app, running for hours, keeps what its biggest upload needed, up to
+:data:`KEEP_BYTES` of free heap); the peak itself does not grow.
 The figures, with and without (``HANDCUT_KEEP_FREED_MEMORY=0`` leaves the allocator alone):
 docs/speed_history.md, "Session 54".
 """
