@@ -809,3 +809,27 @@ def test_a_vivid_garment_beside_the_forearm_is_trimmed_through_the_pipeline_unle
     assert (results[0.0].mask[suit] == 255).mean() > 0.9
     assert (results[shipped].mask[suit] == 255).mean() < 0.1
     assert (results[shipped].mask[mask > 0] == 255).mean() > 0.97
+
+
+def test_the_pipelines_grabcuts_run_the_configured_rounds(monkeypatch):
+    """``grabcut_rounds`` reaches GrabCut wherever the pipeline redraws a rescued hand's crops
+    (its first crop, grown crops, wide look); the colour check keeps its own two."""
+    import pipeline.landmark_prior as landmark_prior
+
+    img, _ = draw_hand(400, 300)
+    img[295:400, 135:165] = (205, 150, 120)  # a forearm down to the image edge: the crop grows
+    hand = HandBox((30.0, 120.0, 270.0, 310.0), 0.9, landmarks=fanned_landmarks(), source="fake")
+    rounds_seen = []
+    real = landmark_prior.cv2.grabCut
+
+    def spy(image, mask, rect, bgd, fgd, rounds, mode):
+        rounds_seen.append(rounds)
+        return real(image, mask, rect, bgd, fgd, rounds, mode)
+
+    monkeypatch.setattr(landmark_prior.cv2, "grabCut", spy)
+    for rounds in (1, 3):
+        rounds_seen.clear()
+        cfg = PipelineConfig(margin=0.1, wrist_bridge=False, grabcut_rounds=rounds)
+        Pipeline(FakeDetector([hand]), FooledOnceSegmenter(96), cfg).process(img)
+        assert rounds_seen.count(rounds) >= 2  # the first crop's rescue and at least one grown crop's
+        assert set(rounds_seen) <= {rounds, 2}
