@@ -167,10 +167,11 @@ class PipelineConfig:
     #: (0: none, only the skeleton seeds the hand; see pipeline/landmark_prior.py)
     grabcut_band: float = 0.0
     #: GrabCut's rounds where it redraws a hand's crop (the landmark prior's rescue, its grown
-    #: crops and wide look, the scale check; the colour check runs its own two). Session 54: two
-    #: instead of four, for about 0.1 s on a hand rescued twice; validation IoU means within 0.0005
-    #: (docs/val_sweep_grabcut_two_*.json), but see docs/limitations.md, "Coins"
-    grabcut_rounds: int = 2
+    #: crops and wide look, the scale check; the colour check runs its own two). Two would save
+    #: about 0.1 s on a hand rescued twice and scored level on validation
+    #: (docs/val_sweep_grabcut_two_*.json), but on real photos they cut wrists and forearms off
+    #: straight (docs/pipeline_steps.md, "Landmark prior and the GrabCut rescue")
+    grabcut_rounds: int = 4
     #: a fingertip the model cut off from its hand (a ring, an over-exposed joint) is joined back
     #: along the finger's landmark bones (see pipeline/landmark_prior.bridge_fingers)
     finger_bridge: bool = True

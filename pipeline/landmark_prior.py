@@ -154,19 +154,17 @@ def agreement(soft: np.ndarray, prior: np.ndarray, threshold: float) -> float:
 
 
 def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshold: float,
-                 iterations: int = 2, band: float = 0.0, probable: np.ndarray | None = None,
+                 iterations: int = 4, band: float = 0.0, probable: np.ndarray | None = None,
                  background: np.ndarray | None = None) -> np.ndarray:
     """Re-segment a crop with GrabCut: the prior is sure hand, the rest probable background (and,
     with ``band`` > 0, a band that wide, as a fraction of the crop side, around the prior probable
     hand). The model's mask is not trusted here (it disagreed with the landmarks); GrabCut learns
     this photo's hand and background colours from the seeds.
 
-    Two iterations by default (``PipelineConfig.grabcut_rounds`` for the pipeline's calls): each
-    costs 17-31 ms on a 256 px crop, and against four they left the validation sets' IoU means
-    within 0.0005 and boundary F1 within 0.0015 (faces 0.9316 / 0.7877 -> 0.9320 / 0.7892, 11
-    photos up and 6 down by more than 0.002;
-    docs/val_sweep_grabcut_two_*.json), while a hand GrabCut rescues twice (its first crop and
-    the wide look) took about 0.1 s less.
+    ``iterations``: ``PipelineConfig.grabcut_rounds`` for the pipeline's calls. Each costs 17-31
+    ms on a 256 px crop; two instead of four scored level on the validation sets
+    (docs/val_sweep_grabcut_two_*.json) but cut wrists and forearms off straight on real photos
+    (docs/pipeline_steps.md, "Landmark prior and the GrabCut rescue").
 
     The band is off by default: between spread fingers it is mostly background, and on pale wood
     under a pale hand that background taught the hand's colour model the wood's colour, which
@@ -208,7 +206,7 @@ def skeleton_agreement(soft: np.ndarray, points: np.ndarray, threshold: float, s
 
 def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
                 min_agreement: float, band: float = 0.0, skip: tuple[int, ...] = (),
-                rounds: int = 2) -> tuple[np.ndarray, bool]:
+                rounds: int = 4) -> tuple[np.ndarray, bool]:
     """The crop's soft mask corrected by the landmark prior; also says whether GrabCut ran.
 
     The whole skeleton (less the fingers in ``skip``, :func:`phantom_fingers`) decides whether
@@ -320,7 +318,7 @@ def beyond_fingertips(shape: tuple[int, int], points: np.ndarray, reach: float) 
 
 def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previous: tuple,
                  matrix: np.ndarray, threshold: float, band: float = 0.0, cone_deg: float = 0.0,
-                 skip: tuple[int, ...] = (), rounds: int = 2) -> np.ndarray:
+                 skip: tuple[int, ...] = (), rounds: int = 4) -> np.ndarray:
     """A grown crop of a hand whose first crop GrabCut had to rescue, re-segmented the same way.
 
     The first crop's model mask contradicted the skeleton (pale skin on pale wood, say): the

@@ -74,7 +74,7 @@ def excess(soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: flo
 
 def reseed_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: float,
                  points: np.ndarray | None = None, margin: float = 0.03,
-                 unsure: np.ndarray | None = None, rounds: int = 2) -> np.ndarray:
+                 unsure: np.ndarray | None = None, rounds: int = 4) -> np.ndarray:
     """The grown crop re-segmented by GrabCut, which may only take away from ``soft``.
 
     Inside the finer crop's footprint its hand is sure hand and its background, ``margin`` (a
@@ -99,7 +99,7 @@ def reseed_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np
 
 def check_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: float,
                 limit: float, points: np.ndarray | None = None, unsure: np.ndarray | None = None,
-                rounds: int = 2) -> np.ndarray:
+                rounds: int = 4) -> np.ndarray:
     """``soft``, or :func:`reseed_grown`'s when its :func:`excess` over ``previous`` passes
     ``limit``: the one entry point for a grown crop and for a hand's wide look alike.
 
