@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import json
 import sys
 from pathlib import Path
@@ -47,10 +48,16 @@ def rescue_rows(pipeline, files: list[Path]) -> list[dict]:
     current = {"name": ""}
     original = core.apply_prior
 
-    def watched(crop, soft, points, threshold, min_agreement, band=0.0, skip=()):
-        out, rerun = original(crop, soft, points, threshold, min_agreement, band, skip)
+    signature = inspect.signature(original)
+
+    def watched(*args, **kwargs):
+        # whatever the pipeline passes (GrabCut's rounds came later): bound by name, not position
+        given = signature.bind(*args, **kwargs)
+        given.apply_defaults()
+        soft, points, threshold = (given.arguments[k] for k in ("soft", "points", "threshold"))
+        out, rerun = original(*args, **kwargs)
         if rerun:
-            prior = max(1, int(hand_prior(points, soft.shape[0], skip=skip).sum()))
+            prior = max(1, int(hand_prior(points, soft.shape[0], skip=given.arguments["skip"]).sum()))
             rows.append({"name": current["name"], "redrawn": round(float((out > threshold).sum()) / prior, 3),
                          "crop_share": round(float((out > threshold).mean()), 3),
                          "model": round(float((soft > threshold).sum()) / prior, 3)})
