@@ -34,6 +34,14 @@ def coin_kept(coin: np.ndarray, pred: np.ndarray) -> float:
     return float((pred[on] > 127).mean()) if on.any() else float("nan")
 
 
+def summary_of(kept: dict[str, float]) -> dict:
+    """The set's figures from each coin's share kept: how many coins, the mean and worst share,
+    and how many kept less than :data:`KEPT`."""
+    shares = np.array(list(kept.values()))
+    return {"coins": len(shares), "mean_kept": round(float(shares.mean()), 4),
+            "min_kept": round(float(shares.min()), 4), f"under_{KEPT}": int((shares < KEPT).sum())}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--coins", required=True, help="folder of coin masks (make_coin_set.py's OUT/coins)")
@@ -51,9 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: no predicted mask {pred}", file=sys.stderr)
             return 2
         kept[path.stem] = round(coin_kept(read_mask(path), read_mask(pred)), 4)
-    shares = np.array(list(kept.values()))
-    summary = {"coins": len(shares), "mean_kept": round(float(shares.mean()), 4),
-               "min_kept": round(float(shares.min()), 4), f"under_{KEPT}": int((shares < KEPT).sum())}
+    summary = summary_of(kept)
     print(" ".join(f"{k} {v}" for k, v in summary.items()))
     for name, share in sorted(kept.items(), key=lambda kv: kv[1])[:5]:
         print(f"  {name}: {share:.4f}")

@@ -18,12 +18,11 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.coin_score import KEPT, coin_kept  # noqa: E402
+from benchmarks.coin_score import coin_kept, summary_of  # noqa: E402
 from benchmarks.val_sweep import parse_overrides  # noqa: E402
 
 
@@ -59,9 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         pipeline.config = dataclasses.replace(PipelineConfig(), **fields)
         kept = {img.stem: round(coin_kept(read_mask(coin), pipeline.process(read_rgb(img)).mask), 4)
                 for img, coin in pairs}
-        shares = np.array(list(kept.values()))
-        summary = {"coins": len(shares), "mean_kept": round(float(shares.mean()), 4),
-                   "min_kept": round(float(shares.min()), 4), f"under_{KEPT}": int((shares < KEPT).sum())}
+        summary = summary_of(kept)
         print(name, " ".join(f"{k} {v}" for k, v in summary.items()))
         report["settings"][name] = {**summary, "per_coin": kept}
     first = report["settings"]["defaults"]["per_coin"]
