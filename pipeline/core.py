@@ -34,6 +34,7 @@ from pipeline.landmark_prior import (apply_prior, beyond_fingertips, bridge_fing
                                      skeleton_anchor, to_crop)
 from pipeline.memory import keep_freed_memory
 from pipeline.orientation import quarter_turns
+from pipeline.outline_support import drop_unseen
 from pipeline.holes import background_holes, filled_rings
 from pipeline.refine import above, colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
@@ -460,6 +461,9 @@ class Pipeline:
                     bx0, by0, bx1, by1 = (int(round(v)) for v in b.xyxy)
                     anchor[max(0, by0 - y0):max(0, by1 - y0), max(0, bx0 - x0):max(0, bx1 - x0)] = True
             m = remove_specks(m, cfg.speck_fraction, anchor=anchor)
+            if cfg.drop_unseen and (fallback or any(b.landmarks is None for b in hands)):
+                # a box MediaPipe did not confirm can be YOLO's on a bare surface (a beige wall)
+                m = drop_unseen(image[y0:y1, x0:x1], m)
             if cfg.wrist_bridge and not fallback:
                 for b in hands:
                     if b.landmarks is not None:

@@ -70,7 +70,9 @@ def collect_jobs(input_path: Path, recursive: bool) -> tuple[list[Job], list[Pat
     pattern = "**/*" if recursive else "*"
     files = sorted(
         p for p in input_path.glob(pattern)
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(input_path).parts)
+        # a dangling link is listed too, so it is reported as failed rather than silently lost
+        if (p.is_file() or (p.is_symlink() and not p.exists()))
+        and not any(part.startswith(".") for part in p.relative_to(input_path).parts)
     )
     others = [p for p in files if p.suffix.lower() not in IMAGE_EXTENSIONS]
     files = [p for p in files if p.suffix.lower() in IMAGE_EXTENSIONS]

@@ -87,6 +87,14 @@ def test_bad_files_are_reported_and_batch_goes_on(photos, tmp_path, tiny_model_p
             assert "Traceback" not in line
 
 
+def test_a_dangling_link_in_a_folder_is_reported_not_lost(photos, tmp_path, tiny_model_path, capsys):
+    (photos / "gone.jpg").symlink_to(tmp_path / "moved_away.jpg")
+    assert run([photos, "-o", tmp_path / "out"], tiny_model_path) == 1
+    err = capsys.readouterr()
+    assert "gone.jpg: no such file" in err.err
+    assert err.out.strip().splitlines()[-1].startswith("done 2, failed 1")
+
+
 def test_resume_skips_done_and_overwrite_replaces(photos, tmp_path, tiny_model_path, capsys):
     out = tmp_path / "out"
     assert run([photos, "-o", out], tiny_model_path) == 0
