@@ -149,12 +149,13 @@ def read_mask(path: str | os.PathLike) -> np.ndarray:
     return np.where(arr > half, 255, 0).astype(np.uint8)
 
 
-def _atomic_write(path: Path, write) -> None:
+def _atomic_write(path: str | os.PathLike, write) -> None:
     """Write through a temporary file then rename, so an interrupted run never leaves half a PNG.
 
     The temporary file is created as ``open()`` creates one (0666 less the umask, applied by the
     kernel), not by ``tempfile.mkstemp``, whose 0600 would hide the outputs from the other users
     and services (a web server, a shared folder) that a plain save lets read them."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = str(path.parent / f".tmp-{uuid.uuid4().hex}{path.suffix}")
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
@@ -166,13 +167,13 @@ def _atomic_write(path: Path, write) -> None:
             os.unlink(tmp)
 
 
-def save_png(path: Path, array: np.ndarray) -> None:
+def save_png(path: str | os.PathLike, array: np.ndarray) -> None:
     """Save a ``HxW`` (L) or ``HxWx3/4`` (RGB/RGBA) uint8 array as PNG atomically."""
     data = encode_png(array)
     _atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
-def save_jpeg(path: Path, array: np.ndarray, quality: int = 90) -> None:
+def save_jpeg(path: str | os.PathLike, array: np.ndarray, quality: int = 90) -> None:
     """Save an ``HxWx3`` uint8 RGB array as JPEG atomically."""
     img = Image.fromarray(array)
     _atomic_write(path, lambda tmp: img.save(tmp, format="JPEG", quality=quality))

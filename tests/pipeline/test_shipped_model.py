@@ -90,3 +90,23 @@ def test_the_face_detector_gives_each_face_its_eyes(pipeline):
     assert 0.6 <= faces[0].score <= 1.0  # the confidence seen_behind_hand also reads
     assert all(x0 < x < x1 and y0 < y < y0 + 0.6 * (y1 - y0) for x, y in eyes)  # in the upper part
     assert abs(eyes[0, 1] - eyes[1, 1]) < 0.15 * (y1 - y0) and abs(eyes[0, 0] - eyes[1, 0]) > 0.25 * (x1 - x0)
+
+
+def test_the_readme_python_example_runs_as_written(tmp_path, monkeypatch):
+    """The README's "From Python" block, run as printed (from a folder where samples/ resolves)."""
+    from PIL import Image
+
+    from tests.conftest import REPO
+
+    text = (REPO / "README.md").read_text()
+    block = text.split("### From Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "samples").symlink_to(SAMPLES)
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(block, "README.md", "exec"), scope)
+    photo, result = scope["photo"], scope["result"]
+    cut = Image.open(tmp_path / "palm_cutout.png")
+    white = Image.open(tmp_path / "palm_on_white.png")
+    assert cut.mode == "RGBA" and white.mode == "RGB" and cut.size == white.size == photo.shape[1::-1]
+    alpha = np.asarray(cut)[..., 3]
+    assert result.hands and ((alpha >= 128) == (result.mask > 0)).all() and (result.mask > 0).mean() > 0.2
