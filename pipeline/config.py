@@ -242,6 +242,12 @@ class PipelineConfig:
     #: set, docs/val_sweep_thumb_fill_*.json; 9 of the 684 hand_boxes photos change, each
     #: given back a thumb tip or a whole thumb)
     finger_fill_thumb: bool = True
+    #: a finger the mask stopped short of its tip landmark (a pale nail on a dark hand), its
+    #: middle bone and last joint held, gets its last bone back as a capsule of its own
+    #: width ending past the tip landmark, where it is plainly not the background round the tip
+    #: (pipeline/tip_fill.py; 13 validation photos up, none down: docs/val_sweep_tip_fill_*.json,
+    #: docs/pipeline_steps.md "Fingertips stopped short")
+    tip_fill: bool = True
     #: give back a coin lying on the hand that the mask bit out where it reaches the hand's edge
     #: (pipeline/coins.py): a round disc of a coin's size on a palm, mostly surrounded by hand,
     #: unlike both the skin and the table round it

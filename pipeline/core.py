@@ -39,6 +39,7 @@ from pipeline.holes import background_holes, filled_rings
 from pipeline.refine import above, colour_edge, fill_holes, guided_refine, remove_specks, soft_alpha
 from pipeline.scale_check import check_grown
 from pipeline.sleeves import beyond_sleeve
+from pipeline.tip_fill import fill_tips
 from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, footprint, in_photo, letterbox_region, paste_soft, warp_crop
 
@@ -475,6 +476,12 @@ class Pipeline:
                     if b.landmarks is not None:
                         filled = fill_fingers(image[y0:y1, x0:x1], filled, b.landmarks - (x0, y0),
                                               cfg.finger_fill_thumb)
+                m = _take_added(sub, m, filled)
+            if cfg.tip_fill and not fallback:
+                filled = m
+                for b in hands:
+                    if b.landmarks is not None:
+                        filled = fill_tips(image[y0:y1, x0:x1], filled, b.landmarks - (x0, y0))
                 m = _take_added(sub, m, filled)
             # each hand's landmarks in the region's pixels, for the steps below
             palms = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]

@@ -50,7 +50,7 @@ MIN_SAMPLES = 60
 MAX_SAMPLES = 4000
 
 
-def _background_distance(pix: np.ndarray, ground: np.ndarray) -> np.ndarray:
+def background_distance(pix: np.ndarray, ground: np.ndarray) -> np.ndarray:
     """Each pixel's distance, in standard deviations, to the nearest of the background's colour
     clusters (Mahalanobis, each cluster's covariance widened by the camera's noise)."""
     k = min(CLUSTERS, max(1, len(ground) // MIN_SAMPLES))
@@ -115,7 +115,7 @@ def fill_fingers(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray, th
         candidates = (corridor > 0) & ~m
         ys, xs = np.nonzero(candidates)
         pix = img[ys, xs].astype(np.float64)
-        far = _background_distance(pix, ground) > SPREAD
+        far = background_distance(pix, ground) > SPREAD
         skin_mean = skin.astype(np.float64).mean(axis=0)
         ground_mean = ground.astype(np.float64).mean(axis=0)
         nearer_skin = (np.linalg.norm(pix - skin_mean, axis=1) < np.linalg.norm(pix - ground_mean, axis=1))

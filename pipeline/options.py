@@ -51,8 +51,9 @@ def add_pipeline_options(parser: argparse.ArgumentParser) -> None:
                         "small hole, and leave it filled where the model filled it, instead of opening what "
                         "lies off the palm and fingers and shows the background's colour")
     g.add_argument("--no-finger-fill", action="store_true",
-                   help="leave a stretch of a finger the model lost out, instead of putting it back along the "
-                        "finger's bones where it is plainly not the background around the finger")
+                   help="leave a stretch of a finger the model lost out, or a fingertip it stopped short of (a "
+                        "pale nail), instead of putting it back along the finger's bones where it is plainly "
+                        "not the background around the finger")
     g.add_argument("--no-coins", action="store_true",
                    help="show the model a coin lying on a palm as it is, and leave out one it bit out of the "
                         "hand's edge; by default a coin on a palm is painted over with skin before the hand is "
@@ -91,6 +92,7 @@ def config_from_args(args: argparse.Namespace) -> PipelineConfig:
         gap_shadows=not args.no_gap_shadows,
         edge_shadows=not args.no_edge_shadows,
         finger_fill=not args.no_finger_fill,
+        tip_fill=not args.no_finger_fill,
         keep_coins=not args.no_coins,
         paint_coins=not args.no_coins,
         landmark_prior=not args.no_landmark_prior,

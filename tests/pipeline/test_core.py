@@ -271,6 +271,7 @@ def test_cli_options_reach_the_config():
     assert (PipelineConfig().open_rings, PipelineConfig().open_filled_rings) == (True, True)
     assert config_from_args(p.parse_args([])).finger_gaps is True
     assert config_from_args(p.parse_args(["--no-finger-fill"])).finger_fill is False
+    assert config_from_args(p.parse_args(["--no-finger-fill"])).tip_fill is False
     assert config_from_args(p.parse_args([])).finger_fill is True
     off, on = config_from_args(p.parse_args(["--no-coins"])), config_from_args(p.parse_args([]))
     assert (off.keep_coins, off.paint_coins) == (False, False)
