@@ -126,6 +126,9 @@ def _short_finger(mask: np.ndarray, points: np.ndarray, finger: tuple[int, ...],
     if length < 1.0:
         return None
     u = bone / length
+    ax, ay = np.round(tip + REACHED * half * u).astype(int)
+    if 0 <= ax < w and 0 <= ay < h and mask[ay, ax] > 0:
+        return None  # the mask holds the bone's line that far past the tip: quick, and as below
     # a window round the last bone and the nail past it, wide enough to read the background in
     far = tip + NAIL_PAST * half * u
     r = int(np.ceil(GROUND_RING * half)) + 2
