@@ -32,8 +32,8 @@ from pipeline.landmark_prior import knuckle_span
 MIDDLE_HELD = 0.9
 #: the finger's half-width, as measured, is kept within these shares of the knuckle span
 HALF_WIDTH = (0.06, 0.16)
-#: MediaPipe's tip landmark lies on the nail, not at the finger's end: the finger ends about this
-#: many of its half-widths past it
+#: MediaPipe's tip landmark often lies mid-nail: the finger then ends about this many of its
+#: half-widths past it
 NAIL_PAST = 0.8
 #: a finger whose mask runs on at least this many half-widths past the tip landmark is whole
 REACHED = 0.3
