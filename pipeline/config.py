@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pipeline.coins import DEEP, PAINT_MARGIN
 from pipeline.colour import COLOUR_MODES
 from pipeline.finger_gaps import DARK_GROUND
+from pipeline.landmark_prior import GRABCUT_ROUNDS
 from pipeline.sleeves import SLEEVE_COLOUR
 
 
@@ -171,7 +172,7 @@ class PipelineConfig:
     #: about 0.1 s on a hand rescued twice and scored level on validation
     #: (docs/val_sweep_grabcut_two_*.json), but on real photos they cut wrists and forearms off
     #: straight (docs/pipeline_steps.md, "Landmark prior and the GrabCut rescue")
-    grabcut_rounds: int = 4
+    grabcut_rounds: int = GRABCUT_ROUNDS
     #: a fingertip the model cut off from its hand (a ring, an over-exposed joint) is joined back
     #: along the finger's landmark bones (see pipeline/landmark_prior.bridge_fingers)
     finger_bridge: bool = True

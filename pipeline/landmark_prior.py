@@ -153,8 +153,12 @@ def agreement(soft: np.ndarray, prior: np.ndarray, threshold: float) -> float:
     return 1.0 if n == 0 else float((soft[prior] > threshold).mean())
 
 
+#: GrabCut's rounds where it redraws a hand's crop (``PipelineConfig.grabcut_rounds``'s default)
+GRABCUT_ROUNDS = 4
+
+
 def grabcut_soft(crop: np.ndarray, prior: np.ndarray, soft: np.ndarray, threshold: float,
-                 iterations: int = 4, band: float = 0.0, probable: np.ndarray | None = None,
+                 iterations: int = GRABCUT_ROUNDS, band: float = 0.0, probable: np.ndarray | None = None,
                  background: np.ndarray | None = None) -> np.ndarray:
     """Re-segment a crop with GrabCut: the prior is sure hand, the rest probable background (and,
     with ``band`` > 0, a band that wide, as a fraction of the crop side, around the prior probable
@@ -206,7 +210,7 @@ def skeleton_agreement(soft: np.ndarray, points: np.ndarray, threshold: float, s
 
 def apply_prior(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, threshold: float,
                 min_agreement: float, band: float = 0.0, skip: tuple[int, ...] = (),
-                rounds: int = 4) -> tuple[np.ndarray, bool]:
+                rounds: int = GRABCUT_ROUNDS) -> tuple[np.ndarray, bool]:
     """The crop's soft mask corrected by the landmark prior; also says whether GrabCut ran.
 
     The whole skeleton (less the fingers in ``skip``, :func:`phantom_fingers`) decides whether
@@ -318,7 +322,7 @@ def beyond_fingertips(shape: tuple[int, int], points: np.ndarray, reach: float) 
 
 def rescue_grown(crop: np.ndarray, soft: np.ndarray, points: np.ndarray, previous: tuple,
                  matrix: np.ndarray, threshold: float, band: float = 0.0, cone_deg: float = 0.0,
-                 skip: tuple[int, ...] = (), rounds: int = 4) -> np.ndarray:
+                 skip: tuple[int, ...] = (), rounds: int = GRABCUT_ROUNDS) -> np.ndarray:
     """A grown crop of a hand whose first crop GrabCut had to rescue, re-segmented the same way.
 
     The first crop's model mask contradicted the skeleton (pale skin on pale wood, say): the

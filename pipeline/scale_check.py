@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.landmark_prior import grabcut_soft, hand_prior
+from pipeline.landmark_prior import GRABCUT_ROUNDS, grabcut_soft, hand_prior
 from segmentation.crops import crop_to_crop
 
 #: the smaller crop's footprint counts from this far inside its edges (a fraction of its side):
@@ -74,7 +74,7 @@ def excess(soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: flo
 
 def reseed_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: float,
                  points: np.ndarray | None = None, margin: float = 0.03,
-                 unsure: np.ndarray | None = None, rounds: int = 4) -> np.ndarray:
+                 unsure: np.ndarray | None = None, rounds: int = GRABCUT_ROUNDS) -> np.ndarray:
     """The grown crop re-segmented by GrabCut, which may only take away from ``soft``.
 
     Inside the finer crop's footprint its hand is sure hand and its background, ``margin`` (a
@@ -99,7 +99,7 @@ def reseed_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np
 
 def check_grown(crop: np.ndarray, soft: np.ndarray, previous: tuple, matrix: np.ndarray, threshold: float,
                 limit: float, points: np.ndarray | None = None, unsure: np.ndarray | None = None,
-                rounds: int = 4) -> np.ndarray:
+                rounds: int = GRABCUT_ROUNDS) -> np.ndarray:
     """``soft``, or :func:`reseed_grown`'s when its :func:`excess` over ``previous`` passes
     ``limit``: the one entry point for a grown crop and for a hand's wide look alike.
 
