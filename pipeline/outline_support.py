@@ -51,12 +51,6 @@ def edge_shares(image: np.ndarray, mask: np.ndarray) -> list[tuple[np.ndarray, f
     for label in range(1, count):
         component = labels == label
         contours, _ = cv2.findContours(component.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-        points = np.concatenate([c[:, 0, :] for c in contours]).astype(np.int64)
-        inner = (points[:, 0] > reach) & (points[:, 0] < w - 1 - reach) & (points[:, 1] > reach) & (points[:, 1] < h - 1 - reach)
-        if inner.sum() < 8:
-            # the outline runs along the border: no outside to compare with, so nothing to judge by
-            out.append((component, 1.0))
-            continue
         # the normal from the neighbours a few points either way along the contour
         contour = max(contours, key=len)[:, 0, :].astype(np.float64)
         n = len(contour)
@@ -70,6 +64,7 @@ def edge_shares(image: np.ndarray, mask: np.ndarray) -> list[tuple[np.ndarray, f
         at = contour[idx][ok]
         keep = (at[:, 0] > reach) & (at[:, 0] < w - 1 - reach) & (at[:, 1] > reach) & (at[:, 1] < h - 1 - reach)
         if keep.sum() < 8:
+            # the outline runs along the border: no outside to compare with, so nothing to judge by
             out.append((component, 1.0))
             continue
         at, normal = at[keep], normal[keep]
