@@ -75,6 +75,30 @@ def background_distance(pix: np.ndarray, ground: np.ndarray) -> np.ndarray:
     return best
 
 
+def thinned(ground: np.ndarray) -> np.ndarray:
+    """At most :data:`MAX_SAMPLES` of the background's pixels, evenly spread."""
+    return ground[:: -(-len(ground) // MAX_SAMPLES)] if len(ground) > MAX_SAMPLES else ground
+
+
+def joined_pieces(found: np.ndarray, mask: np.ndarray, seeds: np.ndarray | None = None) -> np.ndarray:
+    """Bool: the pieces of ``found`` (uint8, 1 = passed the colour test) that, after an opening,
+    touch ``mask`` (bool) and, given ``seeds`` (bool), reach them. JPEG noise leaves single
+    pixels: the opening drops the crumbs (the pipeline fills the pinholes after; a closing here
+    would join a dark blot in a gap two pixels away)."""
+    found = cv2.morphologyEx(found, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, labels = cv2.connectedComponents(found, connectivity=8)
+    if n <= 1:
+        return np.zeros(found.shape, bool)
+    kept = np.zeros(n, bool)
+    kept[labels[(cv2.dilate(mask.view(np.uint8), np.ones((3, 3), np.uint8)) > 0) & (found > 0)]] = True
+    if seeds is not None:
+        reached = np.zeros(n, bool)
+        reached[labels[seeds]] = True
+        kept &= reached
+    kept[0] = False
+    return kept[labels]
+
+
 def fill_fingers(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray, thumb: bool = True) -> np.ndarray:
     """``mask`` (uint8, 255 = hand) with the lost stretches of the fingers of the hand whose 21
     landmarks are ``points`` (the image's pixels) put back; see the module's docstring. Returns
@@ -106,9 +130,7 @@ def fill_fingers(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray, th
         cv2.polylines(wide, [poly], False, 1, 4 * half + 1)
         near_mask = cv2.dilate(m.view(np.uint8), np.ones((5, 5), np.uint8)) > 0
         img = image_rgb[y0:y1, x0:x1]
-        ground = img[~near_mask & (wide == 0)]
-        if len(ground) > MAX_SAMPLES:
-            ground = ground[:: -(-len(ground) // MAX_SAMPLES)]
+        ground = thinned(img[~near_mask & (wide == 0)])
         skin = img[m & (corridor > 0)]
         if len(ground) < MIN_SAMPLES or len(skin) < MIN_SAMPLES:
             continue
@@ -124,20 +146,8 @@ def fill_fingers(image_rgb: np.ndarray, mask: np.ndarray, points: np.ndarray, th
             continue
         fill = np.zeros(line.shape, np.uint8)
         fill[ys[keep], xs[keep]] = 1
-        # JPEG noise leaves single pixels: an opening drops the crumbs (the pipeline fills the
-        # pinholes after; a closing here would join a dark blot in the gap two pixels away)
-        fill = cv2.morphologyEx(fill, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
         # only pieces that reach the missing bone line and touch the mask
-        n, labels = cv2.connectedComponents(fill, connectivity=8)
-        if n <= 1:
-            continue
-        seeded = np.zeros(n, bool)
-        seeded[labels[missing_line]] = True
-        touching = np.zeros(n, bool)
-        touching[labels[(cv2.dilate(m.view(np.uint8), np.ones((3, 3), np.uint8)) > 0) & (fill > 0)]] = True
-        seeded &= touching
-        seeded[0] = False
-        add = seeded[labels]
+        add = joined_pieces(fill, m, missing_line)
         if add.any():
             if out is mask:
                 out = mask.copy()

@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from detection.faces import FINGERS
-from pipeline.finger_fill import MAX_SAMPLES, MIN_SAMPLES, background_distance
+from pipeline.finger_fill import MIN_SAMPLES, background_distance, joined_pieces, thinned
 from pipeline.landmark_prior import knuckle_span
 
 #: the middle bone (PIP to DIP) must be in the mask over at least this share of its line
@@ -69,22 +69,13 @@ def _unlike_ground(image: np.ndarray, window: np.ndarray, capsules: np.ndarray, 
     ground = image[~hand]
     if len(ground) < MIN_SAMPLES:
         return None
-    if len(ground) > MAX_SAMPLES:
-        ground = ground[:: -(-len(ground) // MAX_SAMPLES)]
     ys, xs = np.nonzero(candidates)
-    far = background_distance(image[ys, xs], ground) > SPREAD
+    far = background_distance(image[ys, xs], thinned(ground)) > SPREAD
     if not far.any():
         return None
     keep = np.zeros(window.shape, np.uint8)
     keep[ys[far], xs[far]] = 1
-    keep = cv2.morphologyEx(keep, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    n, labels = cv2.connectedComponents(keep, connectivity=8)
-    if n <= 1:
-        return None
-    touching = np.zeros(n, bool)
-    touching[labels[(cv2.dilate((window > 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & (keep > 0)]] = True
-    touching[0] = False
-    add = touching[labels]
+    add = joined_pieces(keep, window > 0)
     return add if add.any() else None
 
 
