@@ -100,7 +100,9 @@ def open_image(source: str | os.PathLike | bytes, max_pixels: int = MAX_PIXELS) 
     except UnidentifiedImageError:
         if not heif and name.lower().endswith((".heic", ".heif")):
             raise ImageReadError(f"{name}: HEIC/HEIF needs the pillow-heif package (pip install pillow-heif)") from None
-        raise ImageReadError(f"{name}: not an image (format not recognised)") from None
+        img = _tiff_by_opencv(source, name, max_pixels)
+        if img is None:
+            raise ImageReadError(f"{name}: not an image (format not recognised)") from None
     except (OSError, SyntaxError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ImageReadError(f"{name}: corrupt or truncated image ({reason})") from None
@@ -109,6 +111,40 @@ def open_image(source: str | os.PathLike | bytes, max_pixels: int = MAX_PIXELS) 
     except Exception:  # a broken EXIF block must not lose the picture itself
         pass
     return img
+
+
+#: the first bytes of a TIFF file, little- and big-endian
+TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
+
+
+def _tiff_by_opencv(source: str | os.PathLike | bytes, name: str, max_pixels: int) -> Image.Image | None:
+    """A TIFF Pillow cannot decode (three 32-bit float channels, as HDR and scientific tools
+    write them) decoded by OpenCV instead, as 8-bit RGB(A); None when it is no TIFF or OpenCV
+    cannot read it either. Floats are read on a 0-1 scale (or 0 to their maximum when brighter),
+    16 bits on 0-65535."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if not data.startswith(TIFF_MAGIC):
+        return None
+    import cv2
+
+    arr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    if arr is None or arr.ndim not in (2, 3) or (arr.ndim == 3 and arr.shape[2] not in (1, 3, 4)):
+        return None
+    h, w = arr.shape[:2]
+    if w * h > max_pixels:
+        raise ImageReadError(f"{name}: {w}x{h} = {w * h / 1e6:.1f} MP exceeds the limit of {max_pixels / 1e6:.0f} MP")
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[..., 0]
+    if arr.dtype.kind == "f":
+        arr = np.nan_to_num(arr.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+        top = max(1.0, float(arr.max()))
+        arr = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    elif arr.dtype != np.uint8:
+        top = 65535.0 if arr.dtype.itemsize >= 2 and arr.max() > 255 else 255.0
+        arr = np.clip(arr.astype(np.float64) / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if arr.ndim == 3:  # OpenCV's channel order is BGR(A)
+        arr = cv2.cvtColor(arr, cv2.COLOR_BGRA2RGBA if arr.shape[2] == 4 else cv2.COLOR_BGR2RGB)
+    return Image.fromarray(np.ascontiguousarray(arr))
 
 
 def read_rgb(source: str | os.PathLike | bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray:

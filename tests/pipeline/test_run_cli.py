@@ -243,3 +243,26 @@ def test_our_pixel_limit_governs_not_pillows_bomb_guard(tmp_path, monkeypatch):
     with pytest.raises(ImageReadError) as exc:
         read_rgb(src, max_pixels=500)  # refused inside Pillow's open(): said in our words
     assert "exceeds the limit" in str(exc.value) and "bomb" not in str(exc.value)
+
+
+def test_a_float_tiff_pillow_cannot_decode_is_read_by_opencv(tmp_path, tiny_model_path):
+    import cv2
+
+    from pipeline.imageio import ImageReadError, read_rgb
+
+    img, _ = draw_hand(60, 80)
+    scaled = img[..., ::-1].astype(np.float32) / 255.0  # three float channels, BGR, on a 0-1 scale
+    src = tmp_path / "hdr.tif"
+    assert cv2.imwrite(str(src), scaled)
+    with pytest.raises(Exception):
+        Image.open(src).load()  # what Pillow makes of it
+    back = read_rgb(src)
+    assert back.shape == (60, 80, 3) and np.abs(back.astype(int) - img).max() <= 4  # OpenCV writes it a little lossy
+    assert (read_rgb(src.read_bytes()) == back).all()  # an upload (bytes) alike
+    out = tmp_path / "out"
+    assert run([src, "-o", out], tiny_model_path) == 0
+    assert Image.open(out / "cutouts" / "hdr.png").size == (80, 60)
+    broken = tmp_path / "broken.tif"
+    broken.write_bytes(b"II*\x00" + b"\x00" * 40)  # a TIFF's first bytes and nothing readable
+    with pytest.raises(ImageReadError, match="not an image"):
+        read_rgb(broken)
