@@ -308,6 +308,11 @@ class PipelineConfig:
     #: draws a hand-sized blob of nothing. No validation photo changes
     #: (docs/val_sweep_drop_unseen_*.json), nor any of the 684 hand_boxes photos by over 2 %
     drop_unseen: bool = True
+    #: with no hand found, the U-Net's mask of the whole photo only says where to look: each of
+    #: its pieces is boxed and segmented as a hand without landmarks would be, at a crop's
+    #: resolution, instead of pasting the whole-photo mask (a letterbox of a 2160x4000 photo is a
+    #: 256 px view). Pieces under this share of the photo's area are passed over; 0 turns it off
+    fallback_pieces: float = 0.002
     #: average with the horizontally flipped crop (slower, slightly smoother)
     tta_flip: bool = False
     #: colour cast: "none", "grayworld" (white-balance every crop) or "auto" (a crop the model is

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from detection.boxes import Box, box_intersection, offset_box
+from detection.boxes import Box, box_intersection, expand_box, offset_box
 from detection.faces import (BESIDE_FACE, ON_OUTLINE, face_exclusion, faces_apart_from_hands, faces_not_hands,
                              forearm_band, hand_outline, hand_shape, wrist_axis)
 from detection.grey import is_grey
@@ -42,6 +42,13 @@ from pipeline.sleeves import beyond_sleeve
 from pipeline.tip_fill import fill_tips
 from pipeline.wrist_bridge import bridge_wrist
 from segmentation.crops import crop_matrix, crop_square, footprint, in_photo, letterbox_region, paste_soft, warp_crop
+
+#: ``HandBox.source`` of a box round a piece of the whole-photo mask (``PipelineConfig.fallback_pieces``)
+PIECE_SOURCE = "fallback-piece"
+#: a piece's box grows this much of its size per side before it is cropped
+PIECE_REACH = 0.25
+#: ... and is looked at only if its crop is this many times finer than the whole photo's view
+PIECE_MIN_GAIN = 1.5
 
 
 @dataclass(frozen=True)
@@ -307,6 +314,10 @@ class Pipeline:
                                                [b.landmarks for b in hands] if cfg.face_behind_hand else None)
             else:
                 faces = faces_apart_from_hands(found_faces, [b.xyxy for b in hands])
+        found = hands
+        if fallback and cfg.fallback_pieces > 0:
+            hands = self._pieces_as_boxes(image, faces)
+            fallback = not hands
         t1 = time.perf_counter()
         regions = [crop_square(b.xyxy, cfg.margin) for b in hands] or [letterbox_region(w, h)]
 
@@ -442,7 +453,8 @@ class Pipeline:
                 # a hand known by its landmarks keeps its palm, fingers and forearm's way, not
                 # its whole box: a cheek inside the box beside the fingers is still face
                 known = [b.landmarks - (x0, y0) for b in hands if b.landmarks is not None]
-                boxed = [b for b in hands if b.landmarks is None or not cfg.face_spare_outline]
+                boxed = [b for b in hands if (b.landmarks is None or not cfg.face_spare_outline)
+                         and b.source != PIECE_SOURCE]  # a piece's box is no sign of a hand
                 spared = [forearm_band(lm) for lm in known]
                 if cfg.face_spare_outline:
                     spared += [shape for lm in known for shape in hand_shape(lm, cfg.face_spare_width)]
@@ -556,12 +568,12 @@ class Pipeline:
         return PipelineResult(
             mask=mask,
             alpha=alpha,
-            hands=hands,
+            hands=found,
             regions=[chain[-1][0] for _, chain in done],
             faces=faces,
             timings={"detect": t1 - t0, "segment": t2 - t1, "refine": t3 - t2, "total": t3 - t0},
-            fallback_used=fallback,
-            agreement=[agreements.get(i) for i in range(len(hands))],
+            fallback_used=not found,
+            agreement=[agreements.get(i) for i in range(len(found))],
         )
 
     def _without_coins(self, image: np.ndarray, crops: np.ndarray, softs: np.ndarray, idxs: list[int | None],
@@ -644,6 +656,33 @@ class Pipeline:
                     continue
             kept.append(hand)
         return kept
+
+    def _pieces_as_boxes(self, image: np.ndarray, faces: list[Box]) -> list[HandBox]:
+        """Boxes round the pieces of the U-Net's mask of the whole photo (less the faces), largest
+        first, at most ``max_hands``: where to look when no detector found a hand
+        (``PipelineConfig.fallback_pieces``). Each is then cropped and segmented at a crop's
+        resolution, as a YOLO box MediaPipe did not confirm would be, and the outline test that
+        such boxes get (``drop_unseen``) still clears a blank photo's blob.
+
+        Empty (the whole-photo mask is kept) when a piece's crop would not be
+        :data:`PIECE_MIN_GAIN` times finer than the whole-photo view: a piece that fills the photo
+        (a skin-coloured wall taken for hand) only loses the photo's context in a crop of its own.
+        Each box is grown by :data:`PIECE_REACH` per side first: a tight crop of a hand running
+        off the photo's edge lost the back of the hand beside that edge."""
+        h, w = image.shape[:2]
+        whole = self.silhouette(image, (0.0, 0.0, float(w), float(h)))
+        excluded = face_exclusion((h, w), faces, []) if faces else None
+        if excluded is not None:
+            whole &= ~excluded
+        _, _, stats, _ = cv2.connectedComponentsWithStats(whole.view(np.uint8), connectivity=8)
+        least = self.config.fallback_pieces * h * w
+        pieces = sorted((s for s in stats[1:] if s[4] >= least), key=lambda s: -s[4])[: self.config.max_hands]
+        boxes = [expand_box((float(x), float(y), float(x + bw), float(y + bh)), PIECE_REACH)
+                 for x, y, bw, bh, _ in pieces]
+        sides = [crop_square(b, self.config.margin) for b in boxes]
+        if any(max(x1 - x0, y1 - y0) * PIECE_MIN_GAIN > max(h, w) for x0, y0, x1, y1 in sides):
+            return []
+        return [HandBox(xyxy=b, score=0.0, landmarks=None, handedness="", source=PIECE_SOURCE) for b in boxes]
 
     def silhouette(self, image: np.ndarray, box: Box) -> np.ndarray:
         """``HxW`` bool: what the U-Net takes for hand in the crop a landmark-less ``box`` gets

@@ -45,6 +45,31 @@ def test_no_hand_falls_back_to_whole_image_letterboxed():
     assert iou(r.mask, mask) > 0.85
 
 
+def test_no_hand_small_in_a_large_photo_is_looked_at_again_in_a_crop_of_its_own():
+    hand, truth = draw_hand(240, 320)
+    rng = np.random.default_rng(3)
+    img = (rng.normal(0, 6, (960, 1280, 3)) + [60, 90, 140]).clip(0, 255).astype(np.uint8)  # draw_hand's ground
+    img[600:840, 100:420] = hand  # the hand small in its lower left
+    mask = np.zeros(img.shape[:2], np.uint8)
+    mask[600:840, 100:420] = truth
+    on = Pipeline(FakeDetector([]), ColourSegmenter(size=64)).process(img)
+    off = Pipeline(FakeDetector([]), ColourSegmenter(size=64), PipelineConfig(fallback_pieces=0)).process(img)
+    assert on.fallback_used and on.hands == []  # still reported as no hand found
+    (x0, y0, x1, y1), = on.regions
+    hx0, hy0, hx1, hy1 = mask_box(mask)
+    assert x1 - x0 < 1280 / 1.5 and x0 <= hx0 and y0 <= hy0 and x1 >= hx1 and y1 >= hy1
+    assert off.regions[0][2] - off.regions[0][0] >= 1280
+    assert iou(on.mask, mask) > iou(off.mask, mask) + 0.05  # a 64 px view of the whole photo is coarse
+
+
+def test_no_hand_filling_the_photo_keeps_the_whole_photo_view():
+    img, mask = draw_hand(120, 300)
+    img[:] = (205, 150, 120)  # a skin-coloured wall: the one piece is the whole photo
+    r = Pipeline(FakeDetector([]), ColourSegmenter(size=128)).process(img)
+    (x0, y0, x1, y1), = r.regions
+    assert x1 - x0 >= 300
+
+
 def test_require_hand_raises():
     img, _ = draw_hand()
     with pytest.raises(NoHandFound):
