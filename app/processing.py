@@ -16,7 +16,7 @@ from pathlib import PurePath
 import numpy as np
 
 from pipeline.core import Pipeline, PipelineResult
-from pipeline.imageio import ImageReadError, heif_supported, read_rgb
+from pipeline.imageio import ImageReadError, heif_supported, read_rgb_and_profile
 from pipeline.png import encode_png  # re-exported for the UI: one PNG writer for the CLI and the app
 from pipeline.render import composite, cutout_rgba
 
@@ -46,6 +46,7 @@ class Outcome:
         result: the pipeline's output at the image's full resolution, None on error.
         error: one-line reason the file could not be processed, None on success.
         seconds: wall time for decoding plus ``Pipeline.process``.
+        profile: the photo's RGB colour profile (ICC bytes), for its cut-out; None when it has none.
     """
 
     name: str
@@ -53,6 +54,7 @@ class Outcome:
     result: PipelineResult | None = None
     error: str | None = None
     seconds: float = 0.0
+    profile: bytes | None = None
 
     def __post_init__(self) -> None:
         if (self.error is None) == (self.result is None):
@@ -110,7 +112,7 @@ def process_upload(
         return Outcome(name, error=f"{len(data) / 2**20:.1f} MB is over the upload limit of "
                                    f"{max_bytes / 2**20:.0f} MB")
     try:
-        image = read_rgb(data, max_pixels)
+        image, profile = read_rgb_and_profile(data, max_pixels)
     except ImageReadError as exc:
         return Outcome(name, error=_reason(exc))
     try:
@@ -118,7 +120,7 @@ def process_upload(
     except Exception as exc:  # a model or detector fault on one file must not take the page down
         reason = str(exc).splitlines()[0] if str(exc) else ""
         return Outcome(name, error=f"processing failed ({type(exc).__name__}{': ' + reason if reason else ''})")
-    return Outcome(name, image=image, result=result, seconds=time.perf_counter() - t0)
+    return Outcome(name, image=image, result=result, seconds=time.perf_counter() - t0, profile=profile)
 
 
 def output_stems(names: list[str]) -> list[str]:
@@ -158,5 +160,6 @@ def results_zip(outcomes: list[Outcome], background: Background) -> bytes:
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
         for stem, o in zip(output_stems([o.name for o in good]), good):
             zf.writestr(f"masks/{stem}.png", encode_png(o.result.mask))
-            zf.writestr(f"cutouts/{stem}.png", encode_png(cutout_image(o.image, o.result.alpha, background)))
+            zf.writestr(f"cutouts/{stem}.png", encode_png(cutout_image(o.image, o.result.alpha, background),
+                                                          icc=o.profile))
     return buf.getvalue()

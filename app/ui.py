@@ -187,9 +187,10 @@ def timing_text(outcome: Outcome) -> str:
             f"(detect {t['detect']:.2f}, segment {t['segment']:.2f}, refine {t['refine']:.2f})")
 
 
-def cutout_png(image: np.ndarray, alpha: np.ndarray, background: Background) -> bytes:
-    """Full-resolution cut-out PNG, encoded only when its download button is clicked."""
-    return encode_png(cutout_image(image, alpha, background))
+def cutout_png(image: np.ndarray, alpha: np.ndarray, background: Background, profile: bytes | None = None) -> bytes:
+    """Full-resolution cut-out PNG (with the photo's colour profile), encoded only when its
+    download button is clicked."""
+    return encode_png(cutout_image(image, alpha, background), icc=profile)
 
 
 def show_outcome(outcome: Outcome, stem: str, index: int, controls: Controls, heic: bool) -> None:
@@ -216,7 +217,7 @@ def show_outcome(outcome: Outcome, stem: str, index: int, controls: Controls, he
         col.image(picture, caption=caption, width="stretch")
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
-        "Cut-out PNG", functools.partial(cutout_png, image, res.alpha, controls.background),
+        "Cut-out PNG", functools.partial(cutout_png, image, res.alpha, controls.background, outcome.profile),
         file_name=f"{stem}_cutout.png", mime="image/png", key=f"cutout-{index}", on_click="ignore",
         icon=":material/download:",
     )

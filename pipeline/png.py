@@ -73,8 +73,12 @@ def _deflate(raw: np.ndarray, level: int, parts: int) -> bytes:
     return b"\x78\x01" + b"".join(slices) + struct.pack(">I", checksum)
 
 
-def encode_png(array: np.ndarray, level: int = 1) -> bytes:
-    """PNG bytes of an ``HxW`` (grey), ``HxWx3`` (RGB) or ``HxWx4`` (RGBA) uint8 array."""
+def encode_png(array: np.ndarray, level: int = 1, icc: bytes | None = None) -> bytes:
+    """PNG bytes of an ``HxW`` (grey), ``HxWx3`` (RGB) or ``HxWx4`` (RGBA) uint8 array.
+
+    ``icc``: the colour profile the pixels are in (an RGB image's only; the photo's, see
+    ``pipeline.imageio.rgb_profile``), stored in an iCCP chunk so that colour-managed viewers
+    show a wide-gamut phone photo's cut-out in the photo's own colours."""
     if array.dtype != np.uint8 or array.ndim not in (2, 3) or (array.ndim == 3 and array.shape[2] not in (1, 3, 4)):
         raise ValueError("encode_png expects an HxW, HxWx3 or HxWx4 uint8 array")
     h, w = array.shape[:2]
@@ -84,5 +88,8 @@ def encode_png(array: np.ndarray, level: int = 1) -> bytes:
     raw = _filtered_rows(np.ascontiguousarray(array))
     parts = 1 if raw.nbytes < _SPLIT_BYTES or h < 8 else min(h // 4, _WORKERS)
     header = struct.pack(">IIBBBBB", w, h, 8, _COLOUR_TYPE[channels], 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", _deflate(raw, level, parts))
-            + _chunk(b"IEND", b""))
+    profile = b""
+    if icc and channels >= 3:  # PNG allows an RGB profile only on a colour image
+        profile = _chunk(b"iCCP", b"ICC profile\x00\x00" + zlib.compress(icc, 6))
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + profile
+            + _chunk(b"IDAT", _deflate(raw, level, parts)) + _chunk(b"IEND", b""))

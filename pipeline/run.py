@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.imageio import IMAGE_EXTENSIONS, MAX_PIXELS, ImageReadError, read_rgb, save_jpeg, save_png
+from pipeline.imageio import IMAGE_EXTENSIONS, MAX_PIXELS, ImageReadError, read_rgb_and_profile, save_jpeg, save_png
 from pipeline.options import add_pipeline_options, config_from_args, quiet_native_logs
 
 
@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         bar.set_postfix_str(job.source.name[-30:], refresh=False)
         t0 = time.perf_counter()
         try:
-            image = read_rgb(job.source, args.max_pixels)
+            image, profile = read_rgb_and_profile(job.source, args.max_pixels)
             result = pipeline.process(image)
         except ImageReadError as exc:
             summary.failed += 1
@@ -188,9 +188,12 @@ def main(argv: list[str] | None = None) -> int:
                 if kind == "mask":
                     save_png(path, result.mask)
                 elif kind == "cutout":
-                    save_png(path, composite(image, result.alpha, bg) if bg else cutout_rgba(image, result.alpha))
+                    # the photo's colour profile goes with its pixels (the mask is no colour)
+                    save_png(path, composite(image, result.alpha, bg) if bg else cutout_rgba(image, result.alpha),
+                             profile)
                 else:
-                    save_jpeg(path, overlay(image, result.mask, [h.xyxy for h in result.hands], faces=result.faces))
+                    save_jpeg(path, overlay(image, result.mask, [h.xyxy for h in result.hands], faces=result.faces),
+                              icc=profile)
         except OSError as exc:
             summary.failed += 1
             tqdm.write(f"error: {job.source}: cannot write output ({exc.strerror or exc})", file=sys.stderr)

@@ -201,3 +201,21 @@ def test_accepted_types_offer_heic_only_when_readable():
 
 def test_digest_is_by_content():
     assert file_digest(b"abc") == file_digest(b"abc") != file_digest(b"abd")
+
+
+def test_the_photos_colour_profile_goes_with_its_cut_out_not_its_mask(hand, pipeline):
+    from PIL import ImageCms
+
+    from app.ui import cutout_png
+
+    img, _ = hand
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()  # stands in for Display P3
+    tagged = process_upload("wide.jpg", jpeg_bytes(img, icc_profile=profile), pipeline)
+    plain = process_upload("plain.jpg", jpeg_bytes(img), pipeline)
+    assert tagged.profile == profile and plain.profile is None
+    with zipfile.ZipFile(io.BytesIO(results_zip([tagged, plain], None))) as zf:
+        assert Image.open(io.BytesIO(zf.read("cutouts/wide.png"))).info.get("icc_profile") == profile
+        assert "icc_profile" not in Image.open(io.BytesIO(zf.read("masks/wide.png"))).info
+        assert "icc_profile" not in Image.open(io.BytesIO(zf.read("cutouts/plain.png"))).info
+    download = Image.open(io.BytesIO(cutout_png(tagged.image, tagged.result.alpha, None, tagged.profile)))
+    assert download.info.get("icc_profile") == profile and download.mode == "RGBA"

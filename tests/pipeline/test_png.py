@@ -45,3 +45,14 @@ def test_non_contiguous_input_is_written_as_seen():
 def test_unsupported_arrays_are_refused(arr):
     with pytest.raises(ValueError):
         encode_png(arr)
+
+
+def test_a_colour_profile_is_stored_for_colour_images_only():
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    rgba = np.random.default_rng(0).integers(0, 256, (9, 7, 4), dtype=np.uint8)
+    img = Image.open(io.BytesIO(encode_png(rgba, icc=profile)))
+    assert img.info.get("icc_profile") == profile and np.array_equal(np.asarray(img), rgba)
+    grey = Image.open(io.BytesIO(encode_png(rgba[..., 0], icc=profile)))  # PNG allows no RGB profile on grey
+    assert "icc_profile" not in grey.info and np.array_equal(np.asarray(grey), rgba[..., 0])

@@ -266,3 +266,32 @@ def test_a_float_tiff_pillow_cannot_decode_is_read_by_opencv(tmp_path, tiny_mode
     broken.write_bytes(b"II*\x00" + b"\x00" * 40)  # a TIFF's first bytes and nothing readable
     with pytest.raises(ImageReadError, match="not an image"):
         read_rgb(broken)
+
+
+def test_the_photos_colour_profile_is_kept_in_cutout_and_overlay_not_in_the_mask(tmp_path, tiny_model_path):
+    from PIL import ImageCms
+
+    from pipeline.imageio import rgb_profile
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()  # stands in for Display P3
+    lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    src = tmp_path / "in"
+    src.mkdir()
+    img, _ = draw_hand(60, 80)
+    Image.fromarray(img).save(src / "wide.jpg", icc_profile=profile)
+    Image.fromarray(img).save(src / "plain.jpg")
+    out = tmp_path / "out"
+    assert run([src, "-o", out, "--overlay"], tiny_model_path) == 0
+    assert Image.open(out / "cutouts" / "wide.png").info.get("icc_profile") == profile
+    assert Image.open(out / "overlays" / "wide.jpg").info.get("icc_profile") == profile
+    assert "icc_profile" not in Image.open(out / "masks" / "wide.png").info
+    assert "icc_profile" not in Image.open(out / "cutouts" / "plain.png").info
+    assert run([src, "-o", tmp_path / "flat", "--bg-color", "white"], tiny_model_path) == 0
+    assert Image.open(tmp_path / "flat" / "cutouts" / "wide.png").info.get("icc_profile") == profile
+    # a profile that does not describe RGB pixels (Lab here; a grey or CMYK photo's) is not passed on
+    tagged = Image.fromarray(img)
+    tagged.info["icc_profile"] = lab
+    assert rgb_profile(tagged) is None
+    cmyk = Image.fromarray(img).convert("CMYK")
+    cmyk.info["icc_profile"] = profile
+    assert rgb_profile(cmyk) is None
