@@ -298,6 +298,11 @@ class PipelineConfig:
     #: capsules spare the cheek between two fingertips, narrower ones cut the fingers' edges
     #: (docs/val_sweep_face_spare_width_*.json)
     face_spare_width: float = 0.12
+    #: ... and the last capsule of each finger runs on this many palm lengths past the tip
+    #: landmark (its round end already reaches ``face_spare_width`` past it). 0.15 until
+    #: session 56 spared the cheek or brow just above fingertips held over a face
+    #: (docs/val_sweep_face_spare_nail_*.json)
+    face_spare_nail: float = 0.0
     #: the face guard also keeps the neck below each face out of the masks
     face_neck: bool = True
     #: fail instead of segmenting the whole image when no hand is found

@@ -457,7 +457,8 @@ class Pipeline:
                          and b.source != PIECE_SOURCE]  # a piece's box is no sign of a hand
                 spared = [forearm_band(lm) for lm in known]
                 if cfg.face_spare_outline:
-                    spared += [shape for lm in known for shape in hand_shape(lm, cfg.face_spare_width)]
+                    spared += [shape for lm in known
+                               for shape in hand_shape(lm, cfg.face_spare_width, cfg.face_spare_nail)]
                 excluded = face_exclusion((y1 - y0, x1 - x0), [offset_box(f, x0, y0) for f in faces],
                                           [offset_box(b.xyxy, x0, y0) for b in boxed], spared, neck=cfg.face_neck)
                 if excluded is not None:

@@ -367,3 +367,27 @@ def test_the_pipeline_gives_an_auto_detector_the_u_net_s_mask_of_a_box_as_its_si
     small = seen["silhouette"]((90.0, 10.0, 110.0, 30.0))  # a box above the palm: its crop only
     ys, xs = np.nonzero(small)
     assert small.sum() < 0.2 * on_hand.sum() and (ys.max() < 40 if len(ys) else True)
+
+
+def test_the_brow_just_above_a_fingertip_held_over_a_face_is_face():
+    lms = open_hand(x=200.0, y=260.0, palm=80.0)  # the middle fingertip at (200, 128), pointing up
+    img = np.full((300, 400, 3), (60, 90, 140), np.uint8)
+    cv2.ellipse(img, (200, 150), (70, 80), 0, 0, 360, (200, 148, 122), -1)  # a skin-coloured face
+    skin = (205, 150, 120)
+    cv2.fillConvexPoly(img, np.round(lms[[0, 1, 5, 9, 13, 17]]).astype(np.int32), skin)
+    for f in range(5):
+        for j in range(4):
+            a = lms[0] if j == 0 else lms[4 * f + j]
+            cv2.line(img, tuple(map(int, a)), tuple(map(int, lms[4 * f + j + 1])), skin, 14)
+    hand = HandBox(mask_box(np.ones((300, 400), bool)), 0.9, landmarks=lms, source="mediapipe")
+    face = Face((135.0, 100.0, 265.0, 180.0), [(172, 150), (228, 150)], 0.9)
+    brow = np.zeros(img.shape[:2], bool)
+    brow[107:116, 197:204] = True  # 12-21 px (0.15-0.27 palm lengths) past the tip landmark
+    cfg = dict(margin=0.3, max_grow=0, landmark_prior=False, tip_reach=0.0, context_margin=0.0, tip_fill=False)
+    kept = {}
+    for nail in (0.15, 0.0):
+        r = Pipeline(FakeDetector([hand]), ColourSegmenter(size=128), PipelineConfig(face_spare_nail=nail, **cfg),
+                     FakeFaces([face])).process(img)
+        kept[nail] = (r.mask > 0)[brow].mean()
+        assert (r.mask > 0)[124, 200]  # the fingertip itself stays hand
+    assert kept[0.15] > 0.9 and kept[0.0] < 0.05
