@@ -230,7 +230,9 @@ def test_face_guard_cuts_a_cheek_inside_the_hand_box_beside_the_fingers():
         assert abs((r.mask > 0)[cheek].mean() - expected) < 0.05, spare
 
 
-def test_face_guard_cuts_a_face_seen_between_the_fingers_of_a_hand_held_over_it():
+def hand_held_over_a_face() -> tuple[np.ndarray, np.ndarray]:
+    """A 400x300 photo of a skin-coloured face (centre (200, 150)) with an open hand held up over
+    it (wrist at (200, 260), palm 80 px), and the hand's landmarks."""
     lms = open_hand(x=200.0, y=260.0, palm=80.0)
     img = np.full((300, 400, 3), (60, 90, 140), np.uint8)
     cv2.ellipse(img, (200, 150), (70, 80), 0, 0, 360, (200, 148, 122), -1)  # a skin-coloured face
@@ -240,6 +242,11 @@ def test_face_guard_cuts_a_face_seen_between_the_fingers_of_a_hand_held_over_it(
         for j in range(4):
             a = lms[0] if j == 0 else lms[4 * f + j]
             cv2.line(img, tuple(map(int, a)), tuple(map(int, lms[4 * f + j + 1])), skin, 14)
+    return img, lms
+
+
+def test_face_guard_cuts_a_face_seen_between_the_fingers_of_a_hand_held_over_it():
+    img, lms = hand_held_over_a_face()
     box = (135.0, 100.0, 265.0, 180.0)  # the face: 0.95 of its box inside the hand's outline
     eyes = [(172, 150), (228, 150)]  # in the gaps either side of the middle finger
     hand = HandBox(mask_box(np.ones((300, 400), bool)), 0.9, landmarks=lms, source="mediapipe")
@@ -370,15 +377,7 @@ def test_the_pipeline_gives_an_auto_detector_the_u_net_s_mask_of_a_box_as_its_si
 
 
 def test_the_brow_just_above_a_fingertip_held_over_a_face_is_face():
-    lms = open_hand(x=200.0, y=260.0, palm=80.0)  # the middle fingertip at (200, 128), pointing up
-    img = np.full((300, 400, 3), (60, 90, 140), np.uint8)
-    cv2.ellipse(img, (200, 150), (70, 80), 0, 0, 360, (200, 148, 122), -1)  # a skin-coloured face
-    skin = (205, 150, 120)
-    cv2.fillConvexPoly(img, np.round(lms[[0, 1, 5, 9, 13, 17]]).astype(np.int32), skin)
-    for f in range(5):
-        for j in range(4):
-            a = lms[0] if j == 0 else lms[4 * f + j]
-            cv2.line(img, tuple(map(int, a)), tuple(map(int, lms[4 * f + j + 1])), skin, 14)
+    img, lms = hand_held_over_a_face()  # the middle fingertip at (200, 128), pointing up
     hand = HandBox(mask_box(np.ones((300, 400), bool)), 0.9, landmarks=lms, source="mediapipe")
     face = Face((135.0, 100.0, 265.0, 180.0), [(172, 150), (228, 150)], 0.9)
     brow = np.zeros(img.shape[:2], bool)
