@@ -45,18 +45,23 @@ class ImageReadError(ValueError):
     """A file that cannot be used as an input image; the message is one line."""
 
 
+def _to_8_bits(arr: np.ndarray) -> np.ndarray:
+    """An integer or float image of any depth as ``uint8``: integers on a 0-255 scale, or 0-65535
+    when any value is above 255 (16 bits); floats on a 0-1 scale, or 0 to their maximum when
+    brighter (not-a-number and infinities read as 0)."""
+    if arr.dtype.kind == "f":
+        values = np.nan_to_num(arr.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+        top = max(1.0, float(values.max()))
+    else:
+        values = arr.astype(np.float64)
+        top = 65535.0 if values.max() > 255 else 255.0
+    return np.clip(values / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+
+
 def _to_rgb_uint8(img: Image.Image) -> np.ndarray:
     """Convert any PIL mode (grey, palette, RGBA, 16-bit, CMYK) to ``HxWx3 uint8``."""
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
-        arr = np.asarray(img, dtype=np.float64)
-        top = 65535.0 if arr.max() > 255 else 255.0
-        arr = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
-        return np.repeat(arr[..., None], 3, axis=2)
-    if img.mode == "F":
-        arr = np.asarray(img, dtype=np.float64)
-        top = 1.0 if arr.max() <= 1.0 else arr.max()
-        arr = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
-        return np.repeat(arr[..., None], 3, axis=2)
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        return np.repeat(_to_8_bits(np.asarray(img))[..., None], 3, axis=2)
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         # Transparent pixels are composited on white: that is what a viewer shows.
         rgba = img.convert("RGBA")
@@ -119,9 +124,8 @@ TIFF_MAGIC = (b"II*\x00", b"MM\x00*")
 
 def _tiff_by_opencv(source: str | os.PathLike | bytes, name: str, max_pixels: int) -> Image.Image | None:
     """A TIFF Pillow cannot decode (three 32-bit float channels, as HDR and scientific tools
-    write them) decoded by OpenCV instead, as 8-bit RGB(A); None when it is no TIFF or OpenCV
-    cannot read it either. Floats are read on a 0-1 scale (or 0 to their maximum when brighter),
-    16 bits on 0-65535."""
+    write them) decoded by OpenCV instead, as 8-bit RGB(A) (:func:`_to_8_bits`); None when it is
+    no TIFF or OpenCV cannot read it either."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     if not data.startswith(TIFF_MAGIC):
         return None
@@ -135,13 +139,8 @@ def _tiff_by_opencv(source: str | os.PathLike | bytes, name: str, max_pixels: in
         raise ImageReadError(f"{name}: {w}x{h} = {w * h / 1e6:.1f} MP exceeds the limit of {max_pixels / 1e6:.0f} MP")
     if arr.ndim == 3 and arr.shape[2] == 1:
         arr = arr[..., 0]
-    if arr.dtype.kind == "f":
-        arr = np.nan_to_num(arr.astype(np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-        top = max(1.0, float(arr.max()))
-        arr = np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
-    elif arr.dtype != np.uint8:
-        top = 65535.0 if arr.dtype.itemsize >= 2 and arr.max() > 255 else 255.0
-        arr = np.clip(arr.astype(np.float64) / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if arr.dtype != np.uint8:
+        arr = _to_8_bits(arr)
     if arr.ndim == 3:  # OpenCV's channel order is BGR(A)
         arr = cv2.cvtColor(arr, cv2.COLOR_BGRA2RGBA if arr.shape[2] == 4 else cv2.COLOR_BGR2RGB)
     return Image.fromarray(np.ascontiguousarray(arr))
