@@ -149,6 +149,12 @@ def cutout_image(image: np.ndarray, alpha: np.ndarray, background: Background) -
     return cutout_rgba(image, alpha) if background is None else composite(image, alpha, background)
 
 
+def cutout_png(image: np.ndarray, alpha: np.ndarray, background: Background, profile: bytes | None = None) -> bytes:
+    """The cut-out's PNG bytes (:func:`cutout_image`), with the photo's colour profile: the one
+    encoding for the page's download button and the ZIP."""
+    return encode_png(cutout_image(image, alpha, background), icc=profile)
+
+
 def results_zip(outcomes: list[Outcome], background: Background) -> bytes:
     """One ZIP of every successful result, in the CLI's layout: ``masks/NAME.png``, ``cutouts/NAME.png``.
 
@@ -160,6 +166,5 @@ def results_zip(outcomes: list[Outcome], background: Background) -> bytes:
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
         for stem, o in zip(output_stems([o.name for o in good]), good):
             zf.writestr(f"masks/{stem}.png", encode_png(o.result.mask))
-            zf.writestr(f"cutouts/{stem}.png", encode_png(cutout_image(o.image, o.result.alpha, background),
-                                                          icc=o.profile))
+            zf.writestr(f"cutouts/{stem}.png", cutout_png(o.image, o.result.alpha, background, o.profile))
     return buf.getvalue()

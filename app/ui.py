@@ -27,7 +27,7 @@ from app.processing import (
     MAX_UPLOAD_MB,
     Background,
     Outcome,
-    cutout_image,
+    cutout_png,
     encode_png,
     file_digest,
     heic_supported,
@@ -187,12 +187,6 @@ def timing_text(outcome: Outcome) -> str:
             f"(detect {t['detect']:.2f}, segment {t['segment']:.2f}, refine {t['refine']:.2f})")
 
 
-def cutout_png(image: np.ndarray, alpha: np.ndarray, background: Background, profile: bytes | None = None) -> bytes:
-    """Full-resolution cut-out PNG (with the photo's colour profile), encoded only when its
-    download button is clicked."""
-    return encode_png(cutout_image(image, alpha, background), icc=profile)
-
-
 def show_outcome(outcome: Outcome, stem: str, index: int, controls: Controls, heic: bool) -> None:
     """One photo's row: original, mask, overlay and cut-out side by side, plus its downloads."""
     st.subheader(outcome.name, divider="gray")
@@ -217,6 +211,7 @@ def show_outcome(outcome: Outcome, stem: str, index: int, controls: Controls, he
         col.image(picture, caption=caption, width="stretch")
     left, right, _ = st.columns([1, 1, 2])
     left.download_button(
+        # encoded only when the button is clicked
         "Cut-out PNG", functools.partial(cutout_png, image, res.alpha, controls.background, outcome.profile),
         file_name=f"{stem}_cutout.png", mime="image/png", key=f"cutout-{index}", on_click="ignore",
         icon=":material/download:",

@@ -206,7 +206,7 @@ def test_digest_is_by_content():
 def test_the_photos_colour_profile_goes_with_its_cut_out_not_its_mask(hand, pipeline):
     from PIL import ImageCms
 
-    from app.ui import cutout_png
+    from app.processing import cutout_png
 
     img, _ = hand
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()  # stands in for Display P3
