@@ -40,6 +40,12 @@ class PipelineConfig:
     #: times a crop may grow when the mask runs off its edge (forearms past the hand box)
     max_grow: int = 4
     grow_factor: float = 1.5
+    #: a crop whose mask covers more than this share of one of its edges (in the photo) does not
+    #: grow, lest background the model got wrong spread. 1 (never) since session 57: at 0.6, the
+    #: old rule, a forearm running along a crop's edge stopped its crop, and the cut-out ended
+    #: in a straight line; the checks of grown crops added since (``grow_check``,
+    #: ``regrow_rescued``, the skeleton anchor) catch the spreading (docs/pipeline_steps.md)
+    grow_flood: float = 1.0
     #: a second, wider look at each hand with landmarks: the crop with this margin (0: off) adds
     #: what it sees as hand outside the hand's box, new to the mask and touching the wrist (within
     #: ``context_reach`` palm lengths of it). A forearm the tight crop ended at the wrist, inside
@@ -344,6 +350,8 @@ class PipelineConfig:
             raise ValueError(f"threshold must be in (0, 1), got {self.threshold}")
         if not 0.0 <= self.margin <= 2.0:
             raise ValueError(f"margin must be in [0, 2], got {self.margin}")
+        if not 0.0 < self.grow_flood <= 1.0:
+            raise ValueError(f"grow_flood must be in (0, 1], got {self.grow_flood}")
         if not 0.0 <= self.context_margin <= 4.0:
             raise ValueError(f"context_margin must be in [0, 4], got {self.context_margin}")
         if self.colour_edge < 0:

@@ -90,16 +90,21 @@ class NoHandFound(RuntimeError):
     """Raised by ``process`` when ``require_hand`` is set and the detector found nothing."""
 
 
-def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshold: float, factor: float) -> Box | None:
+def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshold: float, factor: float,
+                flood: float = 1.0) -> Box | None:
     """A larger square region when the mask runs off a crop edge that lies inside the image.
 
-    Only arm-like crossings count (at least 1 % of the edge); a mask flooding more than 60 % of
-    any edge means the crop's prediction is unreliable and nothing grows. The side grows by
-    ``factor``; on an axis where only one edge is touched, the opposite edge stays put so the crop
-    extends towards the touched side. Returns None when nothing to grow.
+    Only arm-like crossings count (at least 1 % of the edge). A mask covering more than ``flood``
+    of any edge can be background the model got wrong, which growing spreads; at 1 (the
+    pipeline's default, ``PipelineConfig.grow_flood``) that never stops a crop, since a forearm
+    lying along the crop's edge is such a mask too, and the grown crops' own checks catch the
+    spreading. Only the crop's pixels that show the photo count: past the photo's edge the crop is
+    black padding, which the model sometimes calls hand beside a hand that touches that edge. The
+    side grows by ``factor``; on an axis where only one edge is touched, the opposite edge stays
+    put so the crop extends towards the touched side. Returns None when nothing to grow.
     """
-    fg = soft > threshold
-    n = fg.shape[0]
+    n = soft.shape[0]
+    fg = (soft > threshold) & in_photo(crop_matrix(region, n), (height, width), n)
     need = max(3, int(0.01 * n))
 
     hits = {
@@ -108,9 +113,7 @@ def grow_region(region: Box, soft: np.ndarray, width: int, height: int, threshol
         "top": int(fg[:2, :].any(axis=0).sum()),
         "bottom": int(fg[-2:, :].any(axis=0).sum()),
     }
-    # A forearm crosses an edge along a limited stretch; a mask flooding most of an edge is
-    # background the model got wrong, and growing would only spread the mistake.
-    if max(hits.values()) > 0.6 * n:
+    if max(hits.values()) > flood * n:
         return None
     x0, y0, x1, y1 = region
     inside = {"left": x0 > 0, "right": x1 < width, "top": y0 > 0, "bottom": y1 < height}
@@ -385,7 +388,7 @@ class Pipeline:
                 chain = [*chain, (r, m, s)]
                 grown = None
                 if not fallback and attempt < cfg.max_grow:
-                    grown = grow_region(r, s, w, h, cfg.threshold, cfg.grow_factor)
+                    grown = grow_region(r, s, w, h, cfg.threshold, cfg.grow_factor, cfg.grow_flood)
                 if grown is not None:
                     nxt.append((idx, grown, chain))
                 else:

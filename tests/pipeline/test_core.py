@@ -112,12 +112,27 @@ def test_config_validation():
         PipelineConfig(tip_reach=-0.1)
     with pytest.raises(ValueError, match="colour_edge"):
         PipelineConfig(colour_edge=-1.0)
+    with pytest.raises(ValueError, match="grow_flood"):
+        PipelineConfig(grow_flood=0.0)
 
 
 def test_no_growth_when_mask_floods_an_edge():
     soft = np.zeros((32, 32), np.float32)
     soft[16:, :] = 1  # the whole bottom half: a background mistake, not an arm
-    assert grow_region((0, 0, 100, 100), soft, 500, 500, 0.5, 1.5) is None
+    assert grow_region((0, 0, 100, 100), soft, 500, 500, 0.5, 1.5, flood=0.6) is None
+    assert grow_region((0, 0, 100, 100), soft, 500, 500, 0.5, 1.5) is not None  # the default: no limit
+
+
+def test_padding_past_the_photo_called_hand_is_no_flood():
+    # the region runs 50 px above the photo: the crop's top half is black padding, which the
+    # model called hand; an arm leaves the crop through its bottom edge, inside the photo
+    soft = np.zeros((32, 32), np.float32)
+    soft[:16, :] = 1  # the padding, the whole top edge and half of each side
+    soft[16:, 12:20] = 1  # the arm
+    grown = grow_region((100, -50, 200, 50), soft, 500, 500, 0.5, 1.5, flood=0.6)
+    assert grown == pytest.approx((75, -50, 225, 100))  # grown down, where the arm goes
+    soft[16:, :] = 1  # the same padding over a mask flooding the photo's part too
+    assert grow_region((100, -50, 200, 50), soft, 500, 500, 0.5, 1.5, flood=0.6) is None
 
 
 def test_blob_detached_from_every_hand_box_is_dropped():
