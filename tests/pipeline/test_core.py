@@ -116,7 +116,7 @@ def test_config_validation():
         PipelineConfig(grow_flood=0.0)
 
 
-def test_no_growth_when_mask_floods_an_edge():
+def test_a_flood_limit_stops_growth_and_the_default_sets_none():
     soft = np.zeros((32, 32), np.float32)
     soft[16:, :] = 1  # the whole bottom half: a background mistake, not an arm
     assert grow_region((0, 0, 100, 100), soft, 500, 500, 0.5, 1.5, flood=0.6) is None
