@@ -18,7 +18,7 @@ import numpy as np
 from pipeline.core import Pipeline, PipelineResult
 from pipeline.imageio import ImageReadError, heif_supported, read_rgb_and_profile
 from pipeline.png import encode_png  # re-exported for the UI: one PNG writer for the CLI and the app
-from pipeline.render import composite, cutout_rgba
+from pipeline.render import cutout
 
 #: Largest upload accepted, in megabytes. A phone photo is 3-12 MB; 50 MB leaves room for
 #: PNG/TIFF scans while keeping one upload from filling a shared server's memory.
@@ -144,15 +144,10 @@ def output_stems(names: list[str]) -> list[str]:
     return stems
 
 
-def cutout_image(image: np.ndarray, alpha: np.ndarray, background: Background) -> np.ndarray:
-    """The cut-out as the CLI writes it: RGBA when transparent, else the hand over a flat colour."""
-    return cutout_rgba(image, alpha) if background is None else composite(image, alpha, background)
-
-
 def cutout_png(image: np.ndarray, alpha: np.ndarray, background: Background, profile: bytes | None = None) -> bytes:
-    """The cut-out's PNG bytes (:func:`cutout_image`), with the photo's colour profile: the one
-    encoding for the page's download button and the ZIP."""
-    return encode_png(cutout_image(image, alpha, background), icc=profile)
+    """The cut-out's PNG bytes, as the CLI writes them (``pipeline.render.cutout``), with the
+    photo's colour profile: the one encoding for the page's download button and the ZIP."""
+    return encode_png(cutout(image, alpha, background), icc=profile)
 
 
 def results_zip(outcomes: list[Outcome], background: Background) -> bytes:

@@ -75,6 +75,12 @@ def composite(image: np.ndarray, alpha: np.ndarray, color: tuple[int, int, int])
     return np.round(image * a + bg * (1 - a)).astype(np.uint8)
 
 
+def cutout(image: np.ndarray, alpha: np.ndarray, color: tuple[int, int, int] | None = None) -> np.ndarray:
+    """The cut-out file's pixels, for the CLI and the app alike: RGBA (:func:`cutout_rgba`)
+    when transparent, the hand over a flat ``color`` (:func:`composite`) when one is given."""
+    return cutout_rgba(image, alpha) if color is None else composite(image, alpha, color)
+
+
 def overlay(image: np.ndarray, mask: np.ndarray, boxes: list[Box] = (), color=(0, 255, 0),
             faces: list[Box] = ()) -> np.ndarray:
     """Tint the hand, outline its contour and draw the hand boxes (magenta) and the faces kept

@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    from pipeline.render import composite, cutout_rgba, overlay, parse_color
+    from pipeline.render import cutout, overlay, parse_color
 
     try:
         cfg = config_from_args(args)
@@ -189,8 +189,7 @@ def main(argv: list[str] | None = None) -> int:
                     save_png(path, result.mask)
                 elif kind == "cutout":
                     # the photo's colour profile goes with its pixels (the mask is no colour)
-                    save_png(path, composite(image, result.alpha, bg) if bg else cutout_rgba(image, result.alpha),
-                             profile)
+                    save_png(path, cutout(image, result.alpha, bg), profile)
                 else:
                     save_jpeg(path, overlay(image, result.mask, [h.xyxy for h in result.hands], faces=result.faces),
                               icc=profile)

@@ -12,7 +12,6 @@ from app.processing import (
     BASE_TYPES,
     Outcome,
     accepted_types,
-    cutout_image,
     encode_png,
     file_digest,
     output_stems,
@@ -21,6 +20,7 @@ from app.processing import (
 )
 from detection.boxes import mask_box
 from pipeline.core import Pipeline
+from pipeline.render import cutout
 from tests.conftest import ColourSegmenter, FakeDetector, draw_hand
 
 
@@ -155,10 +155,10 @@ def test_output_stems_never_clash(names, stems):
 def test_cutout_is_rgba_or_flat_colour(hand):
     img, mask = hand
     alpha = mask.copy()
-    rgba = cutout_image(img, alpha, None)
+    rgba = cutout(img, alpha, None)
     assert rgba.shape == (*mask.shape, 4) and np.array_equal(rgba[..., 3], alpha)
     assert np.array_equal(rgba[..., :3][alpha > 0], img[alpha > 0])  # the photo's own pixels, full size
-    flat = cutout_image(img, alpha, (0, 177, 64))
+    flat = cutout(img, alpha, (0, 177, 64))
     assert flat.shape == img.shape
     assert (flat[mask == 0] == (0, 177, 64)).all() and np.array_equal(flat[mask > 0], img[mask > 0])
 
